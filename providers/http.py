@@ -1,0 +1,196 @@
+"""HTTP plumbing shared by providers: TLS contexts, error mapping, stream readers.
+
+Everything network-shaped that can go wrong becomes a typed ProviderError here, so a
+provider's own code only speaks its protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import json
+import ssl
+from collections.abc import AsyncIterator, Iterator
+from email.utils import parsedate_to_datetime
+from importlib import resources
+from typing import Any
+
+import aiohttp
+
+from providers.base import Timeouts
+from providers.errors import (
+    CertificateError,
+    NetworkError,
+    ProtocolError,
+    ProviderError,
+    TimedOutError,
+    error_for_status,
+)
+from providers.sse import SSEDecoder, SSEEvent
+
+__all__ = [
+    "YIELD_EVERY",
+    "client_timeout",
+    "iter_sse",
+    "iter_text",
+    "network_errors",
+    "raise_for_status",
+    "russian_ca_pem",
+    "ssl_context",
+]
+
+#: Hand the event loop back after this many items even when data is already buffered,
+#: so a fast stream cannot starve the GUI (toolchain.md §3).
+YIELD_EVERY = 100
+
+
+def russian_ca_pem() -> str:
+    """The Russian Trusted Root CA shipped as package data."""
+    return (
+        resources.files("providers")
+        .joinpath("certs/russian_trusted_root_ca.pem")
+        .read_text(encoding="ascii")
+    )
+
+
+def ssl_context(*, extra_ca_pem: str = "", extra_ca_file: str | None = None) -> ssl.SSLContext:
+    """The system trust store plus the given CAs. Verification always stays on."""
+    context = ssl.create_default_context()
+    if extra_ca_pem:
+        context.load_verify_locations(cadata=extra_ca_pem)
+    if extra_ca_file:
+        try:
+            context.load_verify_locations(cafile=extra_ca_file)
+        except (OSError, ssl.SSLError) as error:
+            raise CertificateError(f"cannot read the CA file {extra_ca_file}: {error}") from None
+    return context
+
+
+def client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=None, sock_connect=timeouts.connect, sock_read=timeouts.read)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        import datetime
+
+        when = parsedate_to_datetime(value)
+        now = datetime.datetime.now(when.tzinfo)
+        return max(0.0, (when - now).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def server_message(body: bytes, content_type: str) -> str:
+    """The human part of an error body: JSON `message`/`error.message`, else the text."""
+    text = body.decode("utf-8", errors="replace").strip()
+    if "json" in content_type or text.startswith("{"):
+        with contextlib.suppress(ValueError):
+            data = json.loads(text)
+            if isinstance(data, dict):
+                error = data.get("error")
+                if isinstance(error, dict) and isinstance(error.get("message"), str):
+                    return str(error["message"])
+                if isinstance(error, str):
+                    return error
+                if isinstance(data.get("message"), str):
+                    return str(data["message"])
+    if "<html" in text[:200].lower():
+        return ""
+    return text
+
+
+async def raise_for_status(response: aiohttp.ClientResponse, *, provider: str = "") -> None:
+    """Raise the typed error for a non-2xx response, with the server's own message."""
+    if response.status < 400:
+        return
+    try:
+        body = await response.content.read(64 * 1024)
+    except aiohttp.ClientError:
+        body = b""
+    message = server_message(body, response.content_type) or (response.reason or "")
+    raise error_for_status(
+        response.status,
+        message,
+        provider=provider,
+        retry_after=_retry_after(response.headers.get("Retry-After")),
+    )
+
+
+@contextlib.contextmanager
+def network_errors(provider: str = "") -> Iterator[None]:
+    """Turn aiohttp and socket failures into typed errors that name the provider."""
+    try:
+        yield
+    except ProviderError:
+        raise
+    except aiohttp.ClientConnectorCertificateError as error:
+        raise CertificateError(
+            f"TLS certificate of {error.host} is not trusted", provider=provider
+        ) from None
+    except aiohttp.ClientSSLError as error:
+        raise CertificateError(f"TLS failed: {error}", provider=provider) from None
+    except aiohttp.ClientConnectorDNSError as error:
+        raise NetworkError(f"cannot resolve host {error.host}", provider=provider) from None
+    except aiohttp.ClientConnectorError as error:
+        raise NetworkError(
+            f"cannot connect to {error.host}:{error.port}", provider=provider
+        ) from None
+    except aiohttp.ClientProxyConnectionError as error:
+        raise NetworkError(f"cannot connect to the proxy: {error}", provider=provider) from None
+    except (aiohttp.ServerTimeoutError, TimeoutError):
+        raise TimedOutError("the server did not answer in time", provider=provider) from None
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError):
+        raise ProtocolError("the connection closed mid-answer", provider=provider) from None
+    except aiohttp.InvalidURL as error:
+        raise NetworkError(f"invalid URL {error.url}", provider=provider) from None
+    except aiohttp.ClientError as error:
+        raise NetworkError(f"network error: {type(error).__name__}", provider=provider) from None
+
+
+async def iter_sse(response: aiohttp.ClientResponse) -> AsyncIterator[SSEEvent]:
+    """Events of an event-stream body as they arrive; a cut stream ends without error.
+
+    Callers decide whether the end was legitimate (they saw their terminator).
+    """
+    decoder = SSEDecoder()
+    count = 0
+    async for chunk in response.content.iter_any():
+        for event in decoder.feed(chunk):
+            yield event
+            count += 1
+            if count % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+        await asyncio.sleep(0)
+    for event in decoder.close():
+        yield event
+
+
+async def iter_text(response: aiohttp.ClientResponse) -> AsyncIterator[str]:
+    """A raw text body as decoded pieces; UTF-8 characters split across chunks survive."""
+    decoder = codecs.getincrementaldecoder(response.charset or "utf-8")(errors="replace")
+    async for chunk in response.content.iter_any():
+        text = decoder.decode(chunk)
+        if text:
+            yield text
+        await asyncio.sleep(0)
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
+def parse_json(data: str, *, provider: str = "") -> Any:
+    """JSON of one stream item, or a ProtocolError quoting a little of it."""
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise ProtocolError(
+            f"malformed data in the stream: {data[:60]!r}", provider=provider
+        ) from None

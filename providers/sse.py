@@ -1,0 +1,109 @@
+"""Incremental server-sent-events decoder.
+
+Network chunks split lines, `\\r\\n` pairs and UTF-8 characters anywhere; the decoder
+keeps what it has not finished and returns complete events only. Follows the WHATWG
+event-stream rules: `field: value` (one optional space), `:` comments, blank line
+dispatches, `data` lines of one event joined by `\\n`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+
+__all__ = ["DONE", "SSEDecoder", "SSEEvent"]
+
+DONE = "[DONE]"
+
+
+@dataclasses.dataclass(frozen=True)
+class SSEEvent:
+    data: str
+    event: str = "message"
+    id: str | None = None
+
+    @property
+    def is_done(self) -> bool:
+        """OpenAI-style terminator `data: [DONE]`."""
+        return self.data.strip() == DONE
+
+
+class SSEDecoder:
+    """Feed bytes, get complete events; call `close()` at end of stream."""
+
+    def __init__(self) -> None:
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""  # text after the last line break
+        self._skip_lf = False  # last chunk ended in \r: a leading \n belongs to it
+        self._data: list[str] = []
+        self._event = ""
+        self._id: str | None = None
+        self._seen_field = False
+
+    def feed(self, chunk: bytes) -> list[SSEEvent]:
+        return self._feed_text(self._utf8.decode(chunk))
+
+    def close(self) -> list[SSEEvent]:
+        """Finish: an event not ended by a blank line is still delivered."""
+        events = self._feed_text(self._utf8.decode(b"", final=True))
+        if self._pending:
+            self._line(self._pending, events)
+            self._pending = ""
+        self._dispatch(events)
+        return events
+
+    @property
+    def has_partial(self) -> bool:
+        """True when bytes of an unfinished event are held (a cut stream)."""
+        return bool(self._pending or self._seen_field)
+
+    def _feed_text(self, text: str) -> list[SSEEvent]:
+        events: list[SSEEvent] = []
+        if self._skip_lf and text.startswith("\n"):
+            text = text[1:]
+        self._skip_lf = False
+        if not text:
+            return events
+        buffer = self._pending + text
+        start = 0
+        length = len(buffer)
+        while True:
+            cr = buffer.find("\r", start)
+            lf = buffer.find("\n", start)
+            if cr < 0 and lf < 0:
+                break
+            if cr < 0 or (0 <= lf < cr):
+                end, nxt = lf, lf + 1
+            elif cr + 1 < length:
+                end, nxt = cr, cr + 2 if buffer[cr + 1] == "\n" else cr + 1
+            else:  # \r at the very end: its \n may come in the next chunk
+                end, nxt = cr, cr + 1
+                self._skip_lf = True
+            self._line(buffer[start:end], events)
+            start = nxt
+        self._pending = buffer[start:]
+        return events
+
+    def _line(self, line: str, events: list[SSEEvent]) -> None:
+        if not line:
+            self._dispatch(events)
+            return
+        if line.startswith(":"):
+            return
+        field, sep, value = line.partition(":")
+        if sep and value.startswith(" "):
+            value = value[1:]
+        self._seen_field = True
+        if field == "data":
+            self._data.append(value)
+        elif field == "event":
+            self._event = value
+        elif field == "id" and "\0" not in value:
+            self._id = value
+
+    def _dispatch(self, events: list[SSEEvent]) -> None:
+        if self._data:
+            events.append(SSEEvent("\n".join(self._data), self._event or "message", self._id))
+        self._data = []
+        self._event = ""
+        self._seen_field = False

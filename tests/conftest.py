@@ -1,0 +1,38 @@
+"""Shared fixtures: isolated homes, a test CA, one aiohttp session per test."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+import trustme
+
+
+@pytest.fixture(scope="session")
+def test_ca() -> trustme.CA:
+    """A throwaway CA; emulators serve certificates it signed for 127.0.0.1/localhost."""
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def server_ssl(test_ca: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    test_ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    return context
+
+
+@pytest.fixture(scope="session")
+def test_ca_file(test_ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test CA as a PEM file, as a user would pick it in Settings."""
+    path = tmp_path_factory.mktemp("ca") / "test-ca.pem"
+    test_ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session

@@ -1,0 +1,1 @@
+"""Loopback emulators of the services Besedka talks to. Test code only."""
