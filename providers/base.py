@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, cast
 
 from providers.errors import BadRequestError, ProviderError
@@ -167,7 +167,7 @@ class Provider(abc.ABC):
         *,
         stream: bool = True,
         options: Mapping[str, Any] | None = None,
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncGenerator[Chunk, None]:
         """Yield the reply as text deltas, then optional FinishReason and Usage items."""
         if not messages:
             raise BadRequestError("there is no message to send", provider=self.label)
@@ -182,7 +182,7 @@ class Provider(abc.ABC):
     @abc.abstractmethod
     def _stream(
         self, model: str, messages: Messages, stream: bool, options: ChatOptions
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncGenerator[Chunk, None]:
         """Provider-specific request and decoding; an async generator."""
 
     @classmethod
@@ -193,7 +193,7 @@ class Provider(abc.ABC):
         stream: bool = True,
         proxy: str | None = None,
         **kwargs: Any,
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncGenerator[Chunk, None]:
         """The seeds' door: configuration keywords and options in one call.
 
         Keywords that name a config field (or `session`, `timeouts`) configure a throwaway

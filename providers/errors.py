@@ -7,6 +7,8 @@ the server's own message (trimmed) and our text, never from request headers.
 
 from __future__ import annotations
 
+import math
+
 __all__ = [
     "AuthError",
     "BadRequestError",
@@ -83,8 +85,9 @@ class RateLimitError(ProviderError):
 
     @property
     def hint(self) -> str:  # type: ignore[override]
-        if self.retry_after:
-            return f"Retry in {self.retry_after:g} s."
+        # Whole seconds, rounded up: "Retry in 29.7345 s." reads like a bug.
+        if self.retry_after is not None and 0 < self.retry_after < math.inf:
+            return f"Retry in {math.ceil(self.retry_after)} s."
         return "Wait a little and retry."
 
 

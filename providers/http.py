@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import datetime
 import json
+import math
 import ssl
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from typing import Any
@@ -58,7 +60,10 @@ def ssl_context(*, extra_ca_pem: str = "", extra_ca_file: str | None = None) -> 
     """The system trust store plus the given CAs. Verification always stays on."""
     context = ssl.create_default_context()
     if extra_ca_pem:
-        context.load_verify_locations(cadata=extra_ca_pem)
+        try:
+            context.load_verify_locations(cadata=extra_ca_pem)
+        except ssl.SSLError as error:
+            raise CertificateError(f"the CA certificate text is not valid: {error}") from None
     if extra_ca_file:
         try:
             context.load_verify_locations(cafile=extra_ca_file)
@@ -75,17 +80,17 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        import datetime
-
-        when = parsedate_to_datetime(value)
-        now = datetime.datetime.now(when.tzinfo)
-        return max(0.0, (when - now).total_seconds())
-    except (TypeError, ValueError):
-        return None
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:  # "-0000" parses naive; HTTP dates are UTC
+            when = when.replace(tzinfo=datetime.UTC)
+        seconds = (when - datetime.datetime.now(datetime.UTC)).total_seconds()
+    # "inf"/"nan" parse as floats but are no delay anyone can wait for.
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def server_message(body: bytes, content_type: str) -> str:
@@ -111,10 +116,18 @@ async def raise_for_status(response: aiohttp.ClientResponse, *, provider: str = 
     """Raise the typed error for a non-2xx response, with the server's own message."""
     if response.status < 400:
         return
+    # read(n) returns what has arrived so far, which for a body sent in several
+    # writes is only its start; keep reading to the end or the limit.
+    body = b""
+    limit = 64 * 1024
     try:
-        body = await response.content.read(64 * 1024)
+        while len(body) < limit:
+            piece = await response.content.read(limit - len(body))
+            if not piece:
+                break
+            body += piece
     except aiohttp.ClientError:
-        body = b""
+        pass
     message = server_message(body, response.content_type) or (response.reason or "")
     raise error_for_status(
         response.status,
@@ -139,12 +152,14 @@ def network_errors(provider: str = "") -> Iterator[None]:
         raise CertificateError(f"TLS failed: {error}", provider=provider) from None
     except aiohttp.ClientConnectorDNSError as error:
         raise NetworkError(f"cannot resolve host {error.host}", provider=provider) from None
+    except aiohttp.ClientProxyConnectionError as error:  # before its base class below
+        raise NetworkError(
+            f"cannot connect to the proxy {error.host}:{error.port}", provider=provider
+        ) from None
     except aiohttp.ClientConnectorError as error:
         raise NetworkError(
             f"cannot connect to {error.host}:{error.port}", provider=provider
         ) from None
-    except aiohttp.ClientProxyConnectionError as error:
-        raise NetworkError(f"cannot connect to the proxy: {error}", provider=provider) from None
     except (aiohttp.ServerTimeoutError, TimeoutError):
         raise TimedOutError("the server did not answer in time", provider=provider) from None
     except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError):
@@ -155,7 +170,7 @@ def network_errors(provider: str = "") -> Iterator[None]:
         raise NetworkError(f"network error: {type(error).__name__}", provider=provider) from None
 
 
-async def iter_sse(response: aiohttp.ClientResponse) -> AsyncIterator[SSEEvent]:
+async def iter_sse(response: aiohttp.ClientResponse) -> AsyncGenerator[SSEEvent, None]:
     """Events of an event-stream body as they arrive; a cut stream ends without error.
 
     Callers decide whether the end was legitimate (they saw their terminator).
@@ -173,9 +188,12 @@ async def iter_sse(response: aiohttp.ClientResponse) -> AsyncIterator[SSEEvent]:
         yield event
 
 
-async def iter_text(response: aiohttp.ClientResponse) -> AsyncIterator[str]:
+async def iter_text(response: aiohttp.ClientResponse) -> AsyncGenerator[str, None]:
     """A raw text body as decoded pieces; UTF-8 characters split across chunks survive."""
-    decoder = codecs.getincrementaldecoder(response.charset or "utf-8")(errors="replace")
+    try:
+        decoder = codecs.getincrementaldecoder(response.charset or "utf-8")(errors="replace")
+    except LookupError:  # a charset Python does not know: UTF-8 is the best guess
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     async for chunk in response.content.iter_any():
         text = decoder.decode(chunk)
         if text:
@@ -186,11 +204,9 @@ async def iter_text(response: aiohttp.ClientResponse) -> AsyncIterator[str]:
         yield tail
 
 
-def parse_json(data: str, *, provider: str = "") -> Any:
-    """JSON of one stream item, or a ProtocolError quoting a little of it."""
+def parse_json(data: str, *, provider: str = "", what: str = "data in the stream") -> Any:
+    """JSON of one stream item or reply, or a ProtocolError quoting a little of it."""
     try:
         return json.loads(data)
     except ValueError:
-        raise ProtocolError(
-            f"malformed data in the stream: {data[:60]!r}", provider=provider
-        ) from None
+        raise ProtocolError(f"malformed {what}: {data[:60]!r}", provider=provider) from None

@@ -32,7 +32,9 @@ class SSEDecoder:
     """Feed bytes, get complete events; call `close()` at end of stream."""
 
     def __init__(self) -> None:
-        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        # utf-8-sig drops one byte-order mark at the start of the stream, as WHATWG says;
+        # plain utf-8 would glue it to the first field name and lose the first event.
+        self._utf8 = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
         self._pending = ""  # text after the last line break
         self._skip_lf = False  # last chunk ended in \r: a leading \n belongs to it
         self._data: list[str] = []
@@ -55,10 +57,12 @@ class SSEDecoder:
     @property
     def has_partial(self) -> bool:
         """True when bytes of an unfinished event are held (a cut stream)."""
-        return bool(self._pending or self._seen_field)
+        return bool(self._pending or self._seen_field or self._utf8.getstate()[0])
 
     def _feed_text(self, text: str) -> list[SSEEvent]:
         events: list[SSEEvent] = []
+        if not text:  # an empty chunk (or half a character) must not forget a pending \r
+            return events
         if self._skip_lf and text.startswith("\n"):
             text = text[1:]
         self._skip_lf = False

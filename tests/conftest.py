@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,6 +31,14 @@ def test_ca_file(test_ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) 
     path = tmp_path_factory.mktemp("ca") / "test-ca.pem"
     test_ca.cert_pem.write_to_path(str(path))
     return path
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

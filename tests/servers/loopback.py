@@ -18,14 +18,11 @@ async def serve(
     port: int = 0,
 ) -> AsyncIterator[str]:
     """Start `app`, yield its origin (`http(s)://127.0.0.1:PORT`), stop it afterwards."""
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.5)
     await runner.setup()
-    site = web.TCPSite(runner, host, port, ssl_context=ssl_context, shutdown_timeout=0.5)
+    site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
     await site.start()
-    server = site._server
-    assert server is not None
-    sockets = getattr(server, "sockets", None) or []
-    bound_port = sockets[0].getsockname()[1]
+    bound_port = runner.addresses[0][1]
     scheme = "https" if ssl_context else "http"
     try:
         yield f"{scheme}://{host}:{bound_port}"

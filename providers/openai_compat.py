@@ -1,0 +1,220 @@
+"""Any OpenAI-compatible chat endpoint: Ollama, LM Studio, llama.cpp, vLLM, OpenAI.
+
+The one provider most people can reach, so it is the forgiving one: the key is
+optional (local servers take none), any model name may be typed, and the base URL
+points at whatever serves `/chat/completions` and `/models`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from providers.base import (
+    ChatOptions,
+    Chunk,
+    ConfigField,
+    FinishReason,
+    Messages,
+    Provider,
+    Timeouts,
+    Usage,
+)
+from providers.errors import ProtocolError, ProviderError, RateLimitError, error_for_status
+from providers.http import (
+    client_timeout,
+    iter_sse,
+    network_errors,
+    parse_json,
+    raise_for_status,
+    ssl_context,
+)
+from providers.sse import SSEEvent
+
+if TYPE_CHECKING:
+    import aiohttp
+
+__all__ = ["DEFAULT_BASE_URL", "OpenAICompatible", "error_from_body"]
+
+#: Ollama's OpenAI-compatible API on this machine: reachable without a key or account.
+DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"
+
+
+def error_from_body(body: Mapping[str, Any], *, provider: str = "") -> ProviderError | None:
+    """The typed error an `{"error": …}` body (in a 200 or inside a stream) stands for."""
+    error = body.get("error")
+    if error is None:
+        return None
+    if isinstance(error, Mapping):
+        message = str(error.get("message") or error.get("type") or "the server reported an error")
+        code = error.get("code", body.get("status"))
+        kind = f"{error.get('type', '')} {code}".lower()
+    else:
+        message, code, kind = str(error), body.get("status"), ""
+    if isinstance(code, str) and code.isdigit():
+        code = int(code)
+    if isinstance(code, int) and not isinstance(code, bool) and 400 <= code < 600:
+        return error_for_status(code, message, provider=provider)
+    if "rate_limit" in kind or "insufficient_quota" in kind:
+        return RateLimitError(message, provider=provider, status=None)
+    return error_for_status(500, message, provider=provider)
+
+
+def _usage(data: Any) -> Usage | None:
+    if not isinstance(data, Mapping):
+        return None
+    values = {}
+    for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
+        value = data.get(key)
+        values[key] = value if isinstance(value, int) and not isinstance(value, bool) else 0
+    return Usage(**values)
+
+
+def _first_choice(chunk: Mapping[str, Any]) -> Mapping[str, Any]:
+    choices = chunk.get("choices")
+    if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
+        return choices[0]
+    return {}
+
+
+class OpenAICompatible(Provider):
+    """`POST {base}/chat/completions` (SSE or JSON) and `GET {base}/models`."""
+
+    name = "openai"
+    label = "OpenAI-compatible"
+    url = "https://platform.openai.com/docs/api-reference/chat"
+    working = True
+    supports_system_message = True
+    supports_message_history = True
+    default_model = "llama3.2"
+    models = ("llama3.2",)
+    supported_options = frozenset({"temperature", "top_p", "max_tokens"})
+    config_fields = (
+        ConfigField("base_url", "Base URL", kind="url", default=DEFAULT_BASE_URL),
+        # No `env`: an OPENAI_API_KEY meant for OpenAI must not go to whatever host is set.
+        ConfigField("api_key", "API key (optional)", kind="secret"),
+        ConfigField("ca_file", "Extra CA certificate file", kind="file", advanced=True),
+    )
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession,
+        proxy: str | None = None,
+        timeouts: Timeouts | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        ca_file: str | None = None,
+    ) -> None:
+        super().__init__(session=session, proxy=proxy, timeouts=timeouts)
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self._api_key = api_key or None
+        # A self-hosted server behind a private CA: trust it on top of the system store.
+        self._ssl: ssl.SSLContext | bool = ssl_context(extra_ca_file=ca_file) if ca_file else True
+
+    def _headers(self, *, event_stream: bool = False) -> dict[str, str]:
+        headers = {"Accept": "text/event-stream" if event_stream else "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    async def list_models(self) -> list[str]:
+        """The server's live list; a failure raises its typed error (no guessing)."""
+        with network_errors(self.label):
+            async with self.session.get(
+                f"{self.base_url}/models",
+                headers=self._headers(),
+                proxy=self.proxy,
+                ssl=self._ssl,
+                timeout=client_timeout(self.timeouts),
+            ) as response:
+                await raise_for_status(response, provider=self.label)
+                text = await response.text(encoding="utf-8", errors="replace")
+        body = parse_json(text, provider=self.label)
+        data = body.get("data") if isinstance(body, Mapping) else None
+        if not isinstance(data, list):
+            raise ProtocolError("the model list is not in the OpenAI format", provider=self.label)
+        return [str(item["id"]) for item in data if isinstance(item, Mapping) and item.get("id")]
+
+    async def _stream(
+        self, model: str, messages: Messages, stream: bool, options: ChatOptions
+    ) -> AsyncIterator[Chunk]:
+        body: dict[str, Any] = {
+            "model": model,
+            "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+            "stream": stream,
+            **options,
+        }
+        with network_errors(self.label):
+            async with self.session.post(
+                f"{self.base_url}/chat/completions",
+                json=body,
+                headers=self._headers(event_stream=stream),
+                proxy=self.proxy,
+                ssl=self._ssl,
+                timeout=client_timeout(self.timeouts),
+            ) as response:
+                await raise_for_status(response, provider=self.label)
+                if stream and response.content_type != "application/json":
+                    async for chunk in self._read_events(response):
+                        yield chunk
+                else:
+                    # Also a streaming request answered with JSON: a server that ignores
+                    # `stream`, or an error object with status 200.
+                    text = await response.text(encoding="utf-8", errors="replace")
+                    for chunk in self._read_completion(text):
+                        yield chunk
+
+    def _read_completion(self, text: str) -> list[Chunk]:
+        body = parse_json(text, provider=self.label)
+        if not isinstance(body, Mapping):
+            raise ProtocolError("the answer is not a JSON object", provider=self.label)
+        error = error_from_body(body, provider=self.label)
+        if error is not None:
+            raise error
+        choice = _first_choice(body)
+        message = choice.get("message")
+        content = message.get("content") if isinstance(message, Mapping) else None
+        if not isinstance(content, str):
+            raise ProtocolError("the answer has no message content", provider=self.label)
+        chunks: list[Chunk] = [content] if content else []
+        if isinstance(choice.get("finish_reason"), str):
+            chunks.append(FinishReason(choice["finish_reason"]))
+        usage = _usage(body.get("usage"))
+        if usage is not None:
+            chunks.append(usage)
+        return chunks
+
+    async def _read_events(self, response: aiohttp.ClientResponse) -> AsyncIterator[Chunk]:
+        finish: str | None = None
+        usage: Usage | None = None
+        done = False
+        # iter_sse is an async generator; close it at [DONE] instead of leaving it to GC.
+        events_gen = cast(AsyncGenerator[SSEEvent, None], iter_sse(response))
+        async with contextlib.aclosing(events_gen) as events:
+            async for event in events:
+                if event.is_done:
+                    done = True
+                    break
+                chunk = parse_json(event.data, provider=self.label)
+                if not isinstance(chunk, Mapping):
+                    raise ProtocolError("a stream item is not a JSON object", provider=self.label)
+                error = error_from_body(chunk, provider=self.label)
+                if error is not None:
+                    raise error
+                usage = _usage(chunk.get("usage")) or usage
+                choice = _first_choice(chunk)
+                delta = choice.get("delta")
+                content = delta.get("content") if isinstance(delta, Mapping) else None
+                if isinstance(content, str) and content:
+                    yield content
+                if isinstance(choice.get("finish_reason"), str):
+                    finish = choice["finish_reason"]
+        if not done and finish is None:
+            raise ProtocolError("the answer was cut before its end", provider=self.label)
+        if finish is not None:
+            yield FinishReason(finish)
+        if usage is not None:
+            yield usage
