@@ -7,7 +7,7 @@ is theirs to see, because switching mid-answer would splice two different replie
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 
 from providers.base import ChatOptions, Chunk, Messages, Provider
@@ -62,7 +62,7 @@ class AutoProvider(Provider):
         *,
         stream: bool = True,
         options: Mapping[str, Any] | None = None,
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncGenerator[Chunk, None]:
         """Like `Provider.stream`; `model` is ignored, each candidate has its own."""
         given = {key: value for key, value in (options or {}).items() if value is not None}
         known: set[str] = set()
@@ -96,9 +96,7 @@ class AutoProvider(Provider):
                 continue
             finally:
                 # Close the candidate's request now, also when our consumer stops early.
-                aclose = getattr(replies, "aclose", None)
-                if aclose is not None:
-                    await aclose()
+                await replies.aclose()
             if started:
                 return
             errors.append(ProtocolError("answered with no text", provider=provider.label))
@@ -108,6 +106,6 @@ class AutoProvider(Provider):
 
     async def _stream(
         self, model: str, messages: Messages, stream: bool, options: ChatOptions
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncGenerator[Chunk, None]:
         async for chunk in self.stream(model, messages, stream=stream, options=options):
             yield chunk

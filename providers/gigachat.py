@@ -256,7 +256,7 @@ class GigaChat(Provider):
         usage: Usage | None = None
         done = False
         events = iter_sse(response)
-        try:
+        async with contextlib.aclosing(events):
             async for event in events:
                 if event.is_done:
                     done = True
@@ -267,11 +267,6 @@ class GigaChat(Provider):
                     yield delta
                 finish = reason or finish
                 usage = item_usage or usage
-        finally:
-            # iter_sse is typed as an AsyncIterator, so contextlib.aclosing does not type-check.
-            aclose = getattr(events, "aclose", None)
-            if aclose is not None:
-                await aclose()
         if not done and finish is None:
             raise ProtocolError("the answer stopped before it was complete", provider=self.label)
         if finish:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any
 
 from yarl import URL
@@ -98,7 +98,7 @@ class GPROChat(Provider):
 
     async def _stream(
         self, model: str, messages: Messages, stream: bool, options: ChatOptions
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncGenerator[Chunk, None]:
         body = request_body(format_prompt(messages), int(self.clock() * 1000))
         with network_errors(self.label):
             async with self.session.post(

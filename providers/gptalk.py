@@ -226,7 +226,7 @@ class GPTalk(Provider):
 
     async def _stream(
         self, model: str, messages: Messages, stream: bool, options: ChatOptions
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncGenerator[Chunk, None]:
         token = await self._stream_token(model, format_prompt(messages), options)
         with network_errors(self.label):
             async with self.session.get(

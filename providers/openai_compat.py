@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import AsyncGenerator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from providers.base import (
     ChatOptions,
@@ -31,7 +31,6 @@ from providers.http import (
     raise_for_status,
     ssl_context,
 )
-from providers.sse import SSEEvent
 
 if TYPE_CHECKING:
     import aiohttp
@@ -140,7 +139,7 @@ class OpenAICompatible(Provider):
 
     async def _stream(
         self, model: str, messages: Messages, stream: bool, options: ChatOptions
-    ) -> AsyncIterator[Chunk]:
+    ) -> AsyncGenerator[Chunk, None]:
         body: dict[str, Any] = {
             "model": model,
             "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
@@ -187,12 +186,12 @@ class OpenAICompatible(Provider):
             chunks.append(usage)
         return chunks
 
-    async def _read_events(self, response: aiohttp.ClientResponse) -> AsyncIterator[Chunk]:
+    async def _read_events(self, response: aiohttp.ClientResponse) -> AsyncGenerator[Chunk, None]:
         finish: str | None = None
         usage: Usage | None = None
         done = False
         # iter_sse is an async generator; close it at [DONE] instead of leaving it to GC.
-        events_gen = cast(AsyncGenerator[SSEEvent, None], iter_sse(response))
+        events_gen = iter_sse(response)
         async with contextlib.aclosing(events_gen) as events:
             async for event in events:
                 if event.is_done:

@@ -1,0 +1,1 @@
+"""Besedka's desktop application: Qt widgets, the controller, history and settings."""

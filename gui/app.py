@@ -1,0 +1,258 @@
+"""Composition root: the only place that builds long-lived objects and tears them down.
+
+Start-up shows the window first and imports the heavy parts (aiohttp, keyring, the
+store, providers) after it is on screen. Shutdown has one path: every way out (window
+closed, Quit, SIGTERM/SIGINT) sets one event; `run()` then stops the streams, closes the
+HTTP session and the database, in that order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import logging.handlers
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+    from gui.paths import AppPaths
+
+log = logging.getLogger("besedka")
+
+READY_MARKER = "besedka: window ready"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="besedka",
+        description="Besedka: a native desktop chat client for large language models.",
+    )
+    parser.add_argument(
+        "--basedir",
+        type=Path,
+        help="keep config, history, cache and logs under this folder (portable use)",
+    )
+    parser.add_argument("--version", action="version", version="%(prog)s " + _version())
+    parser.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help=argparse.SUPPRESS,  # smoke tests: show the window, print a marker, exit 0
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        help=argparse.SUPPRESS,  # scripts/screenshot: save the ready window as PNG, exit
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    ask = commands.add_parser(
+        "ask",
+        help="ask one question on the command line; the reply streams to stdout",
+        description="Stream a reply to stdout and keep both messages in the history.",
+    )
+    ask.add_argument(
+        "--basedir",
+        type=Path,
+        default=argparse.SUPPRESS,  # keep a --basedir given before `ask`
+        help="as above; may also follow `ask`",
+    )
+    ask.add_argument("--provider", help="provider name (default: the last one used)")
+    ask.add_argument("--model", help="model name (default: the provider's default)")
+    ask.add_argument(
+        "--continue",
+        dest="continue_id",
+        type=int,
+        metavar="ID",
+        help="continue the conversation with this id",
+    )
+    ask.add_argument("text", nargs="*", help="the question; read from stdin when absent")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("besedka")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def _paths(basedir: Path | None) -> AppPaths:
+    from gui.paths import AppPaths
+
+    paths = AppPaths.under(basedir.expanduser().resolve()) if basedir else AppPaths.default()
+    paths.ensure()
+    return paths
+
+
+def setup_logging(log_file: Path) -> None:
+    handler = logging.handlers.RotatingFileHandler(
+        log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    # qasync logs executor calls with their arguments at DEBUG: never let that through.
+    logging.getLogger("qasync").setLevel(logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = _paths(args.basedir)
+    setup_logging(paths.log_file)
+    if args.command == "ask":
+        from gui.ask import run_ask
+
+        return run_ask(args, paths)
+    return run_gui(args, paths)
+
+
+def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Besedka")
+    app.setOrganizationName("Besedka")
+    app.setQuitOnLastWindowClosed(False)  # closing goes through our one exit path
+    app.setDesktopFileName("besedka")
+    app.setWindowIcon(_app_icon())
+    window = MainWindow()
+    window.show()
+    application = Application(
+        app, window, paths, quit_when_ready=args.quit_when_ready, screenshot=args.screenshot
+    )
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        return runner.run(application.run())
+
+
+class Application:
+    """Owns the session, the store, the secrets and the controller for one run."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow,
+        paths: AppPaths,
+        *,
+        quit_when_ready: bool = False,
+        screenshot: Path | None = None,
+    ) -> None:
+        self.app = app
+        self.window = window
+        self.paths = paths
+        self.quit_when_ready = quit_when_ready
+        self.screenshot = screenshot
+        self.quit = asyncio.Event()
+
+    def request_quit(self, *_args: Any) -> None:
+        self.quit.set()
+
+    async def run(self) -> int:
+        import aiohttp
+
+        from gui.controller import ChatController
+        from gui.provider_factory import ProviderFactory
+        from gui.secrets import SecretStore
+        from gui.settings import Settings
+        from gui.store import Store
+
+        self.window.closing.connect(self.request_quit)
+        self.app.aboutToQuit.connect(self.request_quit)
+        previous = {sig: signal.signal(sig, self.request_quit) for sig in _QUIT_SIGNALS}
+        heartbeat = _heartbeat(self.app)  # lets Python see signals while Qt idles
+        await asyncio.sleep(0)  # the window paints before the heavy imports below
+        settings = Settings(self.paths.settings_file)
+        secrets = SecretStore()
+        store = Store.open(self.paths.history_db)
+        try:
+            async with aiohttp.ClientSession() as session:
+                providers = ProviderFactory(
+                    session,
+                    lambda info: settings.aprovider_config(info, secrets),
+                    timeouts=settings.timeouts,
+                )
+                controller = ChatController(
+                    store, providers, default_provider=lambda: self.window.picker_choice()
+                )
+                self.window.open_settings = lambda: self.open_settings(
+                    settings, secrets, controller
+                )
+                provider, model = settings.last_provider, settings.last_model
+                self.window.attach(controller, provider=provider, model=model)
+                if store.interrupted_on_open:
+                    self.window.status_label.setText(
+                        self.window.tr(
+                            "{0} replies were cut off when the app last closed; their text is kept."
+                        ).format(store.interrupted_on_open)
+                    )
+                if self.screenshot is not None:
+                    await asyncio.sleep(0.5)  # let layout and fonts settle
+                    self.window.grab().save(str(self.screenshot))
+                if self.quit_when_ready or self.screenshot is not None:
+                    print(READY_MARKER, flush=True)
+                    self.quit.set()
+                await self.quit.wait()
+                settings.set_last_choice(*self.window.picker_choice())
+                settings.save()
+                self.window.hide()
+                await controller.shutdown()
+        finally:
+            store.close()
+            heartbeat.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        log.info("clean exit")
+        return 0
+
+    def open_settings(self, settings: Any, secrets: Any, controller: Any) -> None:
+        from gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            self.window.controller.provider_infos() if self.window.controller else [],
+            settings,
+            secrets,
+            controller.test_connection,
+            self.window,
+        )
+        dialog.setModal(True)
+        dialog.open()
+
+
+_QUIT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def resources_dir() -> Path:
+    """`resources/` of a checkout, or of a PyInstaller bundle."""
+    return Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent)) / "resources"
+
+
+def _app_icon() -> Any:
+    from PySide6.QtGui import QIcon
+
+    return QIcon(str(resources_dir() / "icons" / "besedka.svg"))
+
+
+def _heartbeat(app: QApplication) -> Any:
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(app)
+    timer.setInterval(200)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
+
+
+if __name__ == "__main__":
+    sys.exit(main())

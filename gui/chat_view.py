@@ -1,0 +1,296 @@
+"""The conversation view: one QTextDocument, one frame per message.
+
+Earlier messages are never re-laid out: a streaming reply only appends plain text at
+the end of its own frame (in per-frame batches from the controller), and its Markdown
+is rendered once when it finishes. Nothing is ever fetched while rendering.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFrame,
+    QTextFrameFormat,
+)
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from gui import markdown
+
+ACTION_SCHEME = "besedka"
+
+#: Longer replies stay plain text: parsing and laying out Markdown that large would
+#: hold the GUI thread for a noticeable time (hundreds of ms at 200 KB).
+MAX_MARKDOWN_CHARS = 60_000
+
+
+class MessageLike(Protocol):
+    """What the view needs of a message (the store's StoredMessage fits)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def error(self) -> str: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+
+
+def _action_url(action: str, message_id: int) -> str:
+    return f"{ACTION_SCHEME}:msg/{action}/{message_id}"
+
+
+def parse_action(url: str) -> tuple[str, int] | None:
+    prefix = f"{ACTION_SCHEME}:msg/"
+    if not url.startswith(prefix):
+        return None
+    action, _, ident = url[len(prefix) :].partition("/")
+    return (action, int(ident)) if ident.isdigit() else None
+
+
+class ChatView(QTextBrowser):
+    """Shows a conversation and emits what the person asks of a message."""
+
+    #: (action, message_id) — "copy", "regenerate", "edit", "delete", "retry"
+    action_requested = Signal(str, int)
+    #: the person scrolled to the top and older messages exist
+    older_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.document().setUndoRedoEnabled(False)
+        self.document().setDocumentMargin(12)
+        self.setObjectName("chatView")
+        self.setAccessibleName(self.tr("Conversation"))
+        self.setAccessibleDescription(self.tr("Messages of the open conversation"))
+        self._frames: dict[int, QTextFrame] = {}
+        self._roles: dict[int, str] = {}
+        self._code_blocks: dict[int, tuple[str, ...]] = {}
+        self._texts: dict[int, str] = {}
+        self._streaming: set[int] = set()
+        self.has_older = False
+        self.dark = False
+        self.anchorClicked.connect(self.on_anchor_clicked)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    # -- resources: nothing is ever loaded -------------------------------------------
+    def loadResource(self, type_: int, name: QUrl | str) -> Any:
+        """Model output may reference remote or local files: load none of them."""
+        return None
+
+    # -- whole conversation ----------------------------------------------------------
+    def clear_messages(self) -> None:
+        self.clear()
+        self._frames.clear()
+        self._roles.clear()
+        self._code_blocks.clear()
+        self._texts.clear()
+        self._streaming.clear()
+
+    def set_messages(self, messages: Iterable[MessageLike], *, has_older: bool = False) -> None:
+        self.clear_messages()
+        self.has_older = has_older
+        for message in messages:
+            self.append_message(message)
+        self.scroll_to_bottom()
+
+    def prepend_messages(self, messages: list[MessageLike], *, has_older: bool) -> None:
+        """Insert older messages at the top, keeping the visible text where it was."""
+        self.has_older = has_older
+        bar = self.verticalScrollBar()
+        from_bottom = bar.maximum() - bar.value()
+        for message in reversed(messages):
+            self._insert_message(message, at_start=True)
+        bar.setValue(bar.maximum() - from_bottom)
+
+    def message_ids(self) -> list[int]:
+        return sorted(self._frames, key=lambda ident: self._frames[ident].firstPosition())
+
+    def message_text(self, message_id: int) -> str:
+        return self._texts.get(message_id, "")
+
+    def code_block(self, message_id: int, index: int) -> str | None:
+        blocks = self._code_blocks.get(message_id, ())
+        return blocks[index] if 0 <= index < len(blocks) else None
+
+    def has_message(self, message_id: int) -> bool:
+        return message_id in self._frames
+
+    def scroll_to_bottom(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def scroll_to_message(self, message_id: int) -> None:
+        frame = self._frames.get(message_id)
+        if frame is None:
+            return
+        cursor = QTextCursor(frame.firstCursorPosition())
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    # -- single messages ---------------------------------------------------------------
+    def append_message(self, message: MessageLike) -> None:
+        self._insert_message(message, at_start=False)
+
+    def update_message(self, message: MessageLike) -> None:
+        """Re-render one message (finished reply, edit): only its own frame changes."""
+        frame = self._frames.get(message.id)
+        if frame is None:
+            self.append_message(message)
+            return
+        self._streaming.discard(message.id)
+        cursor = frame.firstCursorPosition()
+        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self._fill(cursor, message)
+
+    def remove_message(self, message_id: int) -> None:
+        frame = self._frames.pop(message_id, None)
+        if frame is None:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(frame.firstPosition() - 1)
+        cursor.setPosition(frame.lastPosition() + 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self._roles.pop(message_id, None)
+        self._code_blocks.pop(message_id, None)
+        self._texts.pop(message_id, None)
+        self._streaming.discard(message_id)
+
+    def begin_reply(self, message: MessageLike) -> None:
+        """Open the frame a streaming reply will grow in."""
+        self._insert_message(message, at_start=False)
+        self._streaming.add(message.id)
+
+    def append_delta(self, message_id: int, text: str) -> None:
+        """Append streamed text as plain text at the end of the reply's frame."""
+        frame = self._frames.get(message_id)
+        if frame is None or not text:
+            return
+        bar = self.verticalScrollBar()
+        follow = bar.value() >= bar.maximum() - 4
+        cursor = frame.lastCursorPosition()
+        cursor.insertText(text, QTextCharFormat())
+        self._texts[message_id] = self._texts.get(message_id, "") + text
+        if follow:
+            bar.setValue(bar.maximum())
+
+    def is_streaming(self, message_id: int) -> bool:
+        return message_id in self._streaming
+
+    # -- rendering -------------------------------------------------------------------
+    def _frame_format(self, role: str) -> QTextFrameFormat:
+        fmt = QTextFrameFormat()
+        fmt.setPadding(8)
+        fmt.setTopMargin(6)
+        fmt.setBottomMargin(6)
+        if role == "user":
+            fmt.setBackground(QColor("#2b3a4a") if self.dark else QColor("#eef3fb"))
+        elif role == "system":
+            fmt.setBackground(QColor("#3a3a2b") if self.dark else QColor("#fbf8e8"))
+        return fmt
+
+    def _insert_message(self, message: MessageLike, *, at_start: bool) -> None:
+        cursor = QTextCursor(self.document())
+        if at_start:
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+        else:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+        frame = cursor.insertFrame(self._frame_format(message.role))
+        self._frames[message.id] = frame
+        self._roles[message.id] = message.role
+        self._fill(frame.firstCursorPosition(), message)
+
+    def _heading(self, message: MessageLike) -> str:
+        who = {"user": self.tr("You"), "system": self.tr("System prompt")}.get(message.role)
+        if who is None:
+            who = message.model or message.provider or self.tr("Assistant")
+        return f"<p><b>{html_lib.escape(who)}</b></p>"
+
+    def _fill(self, cursor: QTextCursor, message: MessageLike) -> None:
+        self._texts[message.id] = message.text
+        html = [self._heading(message)]
+        streaming = message.status == "streaming"
+        if (
+            message.role == "assistant"
+            and not streaming
+            and len(message.text) <= MAX_MARKDOWN_CHARS
+        ):
+            rendered = markdown.render_markdown(message.text, dark=self.dark, message_id=message.id)
+            self._code_blocks[message.id] = rendered.code_blocks
+            html.append(rendered.html)
+        elif not streaming:
+            html.append(f"<p>{markdown.render_plain(message.text)}</p>")
+        if not streaming:
+            html.append(self._footer(message))
+        cursor.insertHtml("".join(html))
+        if streaming:
+            cursor.insertBlock()
+            cursor.insertText(message.text, QTextCharFormat())
+
+    def _footer(self, message: MessageLike) -> str:
+        parts: list[str] = []
+        if message.status == "stopped":
+            parts.append(f"<i>{self.tr('Stopped.')}</i>")
+        elif message.status == "interrupted":
+            parts.append(
+                f"<i>{self.tr('Interrupted: the app closed while this reply streamed.')}</i>"
+            )
+        if message.status == "failed" and message.error:
+            parts.append(
+                f'<span style="color:#c0392b">{html_lib.escape(message.error)}</span>'
+                f' <a href="{_action_url("retry", message.id)}">{self.tr("Retry")}</a>'
+            )
+        actions = [("copy", self.tr("Copy"))]
+        if message.role == "assistant":
+            actions.append(("regenerate", self.tr("Regenerate")))
+        elif message.role == "user":
+            actions.append(("edit", self.tr("Edit")))
+        actions.append(("delete", self.tr("Delete")))
+        links = " · ".join(
+            f'<a href="{_action_url(action, message.id)}">{label}</a>' for action, label in actions
+        )
+        parts.append(f'<span style="font-size:small">{links}</span>')
+        return "".join(f"<p>{part}</p>" for part in parts)
+
+    # -- links -----------------------------------------------------------------------
+    def on_anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        copy = markdown.parse_copy_link(text)
+        if copy is not None:
+            block = self.code_block(*copy)
+            if block is not None:
+                QGuiApplication.clipboard().setText(block)
+            return
+        action = parse_action(text)
+        if action is not None:
+            name, message_id = action
+            if name == "copy":
+                QGuiApplication.clipboard().setText(self.message_text(message_id))
+            else:
+                self.action_requested.emit(name, message_id)
+            return
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+    def _on_scrolled(self, value: int) -> None:
+        if value == 0 and self.has_older and self.verticalScrollBar().maximum() > 0:
+            self.older_requested.emit()

@@ -1,0 +1,57 @@
+"""The message input: Enter sends, Shift+Enter breaks the line, huge pastes are refused."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+#: Longer messages are refused at paste or send time: no provider takes them, and a
+#: multi-megabyte document in the editor makes typing sluggish.
+MAX_MESSAGE_CHARS = 500_000
+
+
+class Composer(QPlainTextEdit):
+    #: the text to send (already stripped, within the limit)
+    submitted = Signal(str)
+    #: a plain sentence for the status line (e.g. a refused paste)
+    refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText(self.tr("Type a message. Enter sends, Shift+Enter adds a line."))
+        self.setAccessibleName(self.tr("Message"))
+        self.setAccessibleDescription(self.tr("Enter sends, Shift+Enter starts a new line"))
+        self.setMaximumHeight(120)
+        self.editing_message_id: int | None = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+    def submit(self) -> None:
+        text = self.toPlainText().strip()
+        if not text:
+            return
+        if len(text) > MAX_MESSAGE_CHARS:
+            self.refused.emit(self._too_long_message(len(text)))
+            return
+        self.submitted.emit(text)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        incoming = len(source.text()) if source.hasText() else 0
+        if len(self.toPlainText()) + incoming > MAX_MESSAGE_CHARS:
+            self.refused.emit(self._too_long_message(len(self.toPlainText()) + incoming))
+            return
+        super().insertFromMimeData(source)
+
+    def _too_long_message(self, length: int) -> str:
+        return self.tr(
+            "The text is too long to send ({0} characters; the limit is {1}). "
+            "Attach less, or split it."
+        ).format(f"{length:,}", f"{MAX_MESSAGE_CHARS:,}")

@@ -1,0 +1,371 @@
+"""The one place that drives providers: widgets send intents here and render its signals.
+
+Each conversation's reply runs as a named, cancellable task. Deltas are buffered and
+handed to the view at most once per frame; the reply is saved while it streams (at
+least once a second) and once at the end, so a crash loses at most a second of text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from gui.reply import ReplyRecorder, history_for
+from gui.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage
+from providers.base import Message
+from providers.errors import ProviderError
+
+if TYPE_CHECKING:
+    from gui.provider_factory import ProviderFactory
+    from gui.provider_info import ProviderInfo
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 16
+PAGE_SIZE = 60
+
+
+class ChatController(QObject):
+    conversations_changed = Signal()
+    #: conversation, messages (oldest first), has_older
+    conversation_opened = Signal(object, list, bool)
+    #: older page for the open conversation: messages, has_older
+    older_loaded = Signal(list, bool)
+    message_added = Signal(object)
+    message_updated = Signal(object)
+    message_removed = Signal(int)
+    #: a streaming reply appeared (its StoredMessage, status streaming)
+    reply_started = Signal(object)
+    #: message id, text batch
+    reply_delta = Signal(int, str)
+    #: the final StoredMessage (complete, stopped or failed)
+    reply_finished = Signal(object)
+    #: conversation id, streaming or not
+    busy_changed = Signal(int, bool)
+    #: one line for the status bar
+    status = Signal(str)
+    #: provider name, models
+    models_loaded = Signal(str, list)
+
+    def __init__(
+        self,
+        store: Store,
+        providers: ProviderFactory,
+        *,
+        default_provider: Callable[[], tuple[str, str]] = lambda: ("gigachat", "GigaChat"),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.providers = providers
+        self._default_provider = default_provider
+        self._replies: dict[int, _LiveReply] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.current_id: int | None = None
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(FRAME_MS)
+        self._flush_timer.timeout.connect(self._flush)
+
+    # -- conversations -----------------------------------------------------------------
+    def provider_infos(self) -> list[ProviderInfo]:
+        return self.providers.infos()
+
+    def conversations(self) -> list[Conversation]:
+        return self.store.list_conversations()
+
+    def conversation(self, conversation_id: int) -> Conversation:
+        return self.store.get_conversation(conversation_id)
+
+    def search(self, text: str) -> list[SearchHit]:
+        return self.store.search(text)
+
+    def export(self, conversation_id: int, path: str, kind: str) -> None:
+        exporters = {
+            "md": self.store.export_markdown,
+            "json": self.store.export_json,
+            "html": self.store.export_html,
+        }
+        Path(path).write_text(exporters[kind](conversation_id), encoding="utf-8")
+
+    def new_conversation(self) -> Conversation:
+        provider, model = self._current_choice()
+        conversation = self.store.create_conversation(provider=provider, model=model)
+        self.conversations_changed.emit()
+        self.open_conversation(conversation.id)
+        return conversation
+
+    def open_conversation(self, conversation_id: int, *, scroll_to: int | None = None) -> None:
+        conversation = self.store.get_conversation(conversation_id)
+        self.current_id = conversation_id
+        messages = self.store.messages(conversation_id, limit=PAGE_SIZE)
+        if scroll_to is not None:
+            while messages and messages[0].id > scroll_to:
+                older = self.store.messages(
+                    conversation_id, limit=PAGE_SIZE, before_id=messages[0].id
+                )
+                if not older:
+                    break
+                messages = older + messages
+        messages = [self._live(message) for message in messages]
+        has_older = bool(messages) and self._has_older(conversation_id, messages[0].id)
+        self.conversation_opened.emit(conversation, messages, has_older)
+        self.busy_changed.emit(conversation_id, conversation_id in self._replies)
+
+    def load_older(self, before_id: int) -> None:
+        if self.current_id is None:
+            return
+        older = self.store.messages(self.current_id, limit=PAGE_SIZE, before_id=before_id)
+        has_older = bool(older) and self._has_older(self.current_id, older[0].id)
+        self.older_loaded.emit(older, has_older)
+
+    def _has_older(self, conversation_id: int, first_id: int) -> bool:
+        return bool(self.store.messages(conversation_id, limit=1, before_id=first_id))
+
+    def _live(self, message: StoredMessage) -> StoredMessage:
+        """A message still streaming shows its text so far, not the last saved one."""
+        for reply in self._replies.values():
+            if reply.message.id == message.id:
+                return _replace(message, text=reply.text)
+        return message
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        self.store.update_conversation(conversation_id, title=title.strip())
+        self.conversations_changed.emit()
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self.store.update_conversation(conversation_id, pinned=pinned)
+        self.conversations_changed.emit()
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        self.stop(conversation_id)
+        self.store.delete_conversation(conversation_id)
+        if self.current_id == conversation_id:
+            self.current_id = None
+        self.conversations_changed.emit()
+
+    def set_provider(self, conversation_id: int | None, provider: str, model: str) -> None:
+        if conversation_id is not None:
+            self.store.update_conversation(conversation_id, provider=provider, model=model)
+
+    def set_parameters(
+        self, conversation_id: int, *, system_prompt: str, params: dict[str, float | int]
+    ) -> None:
+        self.store.update_conversation(conversation_id, system_prompt=system_prompt, params=params)
+
+    def _current_choice(self) -> tuple[str, str]:
+        return self._default_provider()
+
+    # -- sending -----------------------------------------------------------------------
+    def send(self, text: str, conversation_id: int | None = None) -> int:
+        """Add the person's message and start the reply; returns the conversation id."""
+        if conversation_id is None:
+            conversation_id = self.current_id
+        if conversation_id is None:
+            conversation_id = self.new_conversation().id
+        self.stop(conversation_id)
+        message = self.store.add_message(conversation_id, "user", text)
+        self.message_added.emit(message)
+        self.conversations_changed.emit()
+        self._start_reply(conversation_id)
+        return conversation_id
+
+    def regenerate(self, conversation_id: int | None = None) -> None:
+        """Replace the last reply with a new one."""
+        conversation_id = conversation_id if conversation_id is not None else self.current_id
+        if conversation_id is None:
+            return
+        self.stop(conversation_id)
+        last = self.store.messages(conversation_id, limit=1)
+        if last and last[0].role == "assistant":
+            self.store.delete_message(last[0].id)
+            self.message_removed.emit(last[0].id)
+        if self._history(conversation_id):
+            self._start_reply(conversation_id)
+
+    def retry(self, message_id: int) -> None:
+        self.regenerate(self.store.get_message(message_id).conversation_id)
+
+    def edit_and_resend(self, message_id: int, text: str) -> None:
+        """Change a message of the person and drop everything after it, then ask again."""
+        message = self.store.get_message(message_id)
+        self.stop(message.conversation_id)
+        for later in self.store.messages(message.conversation_id):
+            if later.id > message_id:
+                self.store.delete_message(later.id)
+                self.message_removed.emit(later.id)
+        self.store.update_message(message_id, text=text)
+        self.message_updated.emit(self.store.get_message(message_id))
+        self._start_reply(message.conversation_id)
+
+    def delete_message(self, message_id: int) -> None:
+        message = self.store.get_message(message_id)
+        reply = self._replies.get(message.conversation_id)
+        if reply is not None and reply.message.id == message_id:
+            self.stop(message.conversation_id)
+        self.store.delete_message(message_id)
+        self.message_removed.emit(message_id)
+
+    def stop(self, conversation_id: int | None = None) -> None:
+        conversation_id = conversation_id if conversation_id is not None else self.current_id
+        reply = self._replies.get(conversation_id) if conversation_id is not None else None
+        if reply is not None and reply.task is not None:
+            reply.task.cancel()
+
+    def is_busy(self, conversation_id: int | None) -> bool:
+        return conversation_id in self._replies
+
+    def _history(self, conversation_id: int) -> list[Message]:
+        return history_for(self.store, conversation_id)
+
+    def _start_reply(self, conversation_id: int) -> None:
+        conversation = self.store.get_conversation(conversation_id)
+        history = self._history(conversation_id)
+        provider_name = conversation.provider or self._default_provider()[0]
+        message = self.store.add_message(
+            conversation_id,
+            "assistant",
+            "",
+            status=MessageStatus.STREAMING,
+            provider=provider_name,
+            model=conversation.model,
+        )
+        reply = _LiveReply(self.store, message, conversation_id)
+        self._replies[conversation_id] = reply
+        self.reply_started.emit(message)
+        self.busy_changed.emit(conversation_id, True)
+        reply.task = self._spawn(
+            self._run_reply(reply, provider_name, conversation, history),
+            name=f"reply-{conversation_id}",
+        )
+        self._flush_timer.start()
+
+    async def _run_reply(
+        self,
+        reply: _LiveReply,
+        provider_name: str,
+        conversation: Conversation,
+        history: list[Message],
+    ) -> None:
+        try:
+            provider = await self.providers.get(provider_name)
+        except Exception as failure:  # unknown provider, bad settings
+            log.exception("cannot build provider %s", provider_name)
+            reply.error = str(failure)
+            reply.status = MessageStatus.FAILED
+            self.store.update_message(reply.message.id, status=reply.status, error=reply.error)
+            final = self.store.get_message(reply.message.id)
+        else:
+            final = await reply.run(
+                provider,
+                conversation.model or None,
+                history,
+                dict(conversation.params),
+                on_text=reply.pending.append,
+            )
+        self._finish(reply, final)
+
+    def _flush(self) -> None:
+        """Once per frame: hand each reply's buffered text to the view in one piece."""
+        for reply in self._replies.values():
+            if reply.pending:
+                batch = "".join(reply.pending)
+                reply.pending.clear()
+                if reply.conversation_id == self.current_id:
+                    self.reply_delta.emit(reply.message.id, batch)
+        if self.current_id in self._replies:
+            self._emit_speed(self._replies[self.current_id])
+        if not self._replies:
+            self._flush_timer.stop()
+
+    def _emit_speed(self, reply: _LiveReply) -> None:
+        if reply.first_token_at is None:
+            self.status.emit(self.tr("Waiting for {0}…").format(reply.message.provider))
+            return
+        elapsed = max(time.monotonic() - reply.first_token_at, 1e-3)
+        # A token is about four characters of text; good enough for a live figure.
+        self.status.emit(self.tr("Streaming: ~{0:.0f} tokens/s").format(reply.chars / 4 / elapsed))
+
+    def _finish(self, reply: _LiveReply, final: StoredMessage) -> None:
+        if self._replies.get(reply.conversation_id) is reply:
+            del self._replies[reply.conversation_id]
+        if reply.pending and reply.conversation_id == self.current_id:
+            self.reply_delta.emit(reply.message.id, "".join(reply.pending))
+        reply.pending.clear()
+        self.reply_finished.emit(final)
+        self.busy_changed.emit(reply.conversation_id, False)
+        self.status.emit(self._summary(final))
+        self.conversations_changed.emit()
+
+    def _summary(self, message: StoredMessage) -> str:
+        who = f"{message.provider} / {message.model}" if message.model else message.provider
+        if message.status == MessageStatus.FAILED:
+            return self.tr("{0}: failed").format(who)
+        if message.status == MessageStatus.STOPPED:
+            return self.tr("{0}: stopped").format(who)
+        usage = message.usage
+        if usage.get("total_tokens"):
+            return self.tr("{0}: {1} tokens ({2} prompt + {3} reply)").format(
+                who,
+                usage["total_tokens"],
+                usage.get("prompt_tokens", 0),
+                usage.get("completion_tokens", 0),
+            )
+        return self.tr("{0}: done").format(who)
+
+    # -- models, connection test -------------------------------------------------------------
+    def load_models(self, provider: str) -> None:
+        self._spawn(self._load_models(provider), name=f"models-{provider}")
+
+    async def _load_models(self, provider: str) -> None:
+        try:
+            models = await (await self.providers.get(provider)).list_models()
+        except ProviderError as error:
+            log.info("live model list unavailable: %s", error)
+            models = list(self.providers.info(provider).models)
+        self.models_loaded.emit(provider, models)
+
+    async def test_connection(self, provider: str, config: dict[str, str]) -> tuple[bool, str]:
+        return await self.providers.test_connection(provider, config)
+
+    # -- tasks and shutdown ------------------------------------------------------------
+    def _spawn(self, coroutine: Any, *, name: str) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.ensure_future(coroutine)
+        task.set_name(name)
+        self._tasks.add(task)
+        task.add_done_callback(self._on_task_done)
+        return task
+
+    def _on_task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def shutdown(self) -> None:
+        """Stop every stream (their text is saved as stopped) and wait for them."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._flush_timer.stop()
+
+
+class _LiveReply(ReplyRecorder):
+    """A reply the window shows: its task and the text not yet handed to the view."""
+
+    def __init__(self, store: Store, message: StoredMessage, conversation_id: int) -> None:
+        super().__init__(store, message)
+        self.conversation_id = conversation_id
+        self.pending: list[str] = []
+        self.task: asyncio.Task[None] | None = None
+
+
+def _replace(message: StoredMessage, **changes: Any) -> StoredMessage:
+    return dataclasses.replace(message, **changes)

@@ -1,0 +1,324 @@
+"""Markdown → Qt rich-text HTML for the chat view, safe for hostile model output; no Qt here.
+
+Model output is untrusted input shown in a QTextBrowser, which would happily load `<img>`
+sources and follow any link. So this is a whitelist renderer over markdown-it tokens rather
+than markdown-it's own HTML renderer: every tag and attribute it writes is spelled out below,
+all text is escaped, raw HTML is shown as text, only http(s)/mailto links keep an href and
+images become text plus a link, so nothing is fetched while rendering.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = [
+    "COPY_SCHEME",
+    "Rendered",
+    "copy_link",
+    "parse_copy_link",
+    "render_markdown",
+    "render_plain",
+]
+
+COPY_SCHEME = "besedka"
+
+_COPY_RE = re.compile(r"(?i:besedka):copy/(-?[0-9]{1,18})/([0-9]{1,9})")
+_SAFE_HREF_RE = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
+_IMAGE_HREF_RE = re.compile(r"https?://", re.IGNORECASE)
+_ALIGN_RE = re.compile(r"text-align:\s*(left|right|center)")
+# A space that another space follows, or one that starts a line, would collapse in HTML.
+_SPACES_RE = re.compile(r" (?= )|(?<=\n) |^ ")
+
+# Highlighting is the costliest step (~1.5 µs per character); past this many characters per
+# message code is shown plain, so a huge reply still renders in well under a second.
+_HIGHLIGHT_BUDGET = 100_000
+_MAX_LABEL = 32
+
+_PYGMENTS_STYLE = {False: "default", True: "github-dark"}
+_FALLBACK_TEXT = {False: "#1f2328", True: "#e6edf3"}
+_INLINE_CODE_BG = {False: "#eff1f3", True: "#343942"}
+_MUTED = {False: "#6e7781", True: "#9198a1"}
+_TABLE_BORDER = "#8c959f"
+
+_BLOCK_TAGS = {
+    "paragraph": "p",
+    "blockquote": "blockquote",
+    "bullet_list": "ul",
+    "ordered_list": "ol",
+    "list_item": "li",
+    "thead": "thead",
+    "tbody": "tbody",
+    "tr": "tr",
+}
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_INLINE_TAGS = {"em": "em", "strong": "strong", "s": "s"}
+_TABLE_OPEN = (
+    f'<table border="1" cellspacing="0" cellpadding="4" '
+    f'style="border-collapse:collapse;border-color:{_TABLE_BORDER}">'
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One message's HTML plus the raw text of its code blocks, which the Copy links index."""
+
+    html: str
+    code_blocks: tuple[str, ...]
+
+
+def copy_link(message_id: int, index: int) -> str:
+    """The href of the Copy link for code block `index` of message `message_id`."""
+    return f"{COPY_SCHEME}:copy/{message_id}/{index}"
+
+
+def parse_copy_link(url: str) -> tuple[int, int] | None:
+    """(message_id, block index) for a Copy link, None for any other URL."""
+    match = _COPY_RE.fullmatch(url)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def render_plain(text: str) -> str:
+    """Escaped text whose line breaks and runs of spaces survive HTML (streaming, user input)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    text = escape(text.replace("\t", "    "), quote=False)
+    return _SPACES_RE.sub("&nbsp;", text).replace("\n", "<br>")
+
+
+def render_markdown(text: str, *, dark: bool = False, message_id: int = 0) -> Rendered:
+    """Render a finished reply; `dark` picks code colours, `message_id` goes into Copy links.
+
+    Nesting deeper than markdown-it's maxNesting (20) is cut off rather than rendered, which
+    keeps 500-level hostile lists bounded in both the parser and Qt's layout.
+    """
+    renderer = _Renderer(dark=dark, message_id=message_id)
+    renderer.render(_parser().parse(text))
+    return Rendered(html="".join(renderer.out), code_blocks=tuple(renderer.code_blocks))
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    """CommonMark + tables + strikethrough; raw HTML off, so it arrives as text."""
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+class _Renderer:
+    """Walks the flat token stream once (no recursion, so depth never costs stack)."""
+
+    def __init__(self, *, dark: bool, message_id: int) -> None:
+        self.dark = dark
+        self.message_id = message_id
+        self.out: list[str] = []
+        self.code_blocks: list[str] = []
+        self.budget = _HIGHLIGHT_BUDGET
+        self.links: list[bool] = []  # one entry per open link: whether it became an <a>
+
+    def render(self, tokens: Sequence[Token]) -> None:
+        out = self.out
+        for token in tokens:
+            kind = token.type
+            if kind == "inline":
+                self.inline(token.children or ())
+            elif kind in ("fence", "code_block"):
+                self.code(token.content, token.info if kind == "fence" else "")
+            elif kind == "hr":
+                out.append("<hr>\n")
+            elif kind.endswith(("_open", "_close")):
+                self.block_tag(token)
+            elif token.content:  # html_block (html is off) or anything unforeseen: as text
+                out.append(f"<p>{render_plain(token.content)}</p>\n")
+
+    def block_tag(self, token: Token) -> None:
+        opening = token.nesting == 1
+        base = token.type.rsplit("_", 1)[0]
+        if base == "paragraph" and token.hidden:  # tight list items
+            return
+        if base == "heading":
+            tag = token.tag if token.tag in _HEADINGS else "p"
+        elif base in ("th", "td"):
+            tag = base
+            if opening:
+                align = _ALIGN_RE.fullmatch(str(token.attrs.get("style", "")))
+                attrs = f' align="{align.group(1)}"' if align else ""
+                self.out.append(f"<{tag}{attrs}>")
+                return
+        elif base == "table":
+            self.out.append(_TABLE_OPEN if opening else "</table>\n")
+            return
+        elif base in _BLOCK_TAGS:
+            tag = _BLOCK_TAGS[base]
+        else:
+            return
+        if not opening:
+            self.out.append(f"</{tag}>\n")
+        elif base == "ordered_list":
+            start = _int_attr(token.attrs.get("start"))
+            self.out.append(f'<ol start="{start}">' if start not in (None, 1) else "<ol>")
+        else:
+            self.out.append(f"<{tag}>")
+
+    def inline(self, tokens: Sequence[Token]) -> None:
+        out = self.out
+        for token in tokens:
+            kind = token.type
+            if kind == "text":
+                out.append(escape(token.content))
+            elif kind == "softbreak":
+                out.append("\n")
+            elif kind == "hardbreak":
+                out.append("<br>\n")
+            elif kind == "code_inline":
+                bg = _INLINE_CODE_BG[self.dark]
+                out.append(f'<code style="background-color:{bg}">{escape(token.content)}</code>')
+            elif kind == "link_open":
+                href = str(token.attrs.get("href", ""))
+                safe = _SAFE_HREF_RE.match(href) is not None
+                self.links.append(safe)
+                if safe:
+                    out.append(f'<a href="{escape(href)}">')
+            elif kind == "link_close":
+                if self.links and self.links.pop():
+                    out.append("</a>")
+            elif kind == "image":
+                self.image(token)
+            elif kind.endswith(("_open", "_close")):
+                tag = _INLINE_TAGS.get(kind.rsplit("_", 1)[0])
+                if tag is not None:
+                    out.append(f"<{tag}>" if token.nesting == 1 else f"</{tag}>")
+            else:  # text_special, html_inline (html is off) and anything unforeseen: as text
+                out.append(escape(token.content))
+
+    def image(self, token: Token) -> None:
+        """Alt text plus a link to the picture: never an <img>, so nothing is fetched."""
+        alt = escape(_plain_text(token.children or ()))
+        src = str(token.attrs.get("src", ""))
+        if any(self.links) or _IMAGE_HREF_RE.match(src) is None:
+            self.out.append(alt or "[image]")
+        elif alt:
+            self.out.append(f'{alt} (<a href="{escape(src)}">image</a>)')
+        else:
+            self.out.append(f'<a href="{escape(src)}">[image]</a>')
+
+    def code(self, content: str, info: str) -> None:
+        """A label line with a Copy link, then the highlighted block on its own background."""
+        index = len(self.code_blocks)
+        # Without its final newline, so pasting a copied command into a shell doesn't run it.
+        code = content[:-1] if content.endswith("\n") else content
+        self.code_blocks.append(code)
+        lang = _language(info)
+        if not lang and code.startswith("#!"):
+            lang = _shebang_language(code)
+        body = self.highlight(code, lang)
+        style = _code_style(self.dark)
+        self.out.append(
+            f'<p style="margin-top:8px;margin-bottom:0px"><small>'
+            f'<span style="color:{_MUTED[self.dark]}">{escape(lang or "text")}</span>'
+            f'&nbsp;&nbsp;<a href="{copy_link(self.message_id, index)}">Copy</a></small></p>\n'
+            f'<pre style="{style}">{body}</pre>\n'
+        )
+
+    def highlight(self, code: str, lang: str) -> str:
+        lexer = _lexer(lang.lower()) if lang else None
+        if lexer is None or len(code) > self.budget:
+            return escape(code)
+        self.budget -= len(code)
+        # Imported lazily, like all of pygments here, to keep it off the startup path.
+        from pygments import highlight  # type: ignore[import-untyped, unused-ignore]
+
+        try:
+            html = str(highlight(code, lexer, _formatter(self.dark)))
+        except Exception:  # a third-party lexer choking on hostile text must not lose the reply
+            return escape(code)
+        return html[:-1] if html.endswith("\n") else html
+
+
+def _plain_text(tokens: Sequence[Token]) -> str:
+    """The text of inline tokens (an image's alt), flattening nested images without recursion."""
+    parts: list[str] = []
+    stack = [iter(tokens)]
+    while stack:
+        token = next(stack[-1], None)
+        if token is None:
+            stack.pop()
+        elif token.type == "image" and token.children:
+            stack.append(iter(token.children))
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        else:
+            parts.append(token.content)
+    return "".join(parts)
+
+
+def _language(info: str) -> str:
+    """The fence's language word, without format characters (a bidi override in a label
+    would reorder the Copy link beside it) and short enough for a label line."""
+    words = info.split(maxsplit=1)
+    word = words[0].strip("{}.") if words else ""
+    return "".join(c for c in word if unicodedata.category(c)[0] not in "CZ")[:_MAX_LABEL]
+
+
+def _int_attr(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _shebang_language(code: str) -> str:
+    """`#!/usr/bin/env python3` → "python": the only guess cheap and reliable enough to make."""
+    words = code[2 : code.find("\n") if "\n" in code else 200].split()
+    if words and words[0].endswith("/env") and len(words) > 1:
+        words = words[1:]
+    name = words[0].rsplit("/", 1)[-1].rstrip("0123456789.") if words else ""
+    return name if name.lower() in _lexer_aliases() else ""
+
+
+@functools.cache
+def _lexer_aliases() -> frozenset[str]:
+    """Known lexer names, so an unknown fence language costs a set lookup, not a plugin scan."""
+    from pygments.lexers import get_all_lexers  # type: ignore[import-untyped, unused-ignore]
+
+    return frozenset(
+        alias for _, aliases, _, _ in get_all_lexers(plugins=False) for alias in aliases
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _lexer(lang: str) -> Any:
+    if lang not in _lexer_aliases():
+        return None
+    from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped, unused-ignore]
+
+    return get_lexer_by_name(lang, stripnl=False)
+
+
+@functools.cache
+def _formatter(dark: bool) -> Any:
+    from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped, unused-ignore]
+
+    return HtmlFormatter(noclasses=True, nowrap=True, style=_PYGMENTS_STYLE[dark])
+
+
+@functools.cache
+def _code_style(dark: bool) -> str:
+    """The <pre> style: the Pygments style's own background and text colour, wrapped lines."""
+    from pygments.styles import get_style_by_name  # type: ignore[import-untyped, unused-ignore]
+    from pygments.token import Text  # type: ignore[import-untyped, unused-ignore]
+
+    style = get_style_by_name(_PYGMENTS_STYLE[dark])
+    colour = style.style_for_token(Text)["color"]
+    foreground = f"#{colour}" if colour else _FALLBACK_TEXT[dark]
+    return (
+        f"background-color:{style.background_color};color:{foreground};"
+        "white-space:pre-wrap;margin-top:2px;margin-bottom:8px"
+    )

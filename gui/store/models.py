@@ -1,0 +1,75 @@
+"""Plain records the store hands out, so callers never see SQLite rows."""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import StrEnum
+
+
+class MessageStatus(StrEnum):
+    """Where a message is in its life; `streaming` rows are being written right now."""
+
+    COMPLETE = "complete"
+    STREAMING = "streaming"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+ROLES: tuple[str, ...] = ("system", "user", "assistant")
+
+
+@dataclasses.dataclass(frozen=True)
+class Conversation:
+    """One chat; `updated_at` moves when a message is added, so recent chats list first."""
+
+    id: int
+    title: str
+    provider: str
+    model: str
+    system_prompt: str
+    params: dict[str, float | int]
+    pinned: bool
+    created_at: float
+    updated_at: float
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredMessage:
+    """One message as saved; `usage` holds token counts a provider reported."""
+
+    id: int
+    conversation_id: int
+    role: str
+    text: str
+    status: MessageStatus
+    error: str
+    provider: str
+    model: str
+    usage: dict[str, int]
+    parent_id: int | None
+    created_at: float
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchHit:
+    """A message matching a search.
+
+    `snippet` is HTML: the matched words are wrapped in <b>…</b> and everything else is escaped.
+    `rank` is SQLite's bm25 score: smaller (more negative) is a better match; hits come best first.
+    """
+
+    conversation_id: int
+    message_id: int
+    title: str
+    role: str
+    snippet: str
+    rank: float
+
+
+class StoreError(Exception):
+    """The history cannot be read or written; the text is meant for the user."""
+
+
+class DatabaseTooNewError(StoreError):
+    """The database was upgraded by a newer Besedka; it is refused and left untouched."""

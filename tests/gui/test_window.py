@@ -1,0 +1,278 @@
+"""The chat window on real widgets, a real store and a scripted model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+from gui.chat_view import parse_action
+from gui.main_window import MainWindow
+from gui.store import MessageStatus, Store
+from providers.errors import RateLimitError
+from tests.gui.conftest import Script, wait_for
+
+
+def _press_enter(qtbot: Any, window: MainWindow, modifiers: Any = None) -> None:
+    modifier = modifiers if modifiers is not None else Qt.KeyboardModifier.NoModifier
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return, modifier)
+
+
+def _assistant(store: Store, conversation_id: int) -> Any:
+    return [m for m in store.messages(conversation_id) if m.role == "assistant"][-1]
+
+
+async def test_composer_has_focus_and_enter_sends_a_streamed_reply(
+    qtbot: Any, window: MainWindow, store: Store, script: Script
+) -> None:
+    await wait_for(window.composer.hasFocus)
+    script.pieces = ["Привет", ", ", "мир", "! 👋"]
+    window.composer.setPlainText("Say hello")
+    _press_enter(qtbot, window)
+
+    await wait_for(lambda: "Привет, мир! 👋" in window.view.toPlainText())
+    await wait_for(lambda: not window.stop_button.isEnabled())
+    assert window.composer.toPlainText() == ""
+    assert "Say hello" in window.view.toPlainText()
+    conversation = store.list_conversations()[0]
+    assert conversation.title == "Say hello"
+    reply = _assistant(store, conversation.id)
+    assert reply.text == "Привет, мир! 👋"
+    assert reply.status == MessageStatus.COMPLETE
+    assert reply.usage["total_tokens"] == 7
+    assert "7 tokens" in window.status_label.text()
+    assert script.received[-1] == [{"role": "user", "content": "Say hello"}]
+    await wait_for(window.composer.hasFocus)
+
+
+async def test_shift_enter_breaks_the_line_instead_of_sending(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    window.composer.setPlainText("first line")
+    window.composer.moveCursor(window.composer.textCursor().MoveOperation.End)
+    _press_enter(qtbot, window, Qt.KeyboardModifier.ShiftModifier)
+    assert window.composer.toPlainText() == "first line\n"
+    assert store.list_conversations() == []
+
+
+async def test_stop_keeps_the_partial_text_and_marks_it_stopped(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    script.pieces = [f"word{i} " for i in range(200)]
+    script.delay = 0.02
+    window.composer.setPlainText("long answer please")
+    window.composer.submit()
+    await wait_for(lambda: "word3" in window.view.toPlainText())
+    assert window.stop_button.isEnabled()
+    window.stop_button.click()
+    await wait_for(lambda: not window.stop_button.isEnabled())
+
+    reply = _assistant(store, store.list_conversations()[0].id)
+    assert reply.status == MessageStatus.STOPPED
+    assert reply.text.startswith("word0 word1 word2 word3")
+    assert "word199" not in reply.text
+    shown = window.view.toPlainText()
+    assert reply.text.strip() in shown
+    assert "Stopped." in shown
+
+
+async def test_failure_shows_the_message_inline_keeps_text_and_retry_works(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    script.pieces = ["partial ", "answer"]
+    script.error = RateLimitError("Too many requests", retry_after=7)
+    window.composer.setPlainText("question")
+    window.composer.submit()
+    await wait_for(lambda: "Retry in 7 s" in window.view.toPlainText())
+    conversation_id = store.list_conversations()[0].id
+    failed = _assistant(store, conversation_id)
+    assert failed.status == MessageStatus.FAILED
+    assert failed.text == "partial answer"
+    assert "Scripted" in failed.error
+    assert "partial answer" in window.view.toPlainText()
+
+    script.error = None
+    script.pieces = ["fixed"]
+    window.view.action_requested.emit("retry", failed.id)
+    await wait_for(lambda: _assistant(store, conversation_id).text == "fixed")
+    await wait_for(lambda: "fixed" in window.view.toPlainText())
+    assert "partial answer" not in window.view.toPlainText()
+    assert [m.role for m in store.messages(conversation_id)] == ["user", "assistant"]
+
+
+async def test_regenerate_replaces_the_last_reply(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    script.pieces = ["one"]
+    window.composer.setPlainText("q")
+    window.composer.submit()
+    conversation_id = None
+    await wait_for(lambda: bool(store.list_conversations()))
+    conversation_id = store.list_conversations()[0].id
+    await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    script.pieces = ["two"]
+    window.regenerate_action.trigger()
+    await wait_for(lambda: _assistant(store, conversation_id).text == "two")
+    await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    texts = [m.text for m in store.messages(conversation_id)]
+    assert texts == ["q", "two"]
+    assert "one" not in window.view.toPlainText().split()
+
+
+async def test_edit_and_resend_drops_later_messages(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    script.pieces = ["first reply"]
+    window.composer.setPlainText("first question")
+    window.composer.submit()
+    await wait_for(lambda: bool(store.list_conversations()))
+    conversation_id = store.list_conversations()[0].id
+    await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    user = store.messages(conversation_id)[0]
+    window.view.action_requested.emit("edit", user.id)
+    assert window.composer.toPlainText() == "first question"
+    script.pieces = ["second reply"]
+    window.composer.setPlainText("edited question")
+    window.composer.submit()
+    await wait_for(lambda: _assistant(store, conversation_id).text == "second reply")
+    assert [m.text for m in store.messages(conversation_id)] == ["edited question", "second reply"]
+    await wait_for(lambda: "edited question" in window.view.toPlainText())
+    assert "first reply" not in window.view.toPlainText()
+
+
+async def test_code_block_has_a_copy_link_that_copies_the_code(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    script.pieces = ["Here:\n\n```python\n", "print('привет')\n", "```\n"]
+    window.composer.setPlainText("code please")
+    window.composer.submit()
+    await wait_for(lambda: bool(store.list_conversations()))
+    conversation_id = store.list_conversations()[0].id
+    await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    reply = _assistant(store, conversation_id)
+    await wait_for(lambda: window.view.code_block(reply.id, 0) is not None)
+    window.view.on_anchor_clicked(QUrl(f"besedka:copy/{reply.id}/0"))
+    assert QGuiApplication.clipboard().text() == "print('привет')"
+    assert "```" not in window.view.toPlainText()  # rendered, not raw Markdown
+
+
+class _UrlCatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+async def test_links_open_in_the_browser_only_on_click_and_only_http(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    catcher = _UrlCatcher()
+    for scheme in ("http", "https", "file", "javascript"):
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+    try:
+        script.pieces = [
+            "[site](https://example.org/page) ![img](https://example.org/x.png) "
+            "[bad](javascript:alert(1)) [local](file:///etc/passwd)"
+        ]
+        window.composer.setPlainText("links")
+        window.composer.submit()
+        await wait_for(lambda: bool(store.list_conversations()))
+        conversation_id = store.list_conversations()[0].id
+        await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+        assert catcher.urls == []  # rendering opened or fetched nothing
+        html = window.view.toHtml()
+        assert 'href="javascript:' not in html
+        assert 'href="file:' not in html
+        assert "<img" not in html
+        assert 'href="https://example.org/page"' in html
+        window.view.on_anchor_clicked(QUrl("https://example.org/page"))
+        window.view.on_anchor_clicked(QUrl("file:///etc/passwd"))
+        assert catcher.urls == ["https://example.org/page"]
+    finally:
+        for scheme in ("http", "https", "file", "javascript"):
+            QDesktopServices.unsetUrlHandler(scheme)
+
+
+async def test_sidebar_lists_newest_first_and_switches_conversations(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    for question in ("alpha question", "beta question"):
+        window.new_action.trigger()
+        window.composer.setPlainText(question)
+        window.composer.submit()
+        await wait_for(
+            lambda: (
+                not window.stop_button.isEnabled() and window.view.toPlainText().count("world") == 1
+            )
+        )
+    titles = [window.sidebar.list.item(i).text() for i in range(window.sidebar.list.count())]
+    assert titles == ["beta question", "alpha question"]
+    window.sidebar.list.setCurrentRow(1)
+    await wait_for(lambda: "alpha question" in window.view.toPlainText())
+    assert "beta question" not in window.view.toPlainText()
+
+
+async def test_rename_pin_and_delete_conversation(window: MainWindow, store: Store) -> None:
+    window.composer.setPlainText("to be renamed")
+    window.composer.submit()
+    await wait_for(lambda: window.sidebar.list.count() == 1)
+    conversation_id = store.list_conversations()[0].id
+    window.sidebar.rename_requested.emit(conversation_id, "Renamed chat")
+    assert window.sidebar.list.item(0).text() == "Renamed chat"
+    window.sidebar.pin_requested.emit(conversation_id, True)
+    assert window.sidebar.list.item(0).text().endswith("Renamed chat")
+    assert store.get_conversation(conversation_id).pinned
+    await wait_for(lambda: not window.stop_button.isEnabled())
+    window.sidebar.delete_requested.emit(conversation_id)
+    assert window.sidebar.list.count() == 0
+    assert store.list_conversations() == []
+
+
+async def test_long_conversation_opens_newest_page_and_loads_older_on_scroll(
+    window: MainWindow, store: Store
+) -> None:
+    conversation = store.create_conversation(title="long", provider="scripted", model="echo-1")
+    for i in range(150):
+        store.add_message(
+            conversation.id, "user" if i % 2 == 0 else "assistant", f"message number {i}"
+        )
+    window.controller.conversations_changed.emit()  # type: ignore[union-attr]
+    window.controller.open_conversation(conversation.id)  # type: ignore[union-attr]
+    text = window.view.toPlainText()
+    assert "message number 149" in text
+    assert "message number 0\n" not in text and "message number 10\n" not in text
+    shown_before = len(window.view.message_ids())
+    assert shown_before < 150
+    window.view.verticalScrollBar().setValue(0)
+    await wait_for(lambda: len(window.view.message_ids()) > shown_before)
+    while window.view.has_older:
+        window.view.verticalScrollBar().setValue(1)
+        window.view.verticalScrollBar().setValue(0)
+        await wait_for(lambda: True)
+    assert len(window.view.message_ids()) == 150
+    assert "message number 0" in window.view.toPlainText()
+
+
+async def test_parameters_reach_the_provider(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    window.composer.setPlainText("hi")
+    window.composer.submit()
+    await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
+    conversation_id = store.list_conversations()[0].id
+    window.controller.set_parameters(  # type: ignore[union-attr]
+        conversation_id, system_prompt="Be brief.", params={"temperature": 0.2, "max_tokens": 50}
+    )
+    window.regenerate_action.trigger()
+    await wait_for(lambda: len(script.received) == 2)
+    assert script.received[-1][0] == {"role": "system", "content": "Be brief."}
+    assert script.options[-1] == {"temperature": 0.2, "max_tokens": 50}
+
+
+def test_action_links_parse() -> None:
+    assert parse_action("besedka:msg/regenerate/12") == ("regenerate", 12)
+    assert parse_action("https://example.org") is None
