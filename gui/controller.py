@@ -38,6 +38,8 @@ class ChatController(QObject):
     conversation_opened = Signal(object, list, bool)
     #: older page for the open conversation: messages, has_older
     older_loaded = Signal(list, bool)
+    #: message id the view should bring into sight (a search hit)
+    scroll_requested = Signal(int)
     message_added = Signal(object)
     message_updated = Signal(object)
     message_removed = Signal(int)
@@ -116,6 +118,8 @@ class ChatController(QObject):
         messages = [self._live(message) for message in messages]
         has_older = bool(messages) and self._has_older(conversation_id, messages[0].id)
         self.conversation_opened.emit(conversation, messages, has_older)
+        if scroll_to is not None:
+            self.scroll_requested.emit(scroll_to)
         self.busy_changed.emit(conversation_id, conversation_id in self._replies)
 
     def load_older(self, before_id: int) -> None:

@@ -124,8 +124,6 @@ class MainWindow(QMainWindow):
     # -- wiring --------------------------------------------------------------------------
     def attach(self, controller: ChatController, *, provider: str, model: str) -> None:
         self.controller = controller
-        self.picker.set_providers(controller.provider_infos())
-        self.picker.select(provider, model)
         self.sidebar.new_requested.connect(self.on_new)
         self.sidebar.selected.connect(controller.open_conversation)
         self.sidebar.hit_selected.connect(
@@ -151,6 +149,7 @@ class MainWindow(QMainWindow):
         controller.conversations_changed.connect(self.refresh_conversations)
         controller.conversation_opened.connect(self.on_conversation_opened)
         controller.older_loaded.connect(self.on_older_loaded)
+        controller.scroll_requested.connect(self.view.scroll_to_message)
         controller.message_added.connect(self.view.append_message)
         controller.message_updated.connect(self.view.update_message)
         controller.message_removed.connect(self.view.remove_message)
@@ -160,6 +159,8 @@ class MainWindow(QMainWindow):
         controller.busy_changed.connect(self.on_busy_changed)
         controller.status.connect(self.status_label.setText)
         controller.models_loaded.connect(self.picker.set_models)
+        self.picker.set_providers(controller.provider_infos())
+        self.picker.select(provider, model)
         self._set_enabled(True)
         self.status_label.setText(self.tr("Ready"))
         conversations = controller.conversations()

@@ -276,3 +276,29 @@ async def test_parameters_reach_the_provider(
 def test_action_links_parse() -> None:
     assert parse_action("besedka:msg/regenerate/12") == ("regenerate", 12)
     assert parse_action("https://example.org") is None
+
+
+async def test_search_hit_opens_the_conversation_at_that_message(
+    window: MainWindow, store: Store
+) -> None:
+    old = store.create_conversation(title="Старый разговор", provider="scripted", model="echo-1")
+    for i in range(200):
+        text = "Рецепт борща со сметаной" if i == 7 else f"filler message {i}"
+        store.add_message(old.id, "user" if i % 2 == 0 else "assistant", text)
+    store.create_conversation(title="Newer", provider="scripted", model="echo-1")
+    window.refresh_conversations()
+    window.sidebar.search.setText("борщ")
+    assert window.sidebar.list.count() == 1
+    item = window.sidebar.list.item(0)
+    assert "Старый разговор" in item.text()
+    assert "борщ" in item.text().lower()
+    window.sidebar.list.setCurrentRow(0)
+    await wait_for(lambda: "Рецепт борща" in window.view.toPlainText())
+    target = store.messages(old.id)[7].id
+    assert window.view.has_message(target)
+    # The hit is on screen although the conversation opens at its newest page.
+    top = window.view.cursorRect().top()
+    assert 0 <= top < window.view.viewport().height()
+    assert window.view.verticalScrollBar().value() < window.view.verticalScrollBar().maximum()
+    window.sidebar.search.clear()
+    assert window.sidebar.list.count() == 2
