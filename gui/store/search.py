@@ -12,6 +12,9 @@ What a search finds (all words must occur in a message, in any order; case never
 * Latin diacritics are ignored ("cafe" finds "café"), by the `unicode61 remove_diacritics 2`
   tokenizer.
 * Words of one or two letters match only themselves; stems are at least three letters long.
+  Prefix matching over-includes a little: "кот" also finds "который".
+* When more than RANK_CANDIDATES (5,000) messages match (say, a search for "the"), only the
+  newest 5,000 of them are ranked, so a search stays fast on a large history.
 
 Not supported: changes inside the stem (fleeting vowels: "ошибка" does not find "ошибок", "сон"
 does not find "сна"), suppletive forms ("идти"/"шёл", "человек"/"люди"), prefixes added in front
@@ -24,6 +27,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 
 from gui.store.stemming import stem
 
@@ -31,6 +35,8 @@ MARK_OPEN = "\x02"
 MARK_CLOSE = "\x03"
 
 MAX_QUERY_WORDS = 16
+# Ranking costs about a microsecond per matching message; past this many, rank the newest only.
+RANK_CANDIDATES = 5_000
 MIN_PREFIX = 3
 
 _WORD = re.compile(r"[^\W_]+")
@@ -48,16 +54,22 @@ def _e_variants(prefix: str) -> list[str]:
     return variants
 
 
-def _word_clause(word: str) -> str:
-    """FTS5 syntax for one typed word: itself, or any word starting with one of its stems."""
+def _word_clause(word: str, known: Callable[[str], bool]) -> str:
+    """FTS5 syntax for one typed word: itself if short, else any word starting with its stem."""
     if len(word) < MIN_PREFIX:
         return f'"{word}"'
     prefix = stem(word)
     if len(prefix) < MIN_PREFIX:
         prefix = word.replace("ё", "е")[:MIN_PREFIX]
-    # The exact word is listed too, so that bm25 ranks a message with the very word higher.
-    options = [f'"{word}"', *(f'"{variant}"*' for variant in _e_variants(prefix))]
-    return f"({' OR '.join(options)})"
+    plain, *others = _e_variants(prefix)
+    # bm25 costs time per alternative and per message, so "ё" spellings that no stored word
+    # starts with are left out.
+    options = [f'"{plain}"*', *(f'"{other}"*' for other in others if known(other))]
+    return options[0] if len(options) == 1 else f"({' OR '.join(options)})"
+
+
+def _anything(prefix: str) -> bool:
+    return True
 
 
 def words(text: str) -> list[str]:
@@ -66,13 +78,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalized)[:MAX_QUERY_WORDS]
 
 
-def fts_query(text: str) -> str:
+def fts_query(text: str, known: Callable[[str], bool] = _anything) -> str:
     """An FTS5 MATCH expression for plain user input; "" when there is nothing to look for.
 
-    Every term is a double-quoted string made of letters and digits only, so user input can
-    never be read as FTS5 operators or break the syntax.
+    `known(prefix)` tells whether some indexed word starts with `prefix`. Every term is a
+    double-quoted string of letters and digits only, so user input can never be read as FTS5
+    operators or break the syntax.
     """
-    return " AND ".join(_word_clause(word) for word in words(text))
+    return " AND ".join(_word_clause(word, known) for word in words(text))
 
 
 def snippet_html(raw: str) -> str:

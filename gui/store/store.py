@@ -1,7 +1,8 @@
 """The chat history: one SQLite file that survives crashes, upgrades and a second process.
 
-Every public write commits before it returns (WAL, `synchronous=NORMAL`), so a crash or a
-SIGKILL loses nothing that was written; a streaming reply is one cheap UPDATE per save.
+Every public write commits before it returns, so a crash or a SIGKILL of the app loses nothing
+that was saved; a streaming reply is one cheap UPDATE per save. With WAL and
+`synchronous=NORMAL` a power cut may lose the last commits, but never corrupts the file.
 
 Deleting a conversation is a soft delete: it disappears from the list and from search at once,
 and `restore_conversation` brings it back (the undo). Soft-deleted conversations are removed for
@@ -38,9 +39,6 @@ from gui.store.presence import Presence
 
 BUSY_TIMEOUT_MS = 10_000
 TITLE_LIMIT = 60
-# Terms found in more messages than this rank only the newest this-many matches: ranking every
-# message that contains "the" costs ~1 µs per message, which would blow the search budget.
-RANK_CANDIDATES = 5_000
 
 _HEADING = re.compile(r"^(?:[#>]+\s*)+")
 _CONVERSATION_COLUMNS = (
@@ -416,7 +414,8 @@ class Store:
     ) -> None:
         """Save new values for a message in one UPDATE (cheap enough for every streaming save).
 
-        KeyError if the message does not exist.
+        Works for a message of a soft-deleted conversation, so a reply still streaming when its
+        chat is deleted is kept for the undo. KeyError if the message does not exist.
         """
         changes: dict[str, object] = {}
         if text is not None:
@@ -517,15 +516,27 @@ class Store:
 
         Never raises for odd input: anything that is not a word is ignored.
         """
-        expression = search.fts_query(query)
-        if not expression or limit <= 0:
+        if limit <= 0:
             return []
         with self._reading() as conn:
+
+            def known(prefix: str) -> bool:
+                return (
+                    conn.execute(
+                        "SELECT 1 FROM temp.messages_vocab WHERE term >= ? AND term < ? LIMIT 1",
+                        (prefix, f"{prefix}\U0010ffff"),
+                    ).fetchone()
+                    is not None
+                )
+
+            expression = search.fts_query(query, known)
+            if not expression:
+                return []
             # Rank at most RANK_CANDIDATES matches: the newest ones, found by walking rowids.
             floor = conn.execute(
                 "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
                 " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                (expression, RANK_CANDIDATES - 1),
+                (expression, search.RANK_CANDIDATES - 1),
             ).fetchone()
             rows = conn.execute(
                 "SELECT m.conversation_id, m.id, c.title, m.role, messages_fts.rank AS rank,"
@@ -651,3 +662,7 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
                 + (f" and a backup is at {target}." if target else ".")
             ) from error
     conn.execute("PRAGMA foreign_keys = ON")
+    # The index's word list, for search to check which spellings occur; per connection, no data.
+    conn.execute(
+        "CREATE VIRTUAL TABLE temp.messages_vocab USING fts5vocab(main, messages_fts, row)"
+    )
