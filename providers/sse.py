@@ -69,23 +69,17 @@ class SSEDecoder:
         if not text:
             return events
         buffer = self._pending + text
-        start = 0
-        length = len(buffer)
-        while True:
-            cr = buffer.find("\r", start)
-            lf = buffer.find("\n", start)
-            if cr < 0 and lf < 0:
-                break
-            if cr < 0 or (0 <= lf < cr):
-                end, nxt = lf, lf + 1
-            elif cr + 1 < length:
-                end, nxt = cr, cr + 2 if buffer[cr + 1] == "\n" else cr + 1
-            else:  # \r at the very end: its \n may come in the next chunk
-                end, nxt = cr, cr + 1
+        if "\r" in buffer:  # normalise \r\n and lone \r to \n, in linear time
+            ends_in_cr = buffer.endswith("\r")
+            if ends_in_cr:  # its \n may come in the next chunk
+                buffer = buffer[:-1]
+            buffer = buffer.replace("\r\n", "\n").replace("\r", "\n")
+            if ends_in_cr:
+                buffer += "\n"
                 self._skip_lf = True
-            self._line(buffer[start:end], events)
-            start = nxt
-        self._pending = buffer[start:]
+        *lines, self._pending = buffer.split("\n")
+        for line in lines:
+            self._line(line, events)
         return events
 
     def _line(self, line: str, events: list[SSEEvent]) -> None:
