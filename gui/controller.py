@@ -248,6 +248,7 @@ class ChatController(QObject):
             self._run_reply(reply, provider_name, conversation, history),
             name=f"reply-{conversation_id}",
         )
+        reply.task.add_done_callback(lambda task: self._ensure_finished(reply, task))
         self._flush_timer.start()
 
     async def _run_reply(
@@ -259,12 +260,20 @@ class ChatController(QObject):
     ) -> None:
         try:
             provider = await self.providers.get(provider_name)
-        except Exception as failure:  # unknown provider, bad settings
+        except asyncio.CancelledError:
+            # Stop, or a new message, while the settings and key were still being read (a
+            # keychain unlock prompt can take minutes): end the reply, never leave it streaming.
+            final = self._end_early(reply, MessageStatus.STOPPED, "")
+        except ProviderError as failure:  # bad settings, e.g. an unreadable CA file
+            log.info("cannot build provider %s: %s", provider_name, failure)
+            failure.with_provider(self._label(provider_name))
+            final = self._end_early(reply, MessageStatus.FAILED, failure.user_message)
+        except Exception as failure:  # unknown provider, or our bug
             log.exception("cannot build provider %s", provider_name)
-            reply.error = str(failure)
-            reply.status = MessageStatus.FAILED
-            self.store.update_message(reply.message.id, status=reply.status, error=reply.error)
-            final = self.store.get_message(reply.message.id)
+            # Plain text like the provider errors beside it (gui/reply.py): not translated.
+            label, kind = self._label(provider_name), type(failure).__name__
+            error = f"{label}: cannot start ({kind}); check its Settings."
+            final = self._end_early(reply, MessageStatus.FAILED, error)
         else:
             final = await reply.run(
                 provider,
@@ -274,6 +283,33 @@ class ChatController(QObject):
                 on_text=reply.pending.append,
             )
         self._finish(reply, final)
+
+    def _ensure_finished(self, reply: _LiveReply, task: asyncio.Task[None]) -> None:
+        """A task cancelled before its first step never runs its body (Stop right after
+        Send), and one that crashed never reached `_finish`: end its reply here, or it would
+        stay "streaming" with Stop lit forever."""
+        if reply.finished:
+            return
+        if task.cancelled():
+            final = self._end_early(reply, MessageStatus.STOPPED, "")
+        else:  # the exception itself is logged by _on_task_done
+            error = "Internal error; the text so far is kept."
+            if reply.text:
+                self.store.update_message(reply.message.id, text=reply.text)
+            final = self._end_early(reply, MessageStatus.FAILED, error)
+        self._finish(reply, final)
+
+    def _end_early(self, reply: _LiveReply, status: MessageStatus, error: str) -> StoredMessage:
+        """Save the end of a reply that never reached its provider."""
+        reply.status, reply.error = status, error
+        self.store.update_message(reply.message.id, status=status, error=error)
+        return self.store.get_message(reply.message.id)
+
+    def _label(self, provider_name: str) -> str:
+        try:
+            return self.providers.info(provider_name).label
+        except Exception:  # an unknown name is what we are reporting
+            return provider_name
 
     def _flush(self) -> None:
         """Once per frame: hand each reply's buffered text to the view in one piece."""
@@ -297,13 +333,16 @@ class ChatController(QObject):
         self.status.emit(self.tr("Streaming: ~{0:.0f} tokens/s").format(reply.chars / 4 / elapsed))
 
     def _finish(self, reply: _LiveReply, final: StoredMessage) -> None:
+        reply.finished = True
         if self._replies.get(reply.conversation_id) is reply:
             del self._replies[reply.conversation_id]
         if reply.pending and reply.conversation_id == self.current_id:
             self.reply_delta.emit(reply.message.id, "".join(reply.pending))
         reply.pending.clear()
         self.reply_finished.emit(final)
-        self.busy_changed.emit(reply.conversation_id, False)
+        # A reply replaced by a new message ends after its successor started: the
+        # conversation is still busy then, and its Stop button must stay usable.
+        self.busy_changed.emit(reply.conversation_id, self.is_busy(reply.conversation_id))
         self.status.emit(self._summary(final))
         self.conversations_changed.emit()
 
@@ -369,6 +408,7 @@ class _LiveReply(ReplyRecorder):
         self.conversation_id = conversation_id
         self.pending: list[str] = []
         self.task: asyncio.Task[None] | None = None
+        self.finished = False
 
 
 def _replace(message: StoredMessage, **changes: Any) -> StoredMessage:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from providers.errors import AuthError, ProviderError
 
-__all__ = ["Secret", "Token", "TokenCache"]
+__all__ = ["Secret", "Token", "TokenCache", "redact"]
 
 
 class Secret:
@@ -43,6 +43,35 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(self._value)
+
+
+#: Shorter strings are not blanked out of messages: they would hit ordinary words.
+_MIN_SECRET = 8
+_MASK = "***"
+
+
+def redact(error: ProviderError, *secrets: str) -> ProviderError:
+    """Blank credentials out of an error's text, in place, and return it.
+
+    Error text quotes the server, and some servers (self-hosted proxies, OAuth gateways)
+    quote the key they refused; that text goes on screen, into the history and the log.
+    A key cut by the message's length limit is caught by its leading part too.
+    """
+    message = error.message
+    for secret in secrets:
+        if len(secret) < _MIN_SECRET:
+            continue
+        message = message.replace(secret, _MASK)
+        if message.endswith("…"):
+            body = message[:-1]
+            for size in range(min(len(secret), len(body)), _MIN_SECRET - 1, -1):
+                if body.endswith(secret[:size]):
+                    message = body[:-size] + _MASK + "…"
+                    break
+    if message != error.message:
+        error.message = message
+        error.args = (message,)
+    return error
 
 
 @dataclasses.dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from yarl import URL
 
-from providers.auth import Secret, Token, TokenCache
+from providers.auth import Secret, Token, TokenCache, redact
 from providers.base import (
     ChatOptions,
     Chunk,
@@ -225,17 +225,20 @@ class GigaChat(Provider):
             headers.update({"Accept": "text/event-stream", "Cache-Control": "no-store"})
         else:
             headers["Accept"] = "application/json"
-        with network_errors(self.label):
-            async with self._request(
-                "POST", "/chat/completions", data=body, headers=headers
-            ) as response:
-                if stream:
-                    async with contextlib.aclosing(self._read_stream(response)) as chunks:
-                        async for chunk in chunks:
+        try:
+            with network_errors(self.label):
+                async with self._request(
+                    "POST", "/chat/completions", data=body, headers=headers
+                ) as response:
+                    if stream:
+                        async with contextlib.aclosing(self._read_stream(response)) as chunks:
+                            async for chunk in chunks:
+                                yield chunk
+                    else:
+                        for chunk in await self._read_whole(response):
                             yield chunk
-                else:
-                    for chunk in await self._read_whole(response):
-                        yield chunk
+        except ProviderError as error:
+            raise self._redacted(error) from None
 
     @staticmethod
     def _chat_body(model: str, messages: Messages, stream: bool, options: ChatOptions) -> bytes:
@@ -339,11 +342,14 @@ class GigaChat(Provider):
         """
         if not self.has_key:
             return list(self.models)
-        with network_errors(self.label):
-            async with self._request(
-                "GET", "/models", headers={"Accept": "application/json"}
-            ) as response:
-                body = await _read_body(response)
+        try:
+            with network_errors(self.label):
+                async with self._request(
+                    "GET", "/models", headers={"Accept": "application/json"}
+                ) as response:
+                    body = await _read_body(response)
+        except ProviderError as error:
+            raise self._redacted(error) from None
         data = self._parse(body.decode("utf-8", "replace"))
         items = data.get("data")
         if not isinstance(items, list):
@@ -357,6 +363,10 @@ class GigaChat(Provider):
         ]
 
     # -- plumbing --------------------------------------------------------------------
+
+    def _redacted(self, error: ProviderError) -> ProviderError:
+        """The error without the key, should the OAuth server or API have quoted it."""
+        return redact(error, self._api_key.reveal())
 
     def _require_key(self) -> None:
         if not self.has_key:

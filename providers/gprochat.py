@@ -15,14 +15,28 @@ from typing import TYPE_CHECKING, Any
 from yarl import URL
 
 from providers.base import ChatOptions, Chunk, ConfigField, Messages, Provider, Timeouts
-from providers.errors import RateLimitError, ServerError
+from providers.errors import (
+    AuthError,
+    CertificateError,
+    ProviderError,
+    RateLimitError,
+    ServerError,
+)
 from providers.http import client_timeout, iter_text, network_errors, raise_for_status
 from providers.prompt import format_prompt
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["DEFAULT_BASE_URL", "SECRET", "GPROChat", "generate_signature", "request_body"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "SECRET",
+    "GPROChat",
+    "RequestRefusedError",
+    "UntrustedServerError",
+    "generate_signature",
+    "request_body",
+]
 
 DEFAULT_BASE_URL = "https://gprochat.com"
 #: The site's client-side signing secret (public; it only proves "sent by the web app").
@@ -46,6 +60,31 @@ def request_body(prompt: str, timestamp_ms: int) -> dict[str, Any]:
         "pass": None,
         "sign": generate_signature(timestamp_ms, prompt),
     }
+
+
+class RequestRefusedError(AuthError):
+    """A 401/403 from a service that takes no key: the base auth hint would send people
+    looking for a key field that does not exist."""
+
+    hint = (
+        "The service refused the signed request; "
+        "check the computer's clock and the base URL in Settings."
+    )
+
+
+class UntrustedServerError(CertificateError):
+    """An untrusted certificate: this provider has no CA file setting to point at."""
+
+    hint = "The server's TLS certificate is not trusted; check the base URL in Settings."
+
+
+def _keyless(error: ProviderError, provider: str) -> ProviderError:
+    """The same failure with a hint this provider's settings can act on."""
+    if isinstance(error, AuthError) and not isinstance(error, RequestRefusedError):
+        return RequestRefusedError(error.message, provider=provider, status=error.status)
+    if isinstance(error, CertificateError) and not isinstance(error, UntrustedServerError):
+        return UntrustedServerError(error.message, provider=provider, status=error.status)
+    return error
 
 
 def _origin(base_url: str) -> str:
@@ -100,17 +139,20 @@ class GPROChat(Provider):
         self, model: str, messages: Messages, stream: bool, options: ChatOptions
     ) -> AsyncGenerator[Chunk, None]:
         body = request_body(format_prompt(messages), int(self.clock() * 1000))
-        with network_errors(self.label):
-            async with self.session.post(
-                f"{self.base_url}/api/generate",
-                data=json.dumps(body),
-                headers=self._headers(),
-                proxy=self.proxy,
-                timeout=client_timeout(self.timeouts),
-            ) as response:
-                await self._raise_for_status(response)
-                async for text in iter_text(response):
-                    yield text
+        try:
+            with network_errors(self.label):
+                async with self.session.post(
+                    f"{self.base_url}/api/generate",
+                    data=json.dumps(body),
+                    headers=self._headers(),
+                    proxy=self.proxy,
+                    timeout=client_timeout(self.timeouts),
+                ) as response:
+                    await self._raise_for_status(response)
+                    async for text in iter_text(response):
+                        yield text
+        except ProviderError as error:
+            raise _keyless(error, self.label) from None
 
     async def _raise_for_status(self, response: aiohttp.ClientResponse) -> None:
         """429, and the Gemini quota surfacing as a 500, are both "wait and retry"."""

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from yarl import URL
 
 from providers.base import ChatOptions, Chunk, ConfigField, Messages, Provider, Timeouts
-from providers.errors import AuthError, ProtocolError, RateLimitError, ServerError
+from providers.errors import (
+    AuthError,
+    CertificateError,
+    ProtocolError,
+    ProviderError,
+    RateLimitError,
+    ServerError,
+)
 from providers.http import (
     YIELD_EVERY,
     client_timeout,
@@ -39,6 +46,8 @@ __all__ = [
     "MAX_USES",
     "GPTalk",
     "LoginState",
+    "SessionRefusedError",
+    "UntrustedServerError",
     "cumulative_delta",
     "new_fingerprint",
 ]
@@ -81,6 +90,27 @@ class LoginState:
 
     def usable(self, now: float) -> bool:
         return self.uses < MAX_USES and now < self.expires_at
+
+
+class SessionRefusedError(AuthError):
+    """A refused login or a 401/403: there is no key to check, only the anonymous session."""
+
+    hint = "The service refused the anonymous session; retry later or pick another provider."
+
+
+class UntrustedServerError(CertificateError):
+    """An untrusted certificate: this provider has no CA file setting to point at."""
+
+    hint = "The server's TLS certificate is not trusted; check the base URL in Settings."
+
+
+def _keyless(error: ProviderError, provider: str) -> ProviderError:
+    """The same failure with a hint this provider's settings can act on."""
+    if isinstance(error, AuthError) and not isinstance(error, SessionRefusedError):
+        return SessionRefusedError(error.message, provider=provider, status=error.status)
+    if isinstance(error, CertificateError) and not isinstance(error, UntrustedServerError):
+        return UntrustedServerError(error.message, provider=provider, status=error.status)
+    return error
 
 
 def _server_message(payload: Any) -> str:
@@ -227,18 +257,21 @@ class GPTalk(Provider):
     async def _stream(
         self, model: str, messages: Messages, stream: bool, options: ChatOptions
     ) -> AsyncGenerator[Chunk, None]:
-        token = await self._stream_token(model, format_prompt(messages), options)
-        with network_errors(self.label):
-            async with self.session.get(
-                f"{self.base_url}{STREAM_PATH}",
-                params={"token": token},
-                headers=self._headers(),
-                proxy=self.proxy,
-                timeout=client_timeout(self.timeouts),
-            ) as response:
-                await raise_for_status(response, provider=self.label)
-                async for delta in self._read_stream(response):
-                    yield delta
+        try:
+            token = await self._stream_token(model, format_prompt(messages), options)
+            with network_errors(self.label):
+                async with self.session.get(
+                    f"{self.base_url}{STREAM_PATH}",
+                    params={"token": token},
+                    headers=self._headers(),
+                    proxy=self.proxy,
+                    timeout=client_timeout(self.timeouts),
+                ) as response:
+                    await raise_for_status(response, provider=self.label)
+                    async for delta in self._read_stream(response):
+                        yield delta
+        except ProviderError as error:
+            raise _keyless(error, self.label) from None
 
     async def _read_stream(self, response: aiohttp.ClientResponse) -> AsyncIterator[str]:
         """Diff the cumulative `data:` lines; lines need not be separated by blank lines."""

@@ -12,6 +12,7 @@ import ssl
 from collections.abc import AsyncGenerator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from providers.auth import redact
 from providers.base import (
     ChatOptions,
     Chunk,
@@ -121,16 +122,19 @@ class OpenAICompatible(Provider):
 
     async def list_models(self) -> list[str]:
         """The server's live list; a failure raises its typed error (no guessing)."""
-        with network_errors(self.label):
-            async with self.session.get(
-                f"{self.base_url}/models",
-                headers=self._headers(),
-                proxy=self.proxy,
-                ssl=self._ssl,
-                timeout=client_timeout(self.timeouts),
-            ) as response:
-                await raise_for_status(response, provider=self.label)
-                text = await response.text(encoding="utf-8", errors="replace")
+        try:
+            with network_errors(self.label):
+                async with self.session.get(
+                    f"{self.base_url}/models",
+                    headers=self._headers(),
+                    proxy=self.proxy,
+                    ssl=self._ssl,
+                    timeout=client_timeout(self.timeouts),
+                ) as response:
+                    await raise_for_status(response, provider=self.label)
+                    text = await response.text(encoding="utf-8", errors="replace")
+        except ProviderError as error:
+            raise self._redacted(error) from None
         body = parse_json(text, provider=self.label)
         data = body.get("data") if isinstance(body, Mapping) else None
         if not isinstance(data, list):
@@ -146,25 +150,32 @@ class OpenAICompatible(Provider):
             "stream": stream,
             **options,
         }
-        with network_errors(self.label):
-            async with self.session.post(
-                f"{self.base_url}/chat/completions",
-                json=body,
-                headers=self._headers(event_stream=stream),
-                proxy=self.proxy,
-                ssl=self._ssl,
-                timeout=client_timeout(self.timeouts),
-            ) as response:
-                await raise_for_status(response, provider=self.label)
-                if stream and response.content_type != "application/json":
-                    async for chunk in self._read_events(response):
-                        yield chunk
-                else:
-                    # Also a streaming request answered with JSON: a server that ignores
-                    # `stream`, or an error object with status 200.
-                    text = await response.text(encoding="utf-8", errors="replace")
-                    for chunk in self._read_completion(text):
-                        yield chunk
+        try:
+            with network_errors(self.label):
+                async with self.session.post(
+                    f"{self.base_url}/chat/completions",
+                    json=body,
+                    headers=self._headers(event_stream=stream),
+                    proxy=self.proxy,
+                    ssl=self._ssl,
+                    timeout=client_timeout(self.timeouts),
+                ) as response:
+                    await raise_for_status(response, provider=self.label)
+                    if stream and response.content_type != "application/json":
+                        async for chunk in self._read_events(response):
+                            yield chunk
+                    else:
+                        # Also a streaming request answered with JSON: a server that ignores
+                        # `stream`, or an error object with status 200.
+                        text = await response.text(encoding="utf-8", errors="replace")
+                        for chunk in self._read_completion(text):
+                            yield chunk
+        except ProviderError as error:
+            raise self._redacted(error) from None
+
+    def _redacted(self, error: ProviderError) -> ProviderError:
+        """The error without the key, should the server have quoted it back."""
+        return redact(error, self._api_key) if self._api_key else error
 
     def _read_completion(self, text: str) -> list[Chunk]:
         body = parse_json(text, provider=self.label)
