@@ -98,11 +98,16 @@ def render_plain(text: str) -> str:
 def render_markdown(text: str, *, dark: bool = False, message_id: int = 0) -> Rendered:
     """Render a finished reply; `dark` picks code colours, `message_id` goes into Copy links.
 
-    Nesting deeper than markdown-it's maxNesting (20) is cut off rather than rendered, which
-    keeps 500-level hostile lists bounded in both the parser and Qt's layout.
+    markdown-it stops parsing structure at its maxNesting (20) and drops what lies deeper;
+    a reply nested that deep is shown as plain text instead, so no word goes missing.
     """
+    parser = _parser()
+    tokens = parser.parse(text)
+    limit = parser.options["maxNesting"] - 1
+    if any(token.level >= limit for token in tokens):
+        return Rendered(html=f"<p>{render_plain(text)}</p>", code_blocks=())
     renderer = _Renderer(dark=dark, message_id=message_id)
-    renderer.render(_parser().parse(text))
+    renderer.render(tokens)
     return Rendered(html="".join(renderer.out), code_blocks=tuple(renderer.code_blocks))
 
 

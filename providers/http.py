@@ -73,7 +73,10 @@ def ssl_context(*, extra_ca_pem: str = "", extra_ca_file: str | None = None) -> 
 
 
 def client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
-    return aiohttp.ClientTimeout(total=None, sock_connect=timeouts.connect, sock_read=timeouts.read)
+    # `connect` also bounds a hung DNS lookup or proxy handshake, not only the socket.
+    return aiohttp.ClientTimeout(
+        total=None, connect=timeouts.connect, sock_connect=timeouts.connect, sock_read=timeouts.read
+    )
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp import web
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -97,11 +96,10 @@ def markdown_attack(host: str) -> str:
         "<javascript:alert(6)> <file:///etc/shadow>",
         RTL,
         ZERO_WIDTH,
-        ">" * 300 + " deep quote (its text is dropped on screen: see the xfail below)",
+        ">" * 300 + " deep quote",
         table,
         f"[pic]: {host}/reference.png",
         "the end of the reply",
-        # Last: past markdown-it's nesting limit the rest of a reply is dropped (see below).
         "- " * 400 + "deep list",
     ]
     text = "\n\n".join(parts)
@@ -196,13 +194,6 @@ async def test_hostile_replies_fetch_nothing_run_nothing_and_keep_the_window_ali
             QDesktopServices.unsetUrlHandler(scheme)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gui/markdown.py: past markdown-it's maxNesting (20) the parser drops text: the "
-    "inside of a deep blockquote, and everything after a deep list, vanish from the view (the "
-    "database keeps them). Fix there: when a token reaches level >= maxNesting - 1, render "
-    "the whole message with render_plain instead.",
-)
 async def test_text_after_a_hostile_nested_list_stays_on_screen(qtbot: Any, tmp_path: Path) -> None:
     attack = (
         "Before.\n\n"
