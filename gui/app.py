@@ -21,8 +21,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from gui.i18n import Translations
     from gui.main_window import MainWindow
     from gui.paths import AppPaths
+    from gui.settings import Settings
+    from gui.theme import ThemeManager
+    from gui.tray import TrayIcon
 
 log = logging.getLogger("besedka")
 
@@ -119,7 +123,10 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from gui.i18n import Translations
     from gui.main_window import MainWindow
+    from gui.settings import Settings
+    from gui.theme import ThemeManager
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -128,10 +135,25 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     app.setQuitOnLastWindowClosed(False)  # closing goes through our one exit path
     app.setDesktopFileName("besedka")
     app.setWindowIcon(_app_icon())
+    # Language and theme before the first paint, so the window never flashes in another.
+    settings = Settings(paths.settings_file)
+    translations = Translations(app)
+    translations.apply(settings.language)
+    theme = ThemeManager(app)
+    theme.apply(settings.theme)
     window = MainWindow()
+    window.set_dark(theme.dark)
+    theme.dark_changed.connect(window.set_dark)
     window.show()
     application = Application(
-        app, window, paths, quit_when_ready=args.quit_when_ready, screenshot=args.screenshot
+        app,
+        window,
+        paths,
+        settings=settings,
+        translations=translations,
+        theme=theme,
+        quit_when_ready=args.quit_when_ready,
+        screenshot=args.screenshot,
     )
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         return runner.run(application.run())
@@ -146,12 +168,19 @@ class Application:
         window: MainWindow,
         paths: AppPaths,
         *,
+        settings: Settings,
+        translations: Translations,
+        theme: ThemeManager,
         quit_when_ready: bool = False,
         screenshot: Path | None = None,
     ) -> None:
         self.app = app
         self.window = window
         self.paths = paths
+        self.settings = settings
+        self.translations = translations
+        self.theme = theme
+        self.tray: TrayIcon | None = None
         self.quit_when_ready = quit_when_ready
         self.screenshot = screenshot
         self.quit = asyncio.Event()
@@ -165,7 +194,6 @@ class Application:
         from gui.controller import ChatController
         from gui.provider_factory import ProviderFactory
         from gui.secrets import SecretStore
-        from gui.settings import Settings
         from gui.store import Store
 
         self.window.closing.connect(self.request_quit)
@@ -173,7 +201,8 @@ class Application:
         previous = {sig: signal.signal(sig, self.request_quit) for sig in _QUIT_SIGNALS}
         heartbeat = _heartbeat(self.app)  # lets Python see signals while Qt idles
         await asyncio.sleep(0)  # the window paints before the heavy imports below
-        settings = Settings(self.paths.settings_file)
+        settings = self.settings
+        self.update_tray()
         secrets = SecretStore()
         store = Store.open(self.paths.history_db)
         try:
@@ -192,11 +221,7 @@ class Application:
                 provider, model = settings.last_provider, settings.last_model
                 self.window.attach(controller, provider=provider, model=model)
                 if store.interrupted_on_open:
-                    self.window.status_label.setText(
-                        self.window.tr(
-                            "{0} replies were cut off when the app last closed; their text is kept."
-                        ).format(store.interrupted_on_open)
-                    )
+                    self.window.show_interrupted(store.interrupted_on_open)
                 if self.screenshot is not None:
                     await asyncio.sleep(0.5)  # let layout and fonts settle
                     self.window.grab().save(str(self.screenshot))
@@ -209,6 +234,9 @@ class Application:
                 self.window.hide()
                 await controller.shutdown()
         finally:
+            if self.tray is not None:
+                self.tray.dispose()
+                self.tray = None
             store.close()
             heartbeat.stop()
             for sig, handler in previous.items():
@@ -227,7 +255,31 @@ class Application:
             self.window,
         )
         dialog.setModal(True)
+        dialog.accepted.connect(self.apply_preferences)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+
+    def apply_preferences(self) -> None:
+        """Language, theme and tray icon from the saved settings, without a restart."""
+        self.translations.apply(self.settings.language)
+        self.theme.apply(self.settings.theme)
+        self.update_tray()
+
+    def update_tray(self) -> None:
+        """Show the tray icon when wanted and possible; remove it otherwise."""
+        from gui.tray import TrayIcon, tray_wanted
+
+        if tray_wanted(self.settings.tray_icon):
+            if self.tray is None:
+                self.tray = TrayIcon(self.window, _app_icon(), self.app)
+                self.tray.quit_requested.connect(self.request_quit)
+                self.tray.show()
+        elif self.tray is not None:
+            self.tray.dispose()
+            self.tray.deleteLater()
+            self.tray = None
+            if not self.window.isVisible():
+                self.window.show()  # hidden to the tray, which is gone: bring it back
 
 
 _QUIT_SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html as html_lib
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from gui import markdown
+from gui.i18n import localize_message
 
 ACTION_SCHEME = "besedka"
 
@@ -49,6 +50,18 @@ class MessageLike(Protocol):
     def provider(self) -> str: ...
     @property
     def model(self) -> str: ...
+
+
+class _Shown(NamedTuple):
+    """What a frame was last rendered from, to render it again (theme, language)."""
+
+    id: int
+    role: str
+    text: str
+    status: str
+    error: str
+    provider: str
+    model: str
 
 
 def _action_url(action: str, message_id: int) -> str:
@@ -79,17 +92,63 @@ class ChatView(QTextBrowser):
         self.document().setUndoRedoEnabled(False)
         self.document().setDocumentMargin(12)
         self.setObjectName("chatView")
-        self.setAccessibleName(self.tr("Conversation"))
-        self.setAccessibleDescription(self.tr("Messages of the open conversation"))
         self._frames: dict[int, QTextFrame] = {}
+        self._shown: dict[int, _Shown] = {}
         self._roles: dict[int, str] = {}
         self._code_blocks: dict[int, tuple[str, ...]] = {}
         self._texts: dict[int, str] = {}
         self._streaming: set[int] = set()
         self.has_older = False
         self.dark = False
+        self._rerender_pending = False
         self.anchorClicked.connect(self.on_anchor_clicked)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Conversation"))
+        self.setAccessibleDescription(
+            self.tr(
+                "Messages of the open conversation. Tab moves through the links under each"
+                " message (Copy, Regenerate, Edit, Delete); Enter follows a link."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.schedule_rerender()
+        super().changeEvent(event)
+
+    # -- theme and language ----------------------------------------------------------
+    def set_dark(self, dark: bool) -> None:
+        """Use dark (or light) colours for frames and code; re-renders when it changes."""
+        if dark != self.dark:
+            self.dark = dark
+            self.rerender()
+
+    def schedule_rerender(self) -> None:
+        """Re-render once after the current burst of events (two translators → one pass)."""
+        if not self._rerender_pending:
+            self._rerender_pending = True
+            QTimer.singleShot(0, self, self.rerender)  # dropped if the view is deleted
+
+    def rerender(self) -> None:
+        """Render every shown message again (headings, links, colours), keeping the scroll."""
+        self._rerender_pending = False
+        bar = self.verticalScrollBar()
+        from_bottom = bar.maximum() - bar.value()
+        shown = [
+            self._shown[ident]._replace(text=self._texts.get(ident, ""))
+            for ident in self.message_ids()
+            if ident in self._shown
+        ]
+        streaming = set(self._streaming)
+        self.clear_messages()
+        for message in shown:
+            self._insert_message(message, at_start=False)
+        self._streaming = streaming & set(self._frames)
+        bar.setValue(bar.maximum() - from_bottom)
 
     # -- resources: nothing is ever loaded -------------------------------------------
     def loadResource(self, type_: int, name: QUrl | str) -> Any:
@@ -100,6 +159,7 @@ class ChatView(QTextBrowser):
     def clear_messages(self) -> None:
         self.clear()
         self._frames.clear()
+        self._shown.clear()
         self._roles.clear()
         self._code_blocks.clear()
         self._texts.clear()
@@ -130,6 +190,13 @@ class ChatView(QTextBrowser):
     def code_block(self, message_id: int, index: int) -> str | None:
         blocks = self._code_blocks.get(message_id, ())
         return blocks[index] if 0 <= index < len(blocks) else None
+
+    def last_reply_text(self) -> str | None:
+        """The text of the newest assistant message shown, if any."""
+        for ident in reversed(self.message_ids()):
+            if self._roles.get(ident) == "assistant":
+                return self._texts.get(ident, "")
+        return None
 
     def has_message(self, message_id: int) -> bool:
         return message_id in self._frames
@@ -171,6 +238,7 @@ class ChatView(QTextBrowser):
         cursor.setPosition(frame.lastPosition() + 1, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
         self._roles.pop(message_id, None)
+        self._shown.pop(message_id, None)
         self._code_blocks.pop(message_id, None)
         self._texts.pop(message_id, None)
         self._streaming.discard(message_id)
@@ -227,6 +295,15 @@ class ChatView(QTextBrowser):
 
     def _fill(self, cursor: QTextCursor, message: MessageLike) -> None:
         self._texts[message.id] = message.text
+        self._shown[message.id] = _Shown(
+            message.id,
+            message.role,
+            message.text,
+            message.status,
+            message.error,
+            message.provider,
+            message.model,
+        )
         html = [self._heading(message)]
         streaming = message.status == "streaming"
         if (
@@ -236,7 +313,7 @@ class ChatView(QTextBrowser):
         ):
             rendered = markdown.render_markdown(message.text, dark=self.dark, message_id=message.id)
             self._code_blocks[message.id] = rendered.code_blocks
-            html.append(rendered.html)
+            html.append(self._translate_copy_links(rendered.html, message.id, rendered.code_blocks))
         elif not streaming:
             html.append(f"<p>{markdown.render_plain(message.text)}</p>")
         if not streaming:
@@ -246,18 +323,32 @@ class ChatView(QTextBrowser):
             cursor.insertBlock()
             cursor.insertText(message.text, QTextCharFormat())
 
+    def _translate_copy_links(self, html: str, message_id: int, blocks: tuple[str, ...]) -> str:
+        """The renderer (Qt-free) labels code blocks' copy links in English."""
+        label = html_lib.escape(self.tr("Copy"))
+        if label == "Copy":
+            return html
+        for index in range(len(blocks)):
+            link = f'<a href="{markdown.copy_link(message_id, index)}">'
+            html = html.replace(f"{link}Copy</a>", f"{link}{label}</a>", 1)
+        return html
+
     def _footer(self, message: MessageLike) -> str:
+        # Texts are translated outside the f-strings: lupdate does not look inside them.
         parts: list[str] = []
         if message.status == "stopped":
-            parts.append(f"<i>{self.tr('Stopped.')}</i>")
+            stopped = self.tr("Stopped.")
+            parts.append(f"<i>{html_lib.escape(stopped)}</i>")
         elif message.status == "interrupted":
-            parts.append(
-                f"<i>{self.tr('Interrupted: the app closed while this reply streamed.')}</i>"
-            )
+            interrupted = self.tr("Interrupted: the app closed while this reply streamed.")
+            parts.append(f"<i>{html_lib.escape(interrupted)}</i>")
         if message.status == "failed" and message.error:
+            colour = "#ff8a80" if self.dark else "#b3261e"
+            error = localize_message(message.error)
+            retry = self.tr("Retry")
             parts.append(
-                f'<span style="color:#c0392b">{html_lib.escape(message.error)}</span>'
-                f' <a href="{_action_url("retry", message.id)}">{self.tr("Retry")}</a>'
+                f'<span style="color:{colour}">{html_lib.escape(error)}</span>'
+                f' <a href="{_action_url("retry", message.id)}">{html_lib.escape(retry)}</a>'
             )
         actions = [("copy", self.tr("Copy"))]
         if message.role == "assistant":
@@ -266,7 +357,8 @@ class ChatView(QTextBrowser):
             actions.append(("edit", self.tr("Edit")))
         actions.append(("delete", self.tr("Delete")))
         links = " · ".join(
-            f'<a href="{_action_url(action, message.id)}">{label}</a>' for action, label in actions
+            f'<a href="{_action_url(action, message.id)}">{html_lib.escape(label)}</a>'
+            for action, label in actions
         )
         parts.append(f'<span style="font-size:small">{links}</span>')
         return "".join(f"<p>{part}</p>" for part in parts)

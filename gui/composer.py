@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -21,11 +21,19 @@ class Composer(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("composer")
         self.setTabChangesFocus(True)
+        self.setMaximumHeight(120)
+        self.editing_message_id: int | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
         self.setPlaceholderText(self.tr("Type a message. Enter sends, Shift+Enter adds a line."))
         self.setAccessibleName(self.tr("Message"))
         self.setAccessibleDescription(self.tr("Enter sends, Shift+Enter starts a new line"))
-        self.setMaximumHeight(120)
-        self.editing_message_id: int | None = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -51,7 +59,8 @@ class Composer(QPlainTextEdit):
         super().insertFromMimeData(source)
 
     def _too_long_message(self, length: int) -> str:
+        locale = QLocale()  # the interface language's digit grouping
         return self.tr(
             "The text is too long to send ({0} characters; the limit is {1}). "
             "Attach less, or split it."
-        ).format(f"{length:,}", f"{MAX_MESSAGE_CHARS:,}")
+        ).format(locale.toString(length), locale.toString(MAX_MESSAGE_CHARS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -57,15 +57,23 @@ class ConversationList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.new_button = QPushButton(self.tr("New chat"))
-        self.new_button.setAccessibleName(self.tr("New chat"))
+        self.new_button = QPushButton()
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search all chats"))
-        self.search.setAccessibleName(self.tr("Search all chats"))
+        self.search.setObjectName("searchField")
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
-        self.list.setAccessibleName(self.tr("Conversations"))
+        self.list.setObjectName("conversationList")
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        # Keyboard equivalents of the context menu, active while the list has focus.
+        self.rename_action = QAction(self.list)
+        self.rename_action.setShortcut("F2")
+        self.rename_action.triggered.connect(self._rename_current)
+        self.delete_action = QAction(self.list)
+        self.delete_action.setShortcut("Del")
+        self.delete_action.triggered.connect(self._delete_current)
+        for action in (self.rename_action, self.delete_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            self.list.addAction(action)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.new_button)
@@ -77,6 +85,37 @@ class ConversationList(QWidget):
         self.list.customContextMenuRequested.connect(self._on_context_menu)
         self._updating = False
         self._conversations: list[ConversationLike] = []
+        self.setTabOrder(self.new_button, self.search)
+        self.setTabOrder(self.search, self.list)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.new_button.setText(self.tr("New chat"))
+        self.new_button.setAccessibleName(self.tr("New chat"))
+        self.new_button.setAccessibleDescription(self.tr("Start a new conversation"))
+        self.search.setPlaceholderText(self.tr("Search all chats"))
+        self.search.setAccessibleName(self.tr("Search all chats"))
+        self.search.setAccessibleDescription(
+            self.tr("Type to find messages in every conversation; the list shows the hits")
+        )
+        self.list.setAccessibleName(self.tr("Conversations"))
+        self.list.setAccessibleDescription(
+            self.tr(
+                "Pinned first, then newest. Arrow keys open a conversation; F2 renames it,"
+                " Delete removes it, the context menu key shows more."
+            )
+        )
+        self.rename_action.setText(self.tr("Rename chat"))
+        self.delete_action.setText(self.tr("Delete chat"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            if self.search.text().strip():
+                self.search_changed.emit(self.search.text())  # the window searches again
+            else:
+                self._fill_conversations(self.current_id())
+        super().changeEvent(event)
 
     def set_conversations(
         self, conversations: Sequence[ConversationLike], current: int | None
@@ -96,6 +135,10 @@ class ConversationList(QWidget):
                 item.setData(ID_ROLE, conversation.id)
                 item.setData(KIND_ROLE, "conversation")
                 item.setToolTip(title)
+                if conversation.pinned:
+                    item.setData(
+                        Qt.ItemDataRole.AccessibleTextRole, self.tr("{0}, pinned").format(title)
+                    )
                 self.list.addItem(item)
                 if conversation.id == current:
                     self.list.setCurrentItem(item)
@@ -111,7 +154,8 @@ class ConversationList(QWidget):
             self.list.clear()
             for hit in hits:
                 plain = hit.snippet.replace("<b>", "").replace("</b>", "")
-                item = QListWidgetItem(f"{hit.title or self.tr('New chat')}\n{plain}")
+                title = hit.title or self.tr("New chat")
+                item = QListWidgetItem(f"{title}\n{plain}")
                 item.setData(ID_ROLE, hit.conversation_id)
                 item.setData(MESSAGE_ROLE, hit.message_id)
                 item.setData(KIND_ROLE, "hit")
@@ -144,8 +188,28 @@ class ConversationList(QWidget):
     def _conversation(self, conversation_id: int) -> ConversationLike | None:
         return next((c for c in self._conversations if c.id == conversation_id), None)
 
+    def _rename_current(self) -> None:
+        ident = self._current_conversation()
+        if ident is not None:
+            self.ask_rename(ident)
+
+    def _delete_current(self) -> None:
+        ident = self._current_conversation()
+        if ident is not None:
+            self.ask_delete(ident)
+
+    def _current_conversation(self) -> int | None:
+        item = self.list.currentItem()
+        if item is None or item.data(KIND_ROLE) != "conversation":
+            return None
+        return int(item.data(ID_ROLE))
+
     def _on_context_menu(self, point: QPoint) -> None:
         item = self.list.itemAt(point)
+        if item is None and self.list.currentItem() is not None:
+            # The context menu key: open the menu for the current row, beside it.
+            item = self.list.currentItem()
+            point = self.list.visualItemRect(item).center()
         if item is None or item.data(KIND_ROLE) != "conversation":
             return
         conversation = self._conversation(int(item.data(ID_ROLE)))

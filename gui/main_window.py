@@ -6,16 +6,18 @@ controller once that exists. Widgets here only emit intents and render signals.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -27,6 +29,8 @@ from gui.composer import Composer
 from gui.conversation_list import ConversationList
 from gui.parameters_dialog import ParametersDialog
 from gui.provider_picker import ProviderPicker
+from gui.shortcuts_dialog import ShortcutsDialog
+from gui.theme import focus_style_sheet
 
 if TYPE_CHECKING:
     from gui.controller import ChatController
@@ -38,27 +42,24 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle("Besedka")
         self.setObjectName("mainWindow")
         self.resize(1100, 720)
         self.controller: ChatController | None = None
         self.open_settings: Callable[[], Any] | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        #: the fixed status line shown last and how to say it again in another language
+        self._status: tuple[str, Callable[[], str]] | None = None
 
         self.sidebar = ConversationList()
         self.picker = ProviderPicker()
-        self.parameters_button = QPushButton(self.tr("Parameters…"))
-        self.parameters_button.setAccessibleName(self.tr("Conversation parameters"))
-        self.settings_button = QPushButton(self.tr("Settings…"))
-        self.settings_button.setAccessibleName(self.tr("Settings"))
+        self.parameters_button = QPushButton()
+        self.settings_button = QPushButton()
         self.view = ChatView()
         self.composer = Composer()
-        self.send_button = QPushButton(self.tr("Send"))
-        self.send_button.setAccessibleName(self.tr("Send message"))
-        self.stop_button = QPushButton(self.tr("Stop"))
-        self.stop_button.setAccessibleName(self.tr("Stop the reply"))
+        self.send_button = QPushButton()
+        self.stop_button = QPushButton()
         self.stop_button.setEnabled(False)
         self.status_label = QLabel()
-        self.status_label.setAccessibleName(self.tr("Status"))
         self.statusBar().addWidget(self.status_label, 1)
 
         top = QHBoxLayout()
@@ -84,42 +85,194 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 840])
         self.setCentralWidget(splitter)
         self._make_actions()
+        self._make_menus()
+        self._set_tab_order()
+        self.retranslate()
+        self.set_dark(self.view.dark)
         self._set_enabled(False)
         self.composer.setFocus()
 
     def _make_actions(self) -> None:
         def action(
-            text: str,
             shortcut: QKeySequence | QKeySequence.StandardKey | str,
             slot: Callable[[], Any],
+            *more: str,
         ) -> QAction:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(shortcut))
+            act = QAction(self)
+            sequences: list[QKeySequence] = []
+            for key in (QKeySequence(shortcut), *(QKeySequence(key) for key in more)):
+                if not key.isEmpty() and key not in sequences:
+                    sequences.append(key)  # a platform may lack a standard key, or repeat one
+            act.setShortcuts(sequences)
             act.triggered.connect(slot)
             self.addAction(act)
             return act
 
-        self.new_action = action(self.tr("New chat"), QKeySequence.StandardKey.New, self.on_new)
-        self.stop_action = action(self.tr("Stop"), "Esc", self.on_stop)
-        self.regenerate_action = action(self.tr("Regenerate"), "Ctrl+R", self.on_regenerate)
-        self.search_action = action(
-            self.tr("Search"), QKeySequence.StandardKey.Find, self.sidebar.search.setFocus
+        self.new_action = action(QKeySequence.StandardKey.New, self.on_new)
+        self.stop_action = action("Esc", self.on_stop)
+        self.regenerate_action = action("Ctrl+R", self.on_regenerate)
+        self.copy_reply_action = action("Ctrl+Shift+C", self.on_copy_reply)
+        self.search_action = action(QKeySequence.StandardKey.Find, self.on_search_focus)
+        self.focus_action = action("Ctrl+L", self.composer.setFocus)
+        self.next_action = action("Ctrl+PgDown", lambda: self.sidebar.select_relative(1))
+        self.previous_action = action("Ctrl+PgUp", lambda: self.sidebar.select_relative(-1))
+        self.settings_action = action("Ctrl+,", self.on_settings)
+        self.shortcuts_action = action(
+            QKeySequence.StandardKey.HelpContents, self.on_show_shortcuts, "Ctrl+/"
         )
-        self.focus_action = action(self.tr("Focus composer"), "Ctrl+L", self.composer.setFocus)
-        self.next_action = action(
-            self.tr("Next chat"), "Ctrl+PgDown", lambda: self.sidebar.select_relative(1)
+        self.quit_action = action("Ctrl+Q", self.close)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = QMenu(self)
+        self.file_menu.addActions([self.new_action, self.settings_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.chat_menu = QMenu(self)
+        self.chat_menu.addActions(
+            [self.stop_action, self.regenerate_action, self.copy_reply_action]
         )
-        self.previous_action = action(
-            self.tr("Previous chat"), "Ctrl+PgUp", lambda: self.sidebar.select_relative(-1)
+        self.go_menu = QMenu(self)
+        self.go_menu.addActions(
+            [self.search_action, self.focus_action, self.next_action, self.previous_action]
         )
-        self.settings_action = action(self.tr("Settings"), "Ctrl+,", self.on_settings)
-        self.quit_action = action(self.tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.help_menu = QMenu(self)
+        self.help_menu.addAction(self.shortcuts_action)
+        for menu in (self.file_menu, self.chat_menu, self.go_menu, self.help_menu):
+            bar.addMenu(menu)
+
+    def shortcut_actions(self) -> list[QAction]:
+        """The window's commands in the order the cheat sheet lists them."""
+        return [
+            self.new_action,
+            self.search_action,
+            self.focus_action,
+            self.stop_action,
+            self.regenerate_action,
+            self.copy_reply_action,
+            self.next_action,
+            self.previous_action,
+            self.settings_action,
+            self.shortcuts_action,
+            self.quit_action,
+            self.sidebar.rename_action,
+            self.sidebar.delete_action,
+        ]
+
+    def _set_tab_order(self) -> None:
+        """Sidebar → provider and model → buttons → conversation → message → Send, Stop."""
+        chain: list[QWidget] = [
+            self.sidebar.new_button,
+            self.sidebar.search,
+            self.sidebar.list,
+            self.picker.provider_box,
+            self.picker.model_box,
+            self.parameters_button,
+            self.settings_button,
+            self.view,
+            self.composer,
+            self.send_button,
+            self.stop_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
+
+    def retranslate(self) -> None:
+        """Every text the window holds, in the current language (LanguageChange)."""
+        self.setWindowTitle(self.tr("Besedka"))
+        self.setAccessibleName(self.tr("Besedka"))
+        self.parameters_button.setText(self.tr("Parameters…"))
+        self.parameters_button.setAccessibleName(self.tr("Conversation parameters"))
+        self.parameters_button.setAccessibleDescription(
+            self.tr("System prompt, temperature and reply length of this conversation")
+        )
+        self.settings_button.setText(self.tr("Settings…"))
+        self.settings_button.setAccessibleName(self.tr("Settings"))
+        self.settings_button.setAccessibleDescription(
+            self.tr("Keys, addresses, proxy, language and theme")
+        )
+        self.send_button.setText(self.tr("Send"))
+        self.send_button.setAccessibleName(self.tr("Send message"))
+        self.send_button.setAccessibleDescription(self.tr("Send the message (Enter)"))
+        self.stop_button.setText(self.tr("Stop"))
+        self.stop_button.setAccessibleName(self.tr("Stop the reply"))
+        self.stop_button.setAccessibleDescription(
+            self.tr("Stop the reply that is streaming; its text so far is kept (Esc)")
+        )
+        self.status_label.setAccessibleName(self.tr("Status"))
+        self.sidebar.setAccessibleName(self.tr("Chats"))
+        self.picker.setAccessibleName(self.tr("Provider and model"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.chat_menu.setTitle(self.tr("&Chat"))
+        self.go_menu.setTitle(self.tr("&Go"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        for act, text, tip in (
+            (self.new_action, self.tr("&New chat"), self.tr("Start a new conversation")),
+            (self.stop_action, self.tr("&Stop"), self.tr("Stop the reply that is streaming")),
+            (
+                self.regenerate_action,
+                self.tr("&Regenerate"),
+                self.tr("Replace the last reply with a new one"),
+            ),
+            (
+                self.copy_reply_action,
+                self.tr("&Copy last reply"),
+                self.tr("Copy the text of the newest reply"),
+            ),
+            (self.search_action, self.tr("&Search"), self.tr("Search all chats")),
+            (
+                self.focus_action,
+                self.tr("&Message box"),
+                self.tr("Move the cursor to the message box"),
+            ),
+            (self.next_action, self.tr("N&ext chat"), self.tr("Open the next conversation")),
+            (
+                self.previous_action,
+                self.tr("&Previous chat"),
+                self.tr("Open the previous conversation"),
+            ),
+            (self.settings_action, self.tr("Se&ttings…"), self.tr("Open the settings")),
+            (
+                self.shortcuts_action,
+                self.tr("&Keyboard shortcuts"),
+                self.tr("List every keyboard shortcut"),
+            ),
+            (self.quit_action, self.tr("&Quit"), self.tr("Close Besedka")),
+        ):
+            act.setText(text)
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        if self._status is not None and self.status_label.text() == self._status[0]:
+            self._show_status(self._status[1])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_dark(self, dark: bool) -> None:
+        """Follow the theme: the view's colours and the focus frames."""
+        self.view.set_dark(dark)
+        self.setStyleSheet(focus_style_sheet(QGuiApplication.palette()))
+
+    def _show_status(self, text: Callable[[], str]) -> None:
+        """A fixed status line that is said again when the language changes."""
+        self._status = (text(), text)
+        self.status_label.setText(self._status[0])
+
+    def show_interrupted(self, count: int) -> None:
+        """The start-up note about replies that a crash or a kill cut off."""
+        self.status_label.setText(
+            self.tr(
+                "%n reply(s) were cut off when the app last closed; their text is kept.", "", count
+            )
+        )
 
     def _set_enabled(self, ready: bool) -> None:
         for widget in (self.send_button, self.parameters_button, self.settings_button):
             widget.setEnabled(ready)
         if not ready:
-            self.status_label.setText(self.tr("Starting…"))
+            self._show_status(lambda: self.tr("Starting…"))
 
     # -- wiring --------------------------------------------------------------------------
     def attach(self, controller: ChatController, *, provider: str, model: str) -> None:
@@ -162,7 +315,7 @@ class MainWindow(QMainWindow):
         self.picker.set_providers(controller.provider_infos())
         self.picker.select(provider, model)
         self._set_enabled(True)
-        self.status_label.setText(self.tr("Ready"))
+        self._show_status(lambda: self.tr("Ready"))
         conversations = controller.conversations()
         self.sidebar.set_conversations(conversations, None)
         if conversations:
@@ -191,6 +344,26 @@ class MainWindow(QMainWindow):
             self.controller.edit_and_resend(editing, text)
         else:
             self.controller.send(text)
+
+    def on_search_focus(self) -> None:
+        self.sidebar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.sidebar.search.selectAll()
+
+    def on_copy_reply(self) -> None:
+        text = self.view.last_reply_text()
+        if text is None:
+            self.status_label.setText(self.tr("No reply to copy yet."))
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.status_label.setText(self.tr("Copied the last reply."))
+
+    def on_show_shortcuts(self) -> None:
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self.shortcut_actions(), self)
+        self.shortcuts_dialog.refresh()
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        self.shortcuts_dialog.activateWindow()
 
     def on_stop(self) -> None:
         if self.controller is not None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from gui.i18n import provider_text
 from gui.provider_info import ProviderInfo
 
 
@@ -19,25 +20,43 @@ class ProviderPicker(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.provider_box = QComboBox()
-        self.provider_box.setAccessibleName(self.tr("Provider"))
         self.model_box = QComboBox()
         self.model_box.setEditable(True)
         self.model_box.setMinimumContentsLength(16)
-        self.model_box.setAccessibleName(self.tr("Model"))
-        provider_label = QLabel(self.tr("&Provider:"))
-        provider_label.setBuddy(self.provider_box)
-        model_label = QLabel(self.tr("&Model:"))
-        model_label.setBuddy(self.model_box)
+        self.provider_label = QLabel()
+        self.provider_label.setBuddy(self.provider_box)
+        self.model_label = QLabel()
+        self.model_label.setBuddy(self.model_box)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(provider_label)
+        layout.addWidget(self.provider_label)
         layout.addWidget(self.provider_box, 1)
-        layout.addWidget(model_label)
+        layout.addWidget(self.model_label)
         layout.addWidget(self.model_box, 1)
+        self.setTabOrder(self.provider_box, self.model_box)
         self._infos: dict[str, ProviderInfo] = {}
         self._quiet = False
         self.provider_box.currentIndexChanged.connect(self._on_provider_changed)
         self.model_box.currentTextChanged.connect(self._on_model_changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.provider_label.setText(self.tr("&Provider:"))
+        self.model_label.setText(self.tr("&Model:"))
+        self.provider_box.setAccessibleName(self.tr("Provider"))
+        self.provider_box.setAccessibleDescription(
+            self.tr("The service that answers in this conversation")
+        )
+        self.model_box.setAccessibleName(self.tr("Model"))
+        self.model_box.setAccessibleDescription(
+            self.tr("Pick a model from the list or type its name")
+        )
+        self._label_providers()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_providers(self, infos: Sequence[ProviderInfo]) -> None:
         self._quiet = True
@@ -45,21 +64,29 @@ class ProviderPicker(QWidget):
             self.provider_box.clear()
             self._infos = {info.name: info for info in infos}
             for info in infos:
-                label = (
-                    info.label if info.working else self.tr("{0} (not working)").format(info.label)
-                )
-                self.provider_box.addItem(label, info.name)
-                index = self.provider_box.count() - 1
-                tip = [self.tr("Needs a key") if info.needs_auth else self.tr("No key needed")]
-                if not info.working:
-                    tip.append(
-                        self.tr(
-                            "The public service is gone; point it at a compatible host in Settings."
-                        )
-                    )
-                self.provider_box.setItemData(index, "\n".join(tip), 3)  # Qt.ToolTipRole
+                self.provider_box.addItem(info.label, info.name)
         finally:
             self._quiet = False
+        self._label_providers()
+
+    def _label_providers(self) -> None:
+        """Item texts and tips in the interface language (the data stays the name)."""
+        for index in range(self.provider_box.count()):
+            info = self._infos.get(str(self.provider_box.itemData(index)))
+            if info is None:
+                continue
+            label = provider_text(info.label)
+            if not info.working:
+                label = self.tr("{0} (not working)").format(label)
+            self.provider_box.setItemText(index, label)
+            tip = [self.tr("Needs a key") if info.needs_auth else self.tr("No key needed")]
+            if not info.working:
+                tip.append(
+                    self.tr(
+                        "The public service is gone; point it at a compatible host in Settings."
+                    )
+                )
+            self.provider_box.setItemData(index, "\n".join(tip), Qt.ItemDataRole.ToolTipRole)
 
     def provider(self) -> str:
         return str(self.provider_box.currentData() or "")

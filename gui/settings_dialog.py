@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import localize_message, provider_text
 from gui.secrets import KeychainUnavailableError
 from gui.settings import (
     MAX_TIMEOUT,
@@ -125,18 +126,20 @@ class SecretEditor(QWidget):
             | Qt.InputMethodHint.ImhNoPredictiveText
             | Qt.InputMethodHint.ImhNoAutoUppercase
         )
-        self.line_edit.setAccessibleName(field.label)
+        self.line_edit.setAccessibleName(provider_text(field.label))
         self.line_edit.setPlaceholderText(self.tr("Paste the key here"))
         self.line_edit.textChanged.connect(self._update_label)
         self.line_edit.textEdited.connect(self._on_edited)
 
         self.show_button = QPushButton(self.tr("Show"), self)
         self.show_button.setCheckable(True)
-        self.show_button.setAccessibleName(self.tr("Show {0}").format(field.label))
+        self.show_button.setAccessibleName(self.tr("Show {0}").format(provider_text(field.label)))
         self.show_button.toggled.connect(self.on_show_toggled)
 
         self.remove_button = QPushButton(self.tr("Remove key"), self)
-        self.remove_button.setAccessibleName(self.tr("Remove {0}").format(field.label))
+        self.remove_button.setAccessibleName(
+            self.tr("Remove {0}").format(provider_text(field.label))
+        )
         self.remove_button.clicked.connect(self.on_remove_clicked)
 
         self.source_label = QLabel(self)
@@ -231,9 +234,11 @@ class FileEditor(QWidget):
         super().__init__(parent)
         self.field = field
         self.line_edit = QLineEdit(value, self)
-        self.line_edit.setAccessibleName(field.label)
+        self.line_edit.setAccessibleName(provider_text(field.label))
         self.browse_button = QPushButton(self.tr("Browse…"), self)
-        self.browse_button.setAccessibleName(self.tr("Browse for {0}").format(field.label))
+        self.browse_button.setAccessibleName(
+            self.tr("Browse for {0}").format(provider_text(field.label))
+        )
         self.browse_button.clicked.connect(self.on_browse_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -246,7 +251,7 @@ class FileEditor(QWidget):
         )
         path, _ = QFileDialog.getOpenFileName(
             self,
-            self.tr("Choose {0}").format(self.field.label),
+            self.tr("Choose {0}").format(provider_text(self.field.label)),
             start,
             self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
         )
@@ -275,8 +280,8 @@ class ProviderPage(QWidget):
         self._checks: list[Callable[[], str]] = []
 
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{info.label}</b>", self)
-        title.setAccessibleName(info.label)
+        title = QLabel(f"<b>{provider_text(info.label)}</b>", self)
+        title.setAccessibleName(provider_text(info.label))
         layout.addWidget(title)
         if not info.working:
             note = QLabel(self.tr("This provider is marked as not working at the moment."), self)
@@ -358,7 +363,9 @@ class ProviderPage(QWidget):
         layout.addWidget(self.error_label)
 
         self.test_button = QPushButton(self.tr("Test connection"), self)
-        self.test_button.setAccessibleName(self.tr("Test connection to {0}").format(info.label))
+        self.test_button.setAccessibleName(
+            self.tr("Test connection to {0}").format(provider_text(info.label))
+        )
         self.test_button.clicked.connect(self._on_test_clicked)
         self.result_label = QLabel(self)
         self.result_label.setWordWrap(True)
@@ -375,7 +382,7 @@ class ProviderPage(QWidget):
     # -- building ----------------------------------------------------------------------
 
     def _label(self, field: FieldInfo) -> str:
-        return self.tr("{0}:").format(field.label)
+        return self.tr("{0}:").format(provider_text(field.label))
 
     def _editor(self, field: FieldInfo, values: dict[str, str], secrets: SecretStore) -> QWidget:
         if field.is_secret:
@@ -392,7 +399,7 @@ class ProviderPage(QWidget):
         value = values.get(field.name, field.default)
         if field.kind == "choice" and field.choices:
             combo = QComboBox(self)
-            combo.setAccessibleName(field.label)
+            combo.setAccessibleName(provider_text(field.label))
             combo.addItems(list(field.choices))
             combo.setCurrentText(value if value in field.choices else field.default)
             combo.currentIndexChanged.connect(self._emit_changed)
@@ -405,7 +412,7 @@ class ProviderPage(QWidget):
             self._checks.append(lambda: self._check_file(field, file_editor.line_edit.text()))
             return file_editor
         line_edit = QLineEdit(value, self)
-        line_edit.setAccessibleName(field.label)
+        line_edit.setAccessibleName(provider_text(field.label))
         if field.default:
             line_edit.setPlaceholderText(field.default)
         line_edit.textChanged.connect(self._emit_changed)
@@ -429,12 +436,14 @@ class ProviderPage(QWidget):
 
     def _check_url(self, field: FieldInfo, text: str) -> str:
         if text.strip() and not is_http_url(text):
-            return self.tr("{0} must be an http:// or https:// address.").format(field.label)
+            return self.tr("{0} must be an http:// or https:// address.").format(
+                provider_text(field.label)
+            )
         return ""
 
     def _check_file(self, field: FieldInfo, text: str) -> str:
         if text.strip() and not Path(text.strip()).expanduser().is_file():
-            return self.tr("{0}: there is no such file.").format(field.label)
+            return self.tr("{0}: there is no such file.").format(provider_text(field.label))
         return ""
 
     def _check_proxy(self) -> str:
@@ -475,7 +484,7 @@ class ProviderPage(QWidget):
         self.test_button.setEnabled(True)
         self.result_ok = ok
         self.result_label.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
-        self.result_label.setText(message)
+        self.result_label.setText(localize_message(message))
 
 
 class SettingsDialog(QDialog):
@@ -511,7 +520,7 @@ class SettingsDialog(QDialog):
             page = ProviderPage(info, settings, secrets, self)
             page.test_requested.connect(self.on_test_requested)
             self.pages[info.name] = page
-            self._add_page(info.label, page)
+            self._add_page(provider_text(info.label), page)
         self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.page_list.setCurrentRow(0)
 
@@ -539,6 +548,9 @@ class SettingsDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Not a Tab stop of its own: focus goes to the fields, and it scrolls to show them.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setAccessibleName(title)
         scroll.setWidget(page)
         self.stack.addWidget(scroll)
         self.page_list.addItem(title)
@@ -812,7 +824,7 @@ class SettingsDialog(QDialog):
             box.setInformativeText(
                 self.tr(
                     "Keep the {0} key in memory until Besedka exits? It is never written to disk."
-                ).format(info.label)
+                ).format(provider_text(info.label))
             )
             keep = box.addButton(
                 self.tr("Keep for this session"), QMessageBox.ButtonRole.AcceptRole
@@ -823,7 +835,9 @@ class SettingsDialog(QDialog):
             box.setDefaultButton(keep)
             return box, keep
         box.setText(
-            self.tr("The {0} key could not be removed from the system keychain.").format(info.label)
+            self.tr("The {0} key could not be removed from the system keychain.").format(
+                provider_text(info.label)
+            )
         )
         box.addButton(QMessageBox.StandardButton.Ok).setAccessibleName(self.tr("OK"))
         return box, None

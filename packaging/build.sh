@@ -39,6 +39,9 @@ if [ -z "${PYTHON:-}" ] && [ ! -x .venv/bin/pyinstaller ]; then
   ./scripts/setup
 fi
 
+# Fresh translations for the bundle (the spec takes everything under resources/).
+"$(dirname "$python")/pyside6-lrelease" -silent resources/translations/besedka_*.ts
+
 "$python" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$distpath" --workpath "$workpath" \
   packaging/besedka.spec -- "${spec_args[@]}"

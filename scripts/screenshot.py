@@ -1,13 +1,18 @@
 """Screenshots of the real window on a virtual X screen (Xvfb), for people and the README.
 
 Usage: .venv/bin/python scripts/screenshot.py [OUT_DIR]   (default: screenshots/)
-Writes main-window.png: a conversation with Cyrillic text and a highlighted code block,
-rendered by the real app (`besedka --screenshot`) from a throwaway profile.
+Writes, each rendered by the real app (`besedka --screenshot`) from a throwaway profile
+holding a conversation with Cyrillic text, a highlighted code block and a failed reply:
+
+  main-ru-dark.png    Russian interface, dark theme
+  main-en-light.png   English interface, light theme
+  main-window.png     the same as main-en-light.png (the name the README first used)
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from gui.paths import AppPaths  # noqa: E402
 from gui.settings import Settings  # noqa: E402
-from gui.store import Store  # noqa: E402
+from gui.store import MessageStatus, Store  # noqa: E402
 
 QUESTION = "Как отсортировать список словарей по ключу в Python?"
 ANSWER = """Используйте `sorted` с параметром `key`:
@@ -39,6 +44,17 @@ print(by_age[0]["имя"])  # Борис
 """
 
 
+FOLLOW_UP = "А как отсортировать по убыванию?"
+#: A failed reply as the store keeps it (English hint): the view shows it translated.
+FAILURE = "GigaChat: Too Many Requests. Retry in 30 s."
+
+#: file name, interface language, theme
+SHOTS = (
+    ("main-ru-dark.png", "ru", "dark"),
+    ("main-en-light.png", "en", "light"),
+)
+
+
 def seed_profile(base: Path, *, theme: str, language: str) -> None:
     paths = AppPaths.under(base).ensure()
     store = Store.open(paths.history_db)
@@ -48,6 +64,16 @@ def seed_profile(base: Path, *, theme: str, language: str) -> None:
         store.add_message(conversation.id, "user", QUESTION)
         store.add_message(
             conversation.id, "assistant", ANSWER, provider="gigachat", model="GigaChat"
+        )
+        store.add_message(conversation.id, "user", FOLLOW_UP)
+        store.add_message(
+            conversation.id,
+            "assistant",
+            "",
+            status=MessageStatus.FAILED,
+            error=FAILURE,
+            provider="gigachat",
+            model="GigaChat",
         )
         store.update_conversation(conversation.id, title="Сортировка словарей")
     finally:
@@ -105,7 +131,9 @@ def shoot(out: Path, *, theme: str = "light", language: str = "en") -> Path:
 
 def main() -> int:
     out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"
-    print(shoot(out_dir / "main-window.png"))
+    for name, language, theme in SHOTS:
+        print(shoot(out_dir / name, theme=theme, language=language))
+    shutil.copyfile(out_dir / "main-en-light.png", out_dir / "main-window.png")
     return 0
 
 

@@ -59,9 +59,7 @@ async def factory(gigachat_config: dict[str, str]) -> AsyncIterator[ProviderFact
         return gigachat_config if info.name == "gigachat" else {}
 
     async with aiohttp.ClientSession() as session:
-        yield ProviderFactory(
-            session, config_source, timeouts=lambda: Timeouts(connect=5, read=10)
-        )
+        yield ProviderFactory(session, config_source, timeouts=lambda: Timeouts(connect=5, read=10))
 
 
 @pytest.fixture

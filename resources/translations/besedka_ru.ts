@@ -1,0 +1,973 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU">
+<context>
+    <name>ChatController</name>
+    <message>
+        <source>Waiting for {0}…</source>
+        <translation>Ожидание ответа от {0}…</translation>
+    </message>
+    <message>
+        <source>Streaming: ~{0:.0f} tokens/s</source>
+        <translation>Идёт ответ: ~{0:.0f} токенов/с</translation>
+    </message>
+    <message>
+        <source>{0}: failed</source>
+        <translation>{0}: ошибка</translation>
+    </message>
+    <message>
+        <source>{0}: stopped</source>
+        <translation>{0}: остановлено</translation>
+    </message>
+    <message>
+        <source>{0}: {1} tokens ({2} prompt + {3} reply)</source>
+        <translation>{0}: токенов — {1} (запрос {2} + ответ {3})</translation>
+    </message>
+    <message>
+        <source>{0}: done</source>
+        <translation>{0}: готово</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Conversation</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <source>Messages of the open conversation. Tab moves through the links under each message (Copy, Regenerate, Edit, Delete); Enter follows a link.</source>
+        <translation>Сообщения открытого разговора. Tab переходит по ссылкам под каждым сообщением (Копировать, Сгенерировать заново, Изменить, Удалить); Enter открывает ссылку.</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>Вы</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>Системный промпт</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>Ассистент</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Остановлено.</translation>
+    </message>
+    <message>
+        <source>Interrupted: the app closed while this reply streamed.</source>
+        <translation>Прервано: приложение закрылось, пока шёл ответ.</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Сгенерировать заново</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Изменить</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Type a message. Enter sends, Shift+Enter adds a line.</source>
+        <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Сообщение</translation>
+    </message>
+    <message>
+        <source>Enter sends, Shift+Enter starts a new line</source>
+        <translation>Enter отправляет, Shift+Enter начинает новую строку</translation>
+    </message>
+    <message>
+        <source>The text is too long to send ({0} characters; the limit is {1}). Attach less, or split it.</source>
+        <translation>Текст слишком длинный для отправки (символов: {0}, предел: {1}). Вставьте меньше или разбейте его на части.</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <source>New chat</source>
+        <translation>Новый чат</translation>
+    </message>
+    <message>
+        <source>Start a new conversation</source>
+        <translation>Начать новый разговор</translation>
+    </message>
+    <message>
+        <source>Search all chats</source>
+        <translation>Поиск по всем чатам</translation>
+    </message>
+    <message>
+        <source>Type to find messages in every conversation; the list shows the hits</source>
+        <translation>Введите текст, чтобы найти сообщения во всех разговорах; найденное появится в списке</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Разговоры</translation>
+    </message>
+    <message>
+        <source>Pinned first, then newest. Arrow keys open a conversation; F2 renames it, Delete removes it, the context menu key shows more.</source>
+        <translation>Сначала закреплённые, затем новые. Стрелки открывают разговор; F2 переименовывает его, Delete удаляет, клавиша контекстного меню показывает остальное.</translation>
+    </message>
+    <message>
+        <source>Rename chat</source>
+        <translation>Переименовать чат</translation>
+    </message>
+    <message>
+        <source>Delete chat</source>
+        <translation>Удалить чат</translation>
+    </message>
+    <message>
+        <source>{0}, pinned</source>
+        <translation>{0}, закреплён</translation>
+    </message>
+    <message>
+        <source>Nothing found</source>
+        <translation>Ничего не найдено</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Переименовать…</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Открепить</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Закрепить</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Экспортировать…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Удалить…</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <source>Delete “{0}” and all its messages?</source>
+        <translation>Удалить «{0}» со всеми сообщениями?</translation>
+    </message>
+</context>
+<context>
+    <name>FileEditor</name>
+    <message>
+        <source>Browse…</source>
+        <translation>Обзор…</translation>
+    </message>
+    <message>
+        <source>Browse for {0}</source>
+        <translation>Выбрать файл для поля «{0}»</translation>
+    </message>
+    <message>
+        <source>Choose {0}</source>
+        <translation>Выбор файла: {0}</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Besedka</source>
+        <translation>Беседка</translation>
+    </message>
+    <message>
+        <source>Parameters…</source>
+        <translation>Параметры…</translation>
+    </message>
+    <message>
+        <source>Conversation parameters</source>
+        <translation>Параметры разговора</translation>
+    </message>
+    <message>
+        <source>System prompt, temperature and reply length of this conversation</source>
+        <translation>Системный промпт, температура и длина ответа в этом разговоре</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Keys, addresses, proxy, language and theme</source>
+        <translation>Ключи, адреса, прокси, язык и тема</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Отправить</translation>
+    </message>
+    <message>
+        <source>Send message</source>
+        <translation>Отправить сообщение</translation>
+    </message>
+    <message>
+        <source>Send the message (Enter)</source>
+        <translation>Отправить сообщение (Enter)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Остановить</translation>
+    </message>
+    <message>
+        <source>Stop the reply</source>
+        <translation>Остановить ответ</translation>
+    </message>
+    <message>
+        <source>Stop the reply that is streaming; its text so far is kept (Esc)</source>
+        <translation>Остановить поступающий ответ; уже полученный текст сохранится (Esc)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>Чаты</translation>
+    </message>
+    <message>
+        <source>Provider and model</source>
+        <translation>Провайдер и модель</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Чат</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>П&amp;ереход</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>&amp;Новый чат</translation>
+    </message>
+    <message>
+        <source>Start a new conversation</source>
+        <translation>Начать новый разговор</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>&amp;Остановить</translation>
+    </message>
+    <message>
+        <source>Stop the reply that is streaming</source>
+        <translation>Остановить поступающий ответ</translation>
+    </message>
+    <message>
+        <source>&amp;Regenerate</source>
+        <translation>Сгенерировать &amp;заново</translation>
+    </message>
+    <message>
+        <source>Replace the last reply with a new one</source>
+        <translation>Заменить последний ответ новым</translation>
+    </message>
+    <message>
+        <source>&amp;Copy last reply</source>
+        <translation>&amp;Копировать последний ответ</translation>
+    </message>
+    <message>
+        <source>Copy the text of the newest reply</source>
+        <translation>Скопировать текст последнего ответа</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Поиск</translation>
+    </message>
+    <message>
+        <source>Search all chats</source>
+        <translation>Поиск по всем чатам</translation>
+    </message>
+    <message>
+        <source>&amp;Message box</source>
+        <translation>Поле &amp;ввода</translation>
+    </message>
+    <message>
+        <source>Move the cursor to the message box</source>
+        <translation>Перейти к полю ввода сообщения</translation>
+    </message>
+    <message>
+        <source>N&amp;ext chat</source>
+        <translation>&amp;Следующий чат</translation>
+    </message>
+    <message>
+        <source>Open the next conversation</source>
+        <translation>Открыть следующий разговор</translation>
+    </message>
+    <message>
+        <source>&amp;Previous chat</source>
+        <translation>П&amp;редыдущий чат</translation>
+    </message>
+    <message>
+        <source>Open the previous conversation</source>
+        <translation>Открыть предыдущий разговор</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>На&amp;стройки…</translation>
+    </message>
+    <message>
+        <source>Open the settings</source>
+        <translation>Открыть настройки</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Сочетания клавиш</translation>
+    </message>
+    <message>
+        <source>List every keyboard shortcut</source>
+        <translation>Показать все сочетания клавиш</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Выход</translation>
+    </message>
+    <message>
+        <source>Close Besedka</source>
+        <translation>Закрыть Беседку</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reply(s) were cut off when the app last closed; their text is kept.</source>
+        <translation>
+            <numerusform>%n ответ был прерван при прошлом закрытии приложения; его текст сохранён.</numerusform>
+            <numerusform>%n ответа были прерваны при прошлом закрытии приложения; их текст сохранён.</numerusform>
+            <numerusform>%n ответов были прерваны при прошлом закрытии приложения; их текст сохранён.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Готово</translation>
+    </message>
+    <message>
+        <source>No reply to copy yet.</source>
+        <translation>Копировать пока нечего: ответов ещё нет.</translation>
+    </message>
+    <message>
+        <source>Copied the last reply.</source>
+        <translation>Последний ответ скопирован.</translation>
+    </message>
+    <message>
+        <source>Editing a message: Enter resends it</source>
+        <translation>Правка сообщения: Enter отправит его заново</translation>
+    </message>
+    <message>
+        <source>Export chat</source>
+        <translation>Экспорт чата</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;JSON (*.json);;HTML (*.html)</source>
+        <translation>Markdown (*.md);;JSON (*.json);;HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>Exported to {0}</source>
+        <translation>Сохранено в {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ParametersDialog</name>
+    <message>
+        <source>Conversation parameters</source>
+        <translation>Параметры разговора</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>Системный промпт</translation>
+    </message>
+    <message>
+        <source>Instructions the model gets before the conversation; Tab leaves the field</source>
+        <translation>Указания, которые модель получает перед разговором; Tab — выйти из поля</translation>
+    </message>
+    <message>
+        <source>Set t&amp;emperature</source>
+        <translation>Задать темп&amp;ературу</translation>
+    </message>
+    <message>
+        <source>Set temperature</source>
+        <translation>Задать температуру</translation>
+    </message>
+    <message>
+        <source>When off, the provider&apos;s default temperature is used</source>
+        <translation>Если выключено, используется температура провайдера по умолчанию</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Температура</translation>
+    </message>
+    <message>
+        <source>From 0 (focused) to 2 (varied); 0.7 is a common choice</source>
+        <translation>От 0 (точнее) до 2 (разнообразнее); обычно выбирают 0,7</translation>
+    </message>
+    <message>
+        <source>Maximum reply tokens</source>
+        <translation>Максимум токенов в ответе</translation>
+    </message>
+    <message>
+        <source>0 leaves the length to the provider</source>
+        <translation>0 — длину ответа выбирает провайдер</translation>
+    </message>
+    <message>
+        <source>provider default</source>
+        <translation>как у провайдера</translation>
+    </message>
+    <message>
+        <source>Save parameters</source>
+        <translation>Сохранить параметры</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>Отменить изменения</translation>
+    </message>
+    <message>
+        <source>&amp;System prompt:</source>
+        <translation>&amp;Системный промпт:</translation>
+    </message>
+    <message>
+        <source>Max &amp;tokens:</source>
+        <translation>Макс. &amp;токенов:</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderError</name>
+    <message>
+        <source>Try again later.</source>
+        <translation>Попробуйте позже.</translation>
+    </message>
+    <message>
+        <source>Add a key in Settings.</source>
+        <translation>Добавьте ключ в настройках.</translation>
+    </message>
+    <message>
+        <source>Check the key and scope in Settings.</source>
+        <translation>Проверьте ключ и область доступа (scope) в настройках.</translation>
+    </message>
+    <message>
+        <source>Wait a little and retry.</source>
+        <translation>Подождите немного и повторите.</translation>
+    </message>
+    <message>
+        <source>Change the request (shorter text, other parameters) and retry.</source>
+        <translation>Измените запрос (короче текст, другие параметры) и повторите.</translation>
+    </message>
+    <message>
+        <source>Pick another model or check the base URL in Settings.</source>
+        <translation>Выберите другую модель или проверьте базовый адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The service has a problem; try again later.</source>
+        <translation>У сервиса неполадки; попробуйте позже.</translation>
+    </message>
+    <message>
+        <source>The answer was cut or malformed; the text so far is kept. Retry.</source>
+        <translation>Ответ оборвался или пришёл искажённым; полученный текст сохранён. Повторите запрос.</translation>
+    </message>
+    <message>
+        <source>Check the connection, the proxy and the base URL in Settings.</source>
+        <translation>Проверьте подключение, прокси и базовый адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s TLS certificate is not trusted; add its CA file in Settings.</source>
+        <translation>TLS-сертификат сервера не признан доверенным; добавьте файл его удостоверяющего центра (CA) в настройках.</translation>
+    </message>
+    <message>
+        <source>The server stopped answering; retry, or raise the timeout in Settings.</source>
+        <translation>Сервер перестал отвечать; повторите или увеличьте тайм-аут в настройках.</translation>
+    </message>
+    <message>
+        <source>The service refused the signed request; check the computer&apos;s clock and the base URL in Settings.</source>
+        <translation>Сервис отклонил подписанный запрос; проверьте часы компьютера и базовый адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s TLS certificate is not trusted; check the base URL in Settings.</source>
+        <translation>TLS-сертификат сервера не признан доверенным; проверьте базовый адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The service refused the anonymous session; retry later or pick another provider.</source>
+        <translation>Сервис отклонил анонимный сеанс; повторите позже или выберите другого провайдера.</translation>
+    </message>
+    <message>
+        <source>Internal error; the text so far is kept.</source>
+        <translation>Внутренняя ошибка; полученный текст сохранён.</translation>
+    </message>
+    <message>
+        <source>{0}: cannot start ({1}); check its Settings.</source>
+        <translation>{0}: не удалось запустить ({1}); проверьте его настройки.</translation>
+    </message>
+    <message>
+        <source>Internal error ({0}); the text so far is kept.</source>
+        <translation>Внутренняя ошибка ({0}); полученный текст сохранён.</translation>
+    </message>
+    <message>
+        <source>{0}: connected, {1} models available.</source>
+        <translation>{0}: подключено, доступно моделей: {1}.</translation>
+    </message>
+    <message>
+        <source>{0}: connected.</source>
+        <translation>{0}: подключено.</translation>
+    </message>
+    <message>
+        <source>access denied: </source>
+        <translation>доступ запрещён: </translation>
+    </message>
+    <message>
+        <source>request too large: </source>
+        <translation>слишком большой запрос: </translation>
+    </message>
+    <message>
+        <source>every provider failed: </source>
+        <translation>все провайдеры дали сбой: </translation>
+    </message>
+    <message>
+        <source>Retry in {0} s.</source>
+        <translation>Повторите через {0} с.</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderPage</name>
+    <message>
+        <source>This provider is marked as not working at the moment.</source>
+        <translation>Этот провайдер сейчас отмечен как неработающий.</translation>
+    </message>
+    <message>
+        <source>Set in the environment, used for this session instead of the values below and never saved: {0}</source>
+        <translation>Заданы в окружении и в этом сеансе используются вместо значений ниже (никогда не сохраняются): {0}</translation>
+    </message>
+    <message>
+        <source>Environment overrides</source>
+        <translation>Значения из окружения</translation>
+    </message>
+    <message>
+        <source>This provider needs no key or address.</source>
+        <translation>Этому провайдеру не нужны ни ключ, ни адрес.</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>Прокси</translation>
+    </message>
+    <message>
+        <source>No proxy</source>
+        <translation>Без прокси</translation>
+    </message>
+    <message>
+        <source>System proxy</source>
+        <translation>Системный прокси</translation>
+    </message>
+    <message>
+        <source>Proxy URL</source>
+        <translation>Адрес прокси</translation>
+    </message>
+    <message>
+        <source>Proxy:</source>
+        <translation>Прокси:</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>Дополнительно</translation>
+    </message>
+    <message>
+        <source>Advanced settings</source>
+        <translation>Дополнительные настройки</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Ошибки</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <source>Test connection to {0}</source>
+        <translation>Проверить подключение к {0}</translation>
+    </message>
+    <message>
+        <source>Connection test result</source>
+        <translation>Результат проверки подключения</translation>
+    </message>
+    <message>
+        <source>{0}:</source>
+        <translation>{0}:</translation>
+    </message>
+    <message>
+        <source>{0} must be an http:// or https:// address.</source>
+        <translation>{0}: нужен адрес, начинающийся с http:// или https://.</translation>
+    </message>
+    <message>
+        <source>{0}: there is no such file.</source>
+        <translation>{0}: такого файла нет.</translation>
+    </message>
+    <message>
+        <source>The proxy must be an http:// or https:// address.</source>
+        <translation>Адрес прокси должен начинаться с http:// или https://.</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Проверка…</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderPicker</name>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation>&amp;Провайдер:</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Модель:</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Провайдер</translation>
+    </message>
+    <message>
+        <source>The service that answers in this conversation</source>
+        <translation>Сервис, который отвечает в этом разговоре</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <source>Pick a model from the list or type its name</source>
+        <translation>Выберите модель из списка или введите её название</translation>
+    </message>
+    <message>
+        <source>{0} (not working)</source>
+        <translation>{0} (не работает)</translation>
+    </message>
+    <message>
+        <source>Needs a key</source>
+        <translation>Нужен ключ</translation>
+    </message>
+    <message>
+        <source>No key needed</source>
+        <translation>Ключ не нужен</translation>
+    </message>
+    <message>
+        <source>The public service is gone; point it at a compatible host in Settings.</source>
+        <translation>Публичный сервис больше не работает; укажите совместимый сервер в настройках.</translation>
+    </message>
+</context>
+<context>
+    <name>Providers</name>
+    <message>
+        <source>Auto</source>
+        <translation>Авто</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible</source>
+        <translation>OpenAI-совместимый</translation>
+    </message>
+    <message>
+        <source>Authorization key</source>
+        <translation>Ключ авторизации</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>Область доступа (scope)</translation>
+    </message>
+    <message>
+        <source>API base URL</source>
+        <translation>Базовый адрес API</translation>
+    </message>
+    <message>
+        <source>OAuth URL</source>
+        <translation>Адрес OAuth</translation>
+    </message>
+    <message>
+        <source>Extra CA file</source>
+        <translation>Дополнительный файл CA</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>Базовый адрес</translation>
+    </message>
+    <message>
+        <source>API key (optional)</source>
+        <translation>Ключ API (необязательно)</translation>
+    </message>
+    <message>
+        <source>Extra CA certificate file</source>
+        <translation>Дополнительный файл сертификата CA</translation>
+    </message>
+</context>
+<context>
+    <name>SecretEditor</name>
+    <message>
+        <source>Paste the key here</source>
+        <translation>Вставьте ключ сюда</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <source>Show {0}</source>
+        <translation>Показать значение поля «{0}»</translation>
+    </message>
+    <message>
+        <source>Remove key</source>
+        <translation>Удалить ключ</translation>
+    </message>
+    <message>
+        <source>Remove {0}</source>
+        <translation>Удалить значение поля «{0}»</translation>
+    </message>
+    <message>
+        <source>Where the key comes from</source>
+        <translation>Откуда берётся ключ</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Скрыть</translation>
+    </message>
+    <message>
+        <source>Key from the environment variable {0}: it overrides the saved key for this session and is never saved.</source>
+        <translation>Ключ из переменной окружения {0}: в этом сеансе он заменяет сохранённый ключ и никогда не сохраняется.</translation>
+    </message>
+    <message>
+        <source>Key stored in the system keychain.</source>
+        <translation>Ключ хранится в системной связке ключей.</translation>
+    </message>
+    <message>
+        <source>Key kept for this session only.</source>
+        <translation>Ключ хранится только до конца сеанса.</translation>
+    </message>
+    <message>
+        <source>No key set.</source>
+        <translation>Ключ не задан.</translation>
+    </message>
+    <message>
+        <source>The new key will be saved in the system keychain when you press OK.</source>
+        <translation>Новый ключ будет сохранён в системной связке ключей, когда вы нажмёте «ОК».</translation>
+    </message>
+    <message>
+        <source>No system keychain is available; the key can be kept for this session only.</source>
+        <translation>Системная связка ключей недоступна; ключ можно хранить только до конца сеанса.</translation>
+    </message>
+    <message>
+        <source>The saved key will be removed when you press OK.</source>
+        <translation>Сохранённый ключ будет удалён, когда вы нажмёте «ОК».</translation>
+    </message>
+    <message>
+        <source>No system keychain is available; a key can be kept for this session only.</source>
+        <translation>Системная связка ключей недоступна; ключ можно хранить только до конца сеанса.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Settings pages</source>
+        <translation>Разделы настроек</translation>
+    </message>
+    <message>
+        <source>Settings page</source>
+        <translation>Раздел настроек</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>Сохранить настройки</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>Отменить изменения</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Язык:</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Светлая</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Тёмная</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>Тема:</translation>
+    </message>
+    <message>
+        <source>Show an icon in the system tray</source>
+        <translation>Показывать значок в области уведомлений</translation>
+    </message>
+    <message>
+        <source>Tray icon</source>
+        <translation>Значок в области уведомлений</translation>
+    </message>
+    <message>
+        <source>Connection timeout</source>
+        <translation>Тайм-аут подключения</translation>
+    </message>
+    <message>
+        <source>Connection timeout:</source>
+        <translation>Тайм-аут подключения:</translation>
+    </message>
+    <message>
+        <source>Reply timeout</source>
+        <translation>Тайм-аут ответа</translation>
+    </message>
+    <message>
+        <source>The longest silence allowed while a reply streams</source>
+        <translation>Сколько ждать продолжения ответа, прежде чем сдаться</translation>
+    </message>
+    <message>
+        <source>Reply timeout:</source>
+        <translation>Тайм-аут ответа:</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Общие</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>The test was cancelled.</source>
+        <translation>Проверка отменена.</translation>
+    </message>
+    <message>
+        <source>The test failed unexpectedly ({0}).</source>
+        <translation>Проверка неожиданно завершилась ошибкой ({0}).</translation>
+    </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>Настройки не сохранены</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved.</source>
+        <translation>Не удалось сохранить настройки.</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>ОК</translation>
+    </message>
+    <message>
+        <source>System keychain</source>
+        <translation>Системная связка ключей</translation>
+    </message>
+    <message>
+        <source>No system keychain is available; the key can be kept for this session only.</source>
+        <translation>Системная связка ключей недоступна; ключ можно хранить только до конца сеанса.</translation>
+    </message>
+    <message>
+        <source>Keep the {0} key in memory until Besedka exits? It is never written to disk.</source>
+        <translation>Хранить ключ {0} в памяти до выхода из Беседки? На диск он не записывается.</translation>
+    </message>
+    <message>
+        <source>Keep for this session</source>
+        <translation>Хранить до конца сеанса</translation>
+    </message>
+    <message>
+        <source>Discard the key</source>
+        <translation>Не сохранять ключ</translation>
+    </message>
+    <message>
+        <source>The {0} key could not be removed from the system keychain.</source>
+        <translation>Не удалось удалить ключ {0} из системной связки ключей.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Сочетания клавиш</translation>
+    </message>
+    <message>
+        <source>Tab and Shift+Tab move between the parts of the window; in the conversation they move between the links under the messages.</source>
+        <translation>Tab и Shift+Tab переходят между частями окна, а внутри разговора — между ссылками под сообщениями.</translation>
+    </message>
+    <message>
+        <source>Each row: what it does, then its keys</source>
+        <translation>В каждой строке — действие и его клавиши</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Клавиши</translation>
+    </message>
+    <message>
+        <source>Close the list of shortcuts</source>
+        <translation>Закрыть список сочетаний клавиш</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Besedka</source>
+        <translation>Беседка</translation>
+    </message>
+    <message>
+        <source>Hide the window</source>
+        <translation>Скрыть окно</translation>
+    </message>
+    <message>
+        <source>Show the window</source>
+        <translation>Показать окно</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+</context>
+</TS>

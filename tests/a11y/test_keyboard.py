@@ -1,0 +1,166 @@
+"""Keyboard first: a reading-order tab chain, names on every stop, visible focus."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QImage
+from PySide6.QtWidgets import QApplication, QDialog, QToolButton, QWidget
+
+from gui.main_window import MainWindow
+from gui.parameters_dialog import ParametersDialog
+from gui.secrets import SecretStore
+from gui.settings import Settings
+from gui.settings_dialog import SettingsDialog
+from gui.shortcuts_dialog import ShortcutsDialog
+from tests.gui.conftest import Script, wait_for
+from tests.settings.conftest import GIGACHAT, GPTALK, OPENAI, MemoryKeyring
+
+
+def tab_chain(top: QWidget, first: QWidget, limit: int = 60) -> list[QWidget]:
+    """Every widget Tab visits from `first` until it comes round again."""
+    first.setFocus(Qt.FocusReason.TabFocusReason)
+    assert QApplication.focusWidget() is first
+    chain: list[QWidget] = []
+    for _ in range(limit):
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        if chain and widget is chain[0]:
+            return chain
+        chain.append(widget)
+        top.focusNextChild()
+    raise AssertionError(f"Tab never came back to the start: {[w.objectName() for w in chain]}")
+
+
+def focusable(top: QWidget) -> list[QWidget]:
+    """Widgets the person can reach with Tab right now."""
+    return [
+        widget
+        for widget in top.findChildren(QWidget)
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and widget.isVisibleTo(top)
+        and widget.isEnabled()
+        and widget.focusProxy() is None
+    ]
+
+
+def unnamed(widgets: list[QWidget]) -> list[str]:
+    """Widgets without an accessible name, as a screen reader would meet them."""
+    missing = []
+    for widget in widgets:
+        interface = QAccessible.queryAccessibleInterface(widget)
+        spoken = interface.text(QAccessible.Text.Name) if interface is not None else ""
+        if not widget.accessibleName().strip() or not spoken.strip():
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return missing
+
+
+async def test_tab_walks_the_window_in_reading_order(window: MainWindow) -> None:
+    await wait_for(window.composer.hasFocus)
+    chain = tab_chain(window, window.sidebar.new_button)
+    assert chain == [
+        window.sidebar.new_button,
+        window.sidebar.search,
+        window.sidebar.list,
+        window.picker.provider_box,
+        window.picker.model_box,
+        window.parameters_button,
+        window.settings_button,
+        window.view,
+        window.composer,
+        window.send_button,
+    ]  # Stop joins the chain only while a reply streams (it is disabled otherwise)
+    assert unnamed(chain) == []
+
+
+async def test_every_focusable_control_has_a_name_and_a_description(
+    window: MainWindow, script: Script
+) -> None:
+    script.pieces = [f"word{i} " for i in range(100)]
+    script.delay = 0.02
+    window.composer.setPlainText("stream please")
+    window.composer.submit()
+    await wait_for(window.stop_button.isEnabled)
+    widgets = focusable(window)
+    assert window.stop_button in widgets
+    assert unnamed(widgets) == []
+    undescribed = [
+        type(widget).__name__
+        for widget in widgets
+        if not widget.accessibleDescription().strip() and widget is not window.sidebar.list
+    ]
+    assert undescribed == []
+    chain = tab_chain(window, window.composer)
+    assert chain[:3] == [window.composer, window.send_button, window.stop_button]
+    window.stop_action.trigger()
+    await wait_for(lambda: not window.stop_button.isEnabled())
+
+
+async def test_dialogs_have_named_controls_and_a_closed_tab_chain(window: MainWindow) -> None:
+    parameters = ParametersDialog("Be brief.", {"temperature": 0.3}, window)
+    shortcuts = ShortcutsDialog(window.shortcut_actions(), window)
+    for dialog in (parameters, shortcuts):
+        dialog.show()
+        await wait_for(dialog.isVisible)
+        dialog.activateWindow()
+        await wait_for(dialog.isActiveWindow)
+        widgets = focusable(dialog)
+        assert widgets
+        assert unnamed(widgets) == []
+        chain = tab_chain(dialog, widgets[0])
+        assert set(chain) == set(widgets)
+        dialog.close()
+    assert isinstance(parameters, QDialog)
+
+
+def _frame(widget: QWidget) -> QImage:
+    return widget.grab().toImage()
+
+
+async def test_focus_is_visible_on_the_big_text_areas(window: MainWindow) -> None:
+    """The composer, the view and the list draw a highlight frame while they have focus."""
+    for widget in (window.composer, window.view, window.sidebar.list):
+        window.sidebar.search.setFocus()
+        await wait_for(window.sidebar.search.hasFocus)
+        before = _frame(widget)
+        widget.setFocus()
+        await wait_for(widget.hasFocus)
+        await asyncio.sleep(0.01)
+        after = _frame(widget)
+        highlight = window.palette().color(window.palette().ColorRole.Highlight)
+        corner = after.pixelColor(0, after.height() // 2)
+        assert before != after, type(widget).__name__
+        assert corner == highlight, type(widget).__name__
+
+
+async def test_settings_dialog_pages_have_named_controls(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GIGACHAT_CREDENTIALS", raising=False)
+
+    async def no_test(name: str, config: dict[str, str]) -> tuple[bool, str]:
+        return True, ""
+
+    dialog = SettingsDialog(
+        [GIGACHAT, OPENAI, GPTALK],
+        Settings(tmp_path / "besedka.ini"),
+        SecretStore(MemoryKeyring()),
+        no_test,
+        window,
+    )
+    dialog.show()
+    dialog.activateWindow()
+    await wait_for(dialog.isActiveWindow)
+    for row in range(dialog.page_list.count()):
+        dialog.page_list.setCurrentRow(row)
+        page = dialog.stack.currentWidget()
+        for toggle in page.findChildren(QToolButton):
+            toggle.setChecked(True)  # the advanced rows too
+        widgets = focusable(dialog)
+        assert unnamed(widgets) == [], dialog.page_list.item(row).text()
+        chain = tab_chain(dialog, dialog.page_list)
+        assert set(chain) == set(widgets), dialog.page_list.item(row).text()
+    dialog.close()
