@@ -76,6 +76,11 @@ def parse_action(url: str) -> tuple[str, int] | None:
     return (action, int(ident)) if ident.isdigit() else None
 
 
+def _wants_markdown(message: MessageLike) -> bool:
+    """Finished replies are shown as Markdown, unless too large to lay out quickly."""
+    return message.role == "assistant" and len(message.text) <= MAX_MARKDOWN_CHARS
+
+
 class ChatView(QTextBrowser):
     """Shows a conversation and emits what the person asks of a message."""
 
@@ -223,7 +228,18 @@ class ChatView(QTextBrowser):
         if frame is None:
             self.append_message(message)
             return
+        was_streaming = message.id in self._streaming
         self._streaming.discard(message.id)
+        if (
+            was_streaming
+            and not _wants_markdown(message)
+            and self._texts.get(message.id) == message.text
+        ):
+            # The streamed plain text is already what should stay: add the footer only,
+            # rather than re-inserting a reply that may be hundreds of KB.
+            self._remember(message)
+            frame.lastCursorPosition().insertHtml(self._footer(message))
+            return
         cursor = frame.firstCursorPosition()
         cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
@@ -293,7 +309,7 @@ class ChatView(QTextBrowser):
             who = message.model or message.provider or self.tr("Assistant")
         return f"<p><b>{html_lib.escape(who)}</b></p>"
 
-    def _fill(self, cursor: QTextCursor, message: MessageLike) -> None:
+    def _remember(self, message: MessageLike) -> None:
         self._texts[message.id] = message.text
         self._shown[message.id] = _Shown(
             message.id,
@@ -304,16 +320,17 @@ class ChatView(QTextBrowser):
             message.provider,
             message.model,
         )
+
+    def _fill(self, cursor: QTextCursor, message: MessageLike) -> None:
+        self._remember(message)
         html = [self._heading(message)]
         streaming = message.status == "streaming"
-        if (
-            message.role == "assistant"
-            and not streaming
-            and len(message.text) <= MAX_MARKDOWN_CHARS
-        ):
-            rendered = markdown.render_markdown(message.text, dark=self.dark, message_id=message.id)
+        if not streaming and _wants_markdown(message):
+            rendered = markdown.render_markdown(
+                message.text, dark=self.dark, message_id=message.id, copy_label=self.tr("Copy")
+            )
             self._code_blocks[message.id] = rendered.code_blocks
-            html.append(self._translate_copy_links(rendered.html, message.id, rendered.code_blocks))
+            html.append(rendered.html)
         elif not streaming:
             html.append(f"<p>{markdown.render_plain(message.text)}</p>")
         if not streaming:
@@ -322,16 +339,6 @@ class ChatView(QTextBrowser):
         if streaming:
             cursor.insertBlock()
             cursor.insertText(message.text, QTextCharFormat())
-
-    def _translate_copy_links(self, html: str, message_id: int, blocks: tuple[str, ...]) -> str:
-        """The renderer (Qt-free) labels code blocks' copy links in English."""
-        label = html_lib.escape(self.tr("Copy"))
-        if label == "Copy":
-            return html
-        for index in range(len(blocks)):
-            link = f'<a href="{markdown.copy_link(message_id, index)}">'
-            html = html.replace(f"{link}Copy</a>", f"{link}{label}</a>", 1)
-        return html
 
     def _footer(self, message: MessageLike) -> str:
         # Texts are translated outside the f-strings: lupdate does not look inside them.

@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FRAME_MS = 16
+#: More deltas than this in one frame is a firehose (a local server replaying text),
+#: far faster than anyone reads: then the view is fed at most every FIREHOSE_FRAME_S,
+#: so rendering takes a small share of the time and the stream itself stays fast.
+FIREHOSE_DELTAS = 200
+FIREHOSE_FRAME_S = 0.033
 PAGE_SIZE = 60
 
 
@@ -71,6 +76,7 @@ class ChatController(QObject):
         self._replies: dict[int, _LiveReply] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self.current_id: int | None = None
+        self._flushed_at = 0.0
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FRAME_MS)
         self._flush_timer.timeout.connect(self._flush)
@@ -313,6 +319,11 @@ class ChatController(QObject):
 
     def _flush(self) -> None:
         """Once per frame: hand each reply's buffered text to the view in one piece."""
+        now = time.monotonic()
+        firehose = any(len(reply.pending) > FIREHOSE_DELTAS for reply in self._replies.values())
+        if firehose and now - self._flushed_at < FIREHOSE_FRAME_S:
+            return
+        self._flushed_at = now
         for reply in self._replies.values():
             if reply.pending:
                 batch = "".join(reply.pending)

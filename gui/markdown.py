@@ -15,10 +15,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it loads on the first render, not at start-up
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = [
     "COPY_SCHEME",
@@ -95,7 +96,9 @@ def render_plain(text: str) -> str:
     return _SPACES_RE.sub("&nbsp;", text).replace("\n", "<br>")
 
 
-def render_markdown(text: str, *, dark: bool = False, message_id: int = 0) -> Rendered:
+def render_markdown(
+    text: str, *, dark: bool = False, message_id: int = 0, copy_label: str = "Copy"
+) -> Rendered:
     """Render a finished reply; `dark` picks code colours, `message_id` goes into Copy links.
 
     markdown-it stops parsing structure at its maxNesting (20) and drops what lies deeper;
@@ -106,7 +109,7 @@ def render_markdown(text: str, *, dark: bool = False, message_id: int = 0) -> Re
     limit = parser.options["maxNesting"] - 1
     if any(token.level >= limit for token in tokens):
         return Rendered(html=f"<p>{render_plain(text)}</p>", code_blocks=())
-    renderer = _Renderer(dark=dark, message_id=message_id)
+    renderer = _Renderer(dark=dark, message_id=message_id, copy_label=copy_label)
     renderer.render(tokens)
     return Rendered(html="".join(renderer.out), code_blocks=tuple(renderer.code_blocks))
 
@@ -114,15 +117,18 @@ def render_markdown(text: str, *, dark: bool = False, message_id: int = 0) -> Re
 @functools.cache
 def _parser() -> MarkdownIt:
     """CommonMark + tables + strikethrough; raw HTML off, so it arrives as text."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 class _Renderer:
     """Walks the flat token stream once (no recursion, so depth never costs stack)."""
 
-    def __init__(self, *, dark: bool, message_id: int) -> None:
+    def __init__(self, *, dark: bool, message_id: int, copy_label: str = "Copy") -> None:
         self.dark = dark
         self.message_id = message_id
+        self.copy_label = escape(copy_label)
         self.out: list[str] = []
         self.code_blocks: list[str] = []
         self.budget = _HIGHLIGHT_BUDGET
@@ -228,7 +234,8 @@ class _Renderer:
         self.out.append(
             f'<p style="margin-top:8px;margin-bottom:0px"><small>'
             f'<span style="color:{_MUTED[self.dark]}">{escape(lang or "text")}</span>'
-            f'&nbsp;&nbsp;<a href="{copy_link(self.message_id, index)}">Copy</a></small></p>\n'
+            f'&nbsp;&nbsp;<a href="{copy_link(self.message_id, index)}">{self.copy_label}</a>'
+            "</small></p>\n"
             f'<pre style="{style}">{body}</pre>\n'
         )
 

@@ -302,3 +302,22 @@ async def test_search_hit_opens_the_conversation_at_that_message(
     assert window.view.verticalScrollBar().value() < window.view.verticalScrollBar().maximum()
     window.sidebar.search.clear()
     assert window.sidebar.list.count() == 2
+
+
+async def test_a_huge_reply_stays_plain_text_once_with_its_actions(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    from gui.chat_view import MAX_MARKDOWN_CHARS
+
+    line = "**не жирный** `код` строка ответа\n"
+    script.pieces = [line] * (MAX_MARKDOWN_CHARS // len(line) + 50)
+    window.composer.setPlainText("a very long answer")
+    window.composer.submit()
+    await wait_for(lambda: bool(store.list_conversations()))
+    conversation_id = store.list_conversations()[0].id
+    await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    await wait_for(lambda: "Regenerate" in window.view.toPlainText())
+    shown = window.view.toPlainText()
+    assert shown.count("**не жирный** `код` строка ответа") == len(script.pieces)
+    assert shown.count("Regenerate") == 1
+    assert _assistant(store, conversation_id).text == line * len(script.pieces)
