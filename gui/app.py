@@ -9,9 +9,7 @@ HTTP session and the database, in that order.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import logging.handlers
 import signal
 import sys
 from collections.abc import Sequence
@@ -43,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="keep config, history, cache and logs under this folder (portable use)",
     )
-    parser.add_argument("--version", action="version", version="%(prog)s " + _version())
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--quit-when-ready",
         action="store_true",
@@ -79,6 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, reading package metadata only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        parser.exit(message=f"{parser.prog} {_version()}\n")
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -97,6 +106,8 @@ def _paths(basedir: Path | None) -> AppPaths:
 
 
 def setup_logging(log_file: Path) -> None:
+    import logging.handlers
+
     handler = logging.handlers.RotatingFileHandler(
         log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
     )
@@ -111,16 +122,15 @@ def setup_logging(log_file: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     paths = _paths(args.basedir)
-    setup_logging(paths.log_file)
     if args.command == "ask":
         from gui.ask import run_ask
 
+        setup_logging(paths.log_file)
         return run_ask(args, paths)
-    return run_gui(args, paths)
+    return run_gui(args, paths)  # it sets up logging once the window is on screen
 
 
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from gui.i18n import Translations
@@ -145,6 +155,12 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     window.set_dark(theme.dark)
     theme.dark_changed.connect(window.set_dark)
     window.show()
+    app.processEvents()  # paint the window now; what follows is not needed to show it
+    setup_logging(paths.log_file)
+    import asyncio
+
+    import qasync
+
     application = Application(
         app,
         window,
@@ -183,12 +199,21 @@ class Application:
         self.tray: TrayIcon | None = None
         self.quit_when_ready = quit_when_ready
         self.screenshot = screenshot
+        import asyncio  # loaded after the first paint, with the event loop
+
         self.quit = asyncio.Event()
 
     def request_quit(self, *_args: Any) -> None:
         self.quit.set()
 
     async def run(self) -> int:
+        import asyncio
+
+        self.window.closing.connect(self.request_quit)
+        self.app.aboutToQuit.connect(self.request_quit)
+        previous = {sig: signal.signal(sig, self.request_quit) for sig in _QUIT_SIGNALS}
+        heartbeat = _heartbeat(self.app)  # lets Python see signals while Qt idles
+        await asyncio.sleep(0)  # the window paints before the heavy imports below
         import aiohttp
 
         from gui.controller import ChatController
@@ -196,11 +221,6 @@ class Application:
         from gui.secrets import SecretStore
         from gui.store import Store
 
-        self.window.closing.connect(self.request_quit)
-        self.app.aboutToQuit.connect(self.request_quit)
-        previous = {sig: signal.signal(sig, self.request_quit) for sig in _QUIT_SIGNALS}
-        heartbeat = _heartbeat(self.app)  # lets Python see signals while Qt idles
-        await asyncio.sleep(0)  # the window paints before the heavy imports below
         settings = self.settings
         self.update_tray()
         secrets = SecretStore()

@@ -14,7 +14,6 @@ import math
 import os
 import tempfile
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple, cast, get_args
@@ -88,6 +87,8 @@ def resolve_proxy(proxy: Proxy, target_url: str = "") -> str | None:
         return proxy.url.strip() or None
     if proxy.mode != "system":
         return None
+    import urllib.request  # only here: it costs start-up time
+
     parts = urllib.parse.urlsplit(target_url) if target_url else None
     scheme = parts.scheme if parts and parts.scheme in ("http", "https") else "https"
     host = parts.hostname if parts else None
