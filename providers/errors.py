@@ -21,6 +21,7 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "TimedOutError",
+    "UntrustedServerError",
     "error_for_status",
 ]
 
@@ -117,6 +118,23 @@ class CertificateError(NetworkError):
 
 class TimedOutError(NetworkError):
     hint = "The server stopped answering; retry, or raise the timeout in Settings."
+
+
+class UntrustedServerError(CertificateError):
+    """An untrusted certificate at a provider that has no CA file setting to point at."""
+
+    hint = "The server's TLS certificate is not trusted; check the base URL in Settings."
+
+
+def refit_for_keyless(
+    error: ProviderError, provider: str, refused: type[AuthError]
+) -> ProviderError:
+    """The same failure with hints a provider without key or CA settings can act on."""
+    if isinstance(error, AuthError) and not isinstance(error, refused):
+        return refused(error.message, provider=provider, status=error.status)
+    if isinstance(error, CertificateError) and not isinstance(error, UntrustedServerError):
+        return UntrustedServerError(error.message, provider=provider, status=error.status)
+    return error
 
 
 def error_for_status(

@@ -17,10 +17,10 @@ from yarl import URL
 from providers.base import ChatOptions, Chunk, ConfigField, Messages, Provider, Timeouts
 from providers.errors import (
     AuthError,
-    CertificateError,
     ProviderError,
     RateLimitError,
     ServerError,
+    refit_for_keyless,
 )
 from providers.http import client_timeout, iter_text, network_errors, raise_for_status
 from providers.prompt import format_prompt
@@ -33,7 +33,6 @@ __all__ = [
     "SECRET",
     "GPROChat",
     "RequestRefusedError",
-    "UntrustedServerError",
     "generate_signature",
     "request_body",
 ]
@@ -70,21 +69,6 @@ class RequestRefusedError(AuthError):
         "The service refused the signed request; "
         "check the computer's clock and the base URL in Settings."
     )
-
-
-class UntrustedServerError(CertificateError):
-    """An untrusted certificate: this provider has no CA file setting to point at."""
-
-    hint = "The server's TLS certificate is not trusted; check the base URL in Settings."
-
-
-def _keyless(error: ProviderError, provider: str) -> ProviderError:
-    """The same failure with a hint this provider's settings can act on."""
-    if isinstance(error, AuthError) and not isinstance(error, RequestRefusedError):
-        return RequestRefusedError(error.message, provider=provider, status=error.status)
-    if isinstance(error, CertificateError) and not isinstance(error, UntrustedServerError):
-        return UntrustedServerError(error.message, provider=provider, status=error.status)
-    return error
 
 
 def _origin(base_url: str) -> str:
@@ -152,7 +136,7 @@ class GPROChat(Provider):
                     async for text in iter_text(response):
                         yield text
         except ProviderError as error:
-            raise _keyless(error, self.label) from None
+            raise refit_for_keyless(error, self.label, RequestRefusedError) from None
 
     async def _raise_for_status(self, response: aiohttp.ClientResponse) -> None:
         """429, and the Gemini quota surfacing as a 500, are both "wait and retry"."""

@@ -22,11 +22,11 @@ from yarl import URL
 from providers.base import ChatOptions, Chunk, ConfigField, Messages, Provider, Timeouts
 from providers.errors import (
     AuthError,
-    CertificateError,
     ProtocolError,
     ProviderError,
     RateLimitError,
     ServerError,
+    refit_for_keyless,
 )
 from providers.http import (
     YIELD_EVERY,
@@ -47,7 +47,6 @@ __all__ = [
     "GPTalk",
     "LoginState",
     "SessionRefusedError",
-    "UntrustedServerError",
     "cumulative_delta",
     "new_fingerprint",
 ]
@@ -96,21 +95,6 @@ class SessionRefusedError(AuthError):
     """A refused login or a 401/403: there is no key to check, only the anonymous session."""
 
     hint = "The service refused the anonymous session; retry later or pick another provider."
-
-
-class UntrustedServerError(CertificateError):
-    """An untrusted certificate: this provider has no CA file setting to point at."""
-
-    hint = "The server's TLS certificate is not trusted; check the base URL in Settings."
-
-
-def _keyless(error: ProviderError, provider: str) -> ProviderError:
-    """The same failure with a hint this provider's settings can act on."""
-    if isinstance(error, AuthError) and not isinstance(error, SessionRefusedError):
-        return SessionRefusedError(error.message, provider=provider, status=error.status)
-    if isinstance(error, CertificateError) and not isinstance(error, UntrustedServerError):
-        return UntrustedServerError(error.message, provider=provider, status=error.status)
-    return error
 
 
 def _server_message(payload: Any) -> str:
@@ -271,7 +255,7 @@ class GPTalk(Provider):
                     async for delta in self._read_stream(response):
                         yield delta
         except ProviderError as error:
-            raise _keyless(error, self.label) from None
+            raise refit_for_keyless(error, self.label, SessionRefusedError) from None
 
     async def _read_stream(self, response: aiohttp.ClientResponse) -> AsyncIterator[str]:
         """Diff the cumulative `data:` lines; lines need not be separated by blank lines."""

@@ -31,12 +31,11 @@ from providers.errors import (
     RateLimitError,
     ServerError,
     TimedOutError,
+    UntrustedServerError,
 )
 from providers.gigachat import GigaChat
 from providers.gprochat import GPROChat, RequestRefusedError
-from providers.gprochat import UntrustedServerError as GPROChatUntrusted
 from providers.gptalk import GPTalk, SessionRefusedError
-from providers.gptalk import UntrustedServerError as GPTalkUntrusted
 from providers.openai_compat import OpenAICompatible
 from tests.faults.conftest import (
     Desk,
@@ -344,7 +343,7 @@ class GPROChatRig(Rig):
         if fault == "tls":
             self.configure(base_url=self.tls_origin)
             return Expect(
-                GPROChatUntrusted, "HTTPS with a CA the system does not trust", attempts=0
+                UntrustedServerError, "HTTPS with a CA the system does not trust", attempts=0
             )
         if fault == "401":
             provider = await self.desk.factory.get(self.name)
@@ -409,7 +408,9 @@ class GPTalkRig(Rig):
         emulator = self.emulator
         if fault == "tls":
             self.configure(base_url=self.tls_origin)
-            return Expect(GPTalkUntrusted, "HTTPS with a CA the system does not trust", attempts=0)
+            return Expect(
+                UntrustedServerError, "HTTPS with a CA the system does not trust", attempts=0
+            )
         if fault in ("500", "503"):
             emulator.text_status = int(fault)
             return Expect(ServerError, f"emulator `text_status = {fault}`")

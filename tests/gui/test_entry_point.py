@@ -72,3 +72,12 @@ def test_python_dash_m_gui_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
             process.kill()
     assert process.returncode == 0, err
     assert "clean exit" in log.read_text(encoding="utf-8")
+
+
+def test_version_prints_on_stdout() -> None:
+    result = subprocess.run(
+        [_besedka(), "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("besedka ")
+    assert result.stdout.split()[1][0].isdigit() or result.stdout.split()[1] == "dev"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import hashlib
@@ -10,38 +9,14 @@ import json
 import ssl
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 from aiohttp import web
 from multidict import CIMultiDict
 
-from tests.servers.loopback import serve
+from tests.servers.loopback import Recorded, send_pieces, serve
 
 #: The service's signing secret, restated here so the emulator checks independently.
 SECRET = "2BC120D4-BB36-1B60-26DE-DB630472A3D8"
-
-
-async def send_pieces(
-    response: web.StreamResponse, pieces: list[bytes], delay: float, *, finish: bool = True
-) -> None:
-    """Write the body piece by piece; a client that stopped reading early is not an error."""
-    try:
-        for index, piece in enumerate(pieces):
-            if index and delay:
-                await asyncio.sleep(delay)
-            await response.write(piece)
-        if finish:
-            await response.write_eof()
-    except ConnectionResetError:
-        pass
-
-
-@dataclasses.dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: CIMultiDict[str]
-    body: Any
 
 
 @dataclasses.dataclass

@@ -3,7 +3,6 @@ cumulative `data:` lines, and fault switches."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import json
@@ -17,33 +16,9 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict
 
-from tests.servers.loopback import serve
+from tests.servers.loopback import Recorded, send_pieces, serve
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
-
-
-async def send_pieces(
-    response: web.StreamResponse, pieces: list[bytes], delay: float, *, finish: bool = True
-) -> None:
-    """Write the body piece by piece; a client that stopped reading early is not an error."""
-    try:
-        for index, piece in enumerate(pieces):
-            if index and delay:
-                await asyncio.sleep(delay)
-            await response.write(piece)
-        if finish:
-            await response.write_eof()
-    except ConnectionResetError:
-        pass
-
-
-@dataclasses.dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: CIMultiDict[str]
-    body: Any
-    query: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

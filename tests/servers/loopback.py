@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import dataclasses
 import ssl
 from collections.abc import AsyncIterator
+from typing import Any
 
 from aiohttp import web
+from multidict import CIMultiDict
 
 
 @contextlib.asynccontextmanager
@@ -28,3 +32,29 @@ async def serve(
         yield f"{scheme}://{host}:{bound_port}"
     finally:
         await runner.cleanup()
+
+
+async def send_pieces(
+    response: web.StreamResponse, pieces: list[bytes], delay: float, *, finish: bool = True
+) -> None:
+    """Write the body piece by piece; a client that stopped reading early is not an error."""
+    try:
+        for index, piece in enumerate(pieces):
+            if index and delay:
+                await asyncio.sleep(delay)
+            await response.write(piece)
+        if finish:
+            await response.write_eof()
+    except ConnectionResetError:
+        pass
+
+
+@dataclasses.dataclass
+class Recorded:
+    """One request an emulator received, for assertions."""
+
+    method: str
+    path: str
+    headers: CIMultiDict[str]
+    body: Any
+    query: dict[str, str] = dataclasses.field(default_factory=dict)

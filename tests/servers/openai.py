@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import json
@@ -14,30 +13,7 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict
 
-from tests.servers.loopback import serve
-
-
-async def send_pieces(
-    response: web.StreamResponse, pieces: list[bytes], delay: float, *, finish: bool = True
-) -> None:
-    """Write the body piece by piece; a client that stopped reading early is not an error."""
-    try:
-        for index, piece in enumerate(pieces):
-            if index and delay:
-                await asyncio.sleep(delay)
-            await response.write(piece)
-        if finish:
-            await response.write_eof()
-    except ConnectionResetError:
-        pass
-
-
-@dataclasses.dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: CIMultiDict[str]
-    body: Any
+from tests.servers.loopback import Recorded, send_pieces, serve
 
 
 def _error(status: int, message: str, kind: str, **headers: str) -> web.Response:
