@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QLocale, QMimeData, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 #: Longer messages are refused at paste or send time: no provider takes them, and a
 #: multi-megabyte document in the editor makes typing sluggish.
 MAX_MESSAGE_CHARS = 500_000
+#: A pasted line longer than this (base64, minified JSON) is wrapped anywhere: looking for
+#: word boundaries in it would freeze the editor for seconds.
+LONG_LINE_CHARS = 10_000
 
 
 class Composer(QPlainTextEdit):
@@ -23,6 +26,8 @@ class Composer(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setMaximumHeight(120)
         self.editing_message_id: int | None = None
+        self._default_wrap = self.wordWrapMode()
+        self.textChanged.connect(self._on_text_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -52,11 +57,19 @@ class Composer(QPlainTextEdit):
         self.submitted.emit(text)
 
     def insertFromMimeData(self, source: QMimeData) -> None:
-        incoming = len(source.text()) if source.hasText() else 0
-        if len(self.toPlainText()) + incoming > MAX_MESSAGE_CHARS:
-            self.refused.emit(self._too_long_message(len(self.toPlainText()) + incoming))
+        text = source.text() if source.hasText() else ""
+        if len(self.toPlainText()) + len(text) > MAX_MESSAGE_CHARS:
+            self.refused.emit(self._too_long_message(len(self.toPlainText()) + len(text)))
             return
+        if len(text) > LONG_LINE_CHARS and any(
+            len(line) > LONG_LINE_CHARS for line in text.splitlines()
+        ):
+            self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         super().insertFromMimeData(source)
+
+    def _on_text_changed(self) -> None:
+        if self.document().isEmpty() and self.wordWrapMode() != self._default_wrap:
+            self.setWordWrapMode(self._default_wrap)
 
     def _too_long_message(self, length: int) -> str:
         locale = QLocale()  # the interface language's digit grouping

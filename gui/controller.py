@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.reply import ReplyRecorder, history_for
-from gui.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage
+from gui.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
 from providers.base import Message
 from providers.errors import ProviderError
 
@@ -101,6 +101,19 @@ class ChatController(QObject):
             "html": self.store.export_html,
         }
         Path(path).write_text(exporters[kind](conversation_id), encoding="utf-8")
+
+    def import_chat(self, path: str) -> str:
+        """Add a chat exported as JSON and open it; returns a sentence for the status line."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            conversation = self.store.import_json(text)
+        except (OSError, UnicodeDecodeError) as error:
+            return self.tr("Cannot import {0}: {1}").format(path, error.strerror or error)
+        except StoreError as error:
+            return self.tr("Cannot import {0}: {1}").format(path, error)
+        self.conversations_changed.emit()
+        self.open_conversation(conversation.id)
+        return self.tr("Imported “{0}”").format(conversation.title)
 
     def new_conversation(self) -> Conversation:
         provider, model = self._current_choice()

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
         self.controller: ChatController | None = None
         self.open_settings: Callable[[], Any] | None = None
+        self.parameters_dialog: ParametersDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
         #: the fixed status line shown last and how to say it again in another language
         self._status: tuple[str, Callable[[], str]] | None = None
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.next_action = action("Ctrl+PgDown", lambda: self.sidebar.select_relative(1))
         self.previous_action = action("Ctrl+PgUp", lambda: self.sidebar.select_relative(-1))
         self.settings_action = action("Ctrl+,", self.on_settings)
+        self.import_action = action("Ctrl+O", self.on_import)
         self.shortcuts_action = action(
             QKeySequence.StandardKey.HelpContents, self.on_show_shortcuts, "Ctrl+/"
         )
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = QMenu(self)
-        self.file_menu.addActions([self.new_action, self.settings_action])
+        self.file_menu.addActions([self.new_action, self.import_action, self.settings_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.chat_menu = QMenu(self)
@@ -232,6 +234,11 @@ class MainWindow(QMainWindow):
                 self.tr("Open the previous conversation"),
             ),
             (self.settings_action, self.tr("Se&ttings…"), self.tr("Open the settings")),
+            (
+                self.import_action,
+                self.tr("&Import chat…"),
+                self.tr("Add a chat saved with Export as JSON"),
+            ),
             (
                 self.shortcuts_action,
                 self.tr("&Keyboard shortcuts"),
@@ -431,14 +438,29 @@ class MainWindow(QMainWindow):
             return
         conversation = controller.conversation(controller.current_id)
         dialog = ParametersDialog(conversation.system_prompt, dict(conversation.params), self)
-        if dialog.exec():
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def save() -> None:  # open(), not exec(): no nested event loop under qasync
             controller.set_parameters(
                 conversation.id, system_prompt=dialog.system_prompt(), params=dialog.params()
             )
 
+        dialog.accepted.connect(save)
+        self.parameters_dialog = dialog
+        dialog.open()
+
     def on_settings(self) -> None:
         if self.open_settings is not None:
             self.open_settings()
+
+    def on_import(self) -> None:
+        if self.controller is None:
+            return
+        path, _chosen = QFileDialog.getOpenFileName(
+            self, self.tr("Import chat"), "", self.tr("JSON (*.json)")
+        )
+        if path:
+            self.status_label.setText(self.controller.import_chat(path))
 
     def on_export(self, conversation_id: int) -> None:
         if self.controller is None:

@@ -4,6 +4,14 @@
 <context>
     <name>ChatController</name>
     <message>
+        <source>Cannot import {0}: {1}</source>
+        <translation>Не удалось импортировать {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Imported “{0}”</source>
+        <translation>Импортирован чат «{0}»</translation>
+    </message>
+    <message>
         <source>Waiting for {0}…</source>
         <translation>Ожидание ответа от {0}…</translation>
     </message>
@@ -343,6 +351,14 @@
         <translation>Открыть настройки</translation>
     </message>
     <message>
+        <source>&amp;Import chat…</source>
+        <translation>&amp;Импортировать чат…</translation>
+    </message>
+    <message>
+        <source>Add a chat saved with Export as JSON</source>
+        <translation>Добавить чат, сохранённый экспортом в JSON</translation>
+    </message>
+    <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Сочетания клавиш</translation>
     </message>
@@ -385,6 +401,14 @@
     <message>
         <source>Editing a message: Enter resends it</source>
         <translation>Правка сообщения: Enter отправит его заново</translation>
+    </message>
+    <message>
+        <source>Import chat</source>
+        <translation>Импорт чата</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>Файлы JSON (*.json)</translation>
     </message>
     <message>
         <source>Export chat</source>

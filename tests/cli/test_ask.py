@@ -146,3 +146,58 @@ async def test_ask_with_nothing_to_ask_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "nothing to ask" in err
+
+
+async def test_sigkill_mid_stream_leaves_a_consistent_history_with_the_partial_reply(
+    gigachat: GigaChatEmulator, test_ca_file: Path, tmp_path: Path
+) -> None:
+    import signal
+    import sqlite3
+
+    gigachat.reply = " ".join(f"слово{i}" for i in range(3000))
+    gigachat.chunk_size = 8
+    gigachat.chunk_delay = 0.005
+    gigachat.split_utf8 = False
+    base = tmp_path / "profile"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "gui",
+        "--basedir",
+        str(base),
+        "ask",
+        "Расскажи длинную историю",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=_env(gigachat, test_ca_file, tmp_path),
+    )
+    assert process.stdout is not None
+    printed = b""
+    loop = asyncio.get_running_loop()
+    started = None
+    # Past the first save (at least a second of streaming), well before the end.
+    while started is None or loop.time() - started < 1.6:
+        piece = await asyncio.wait_for(process.stdout.read(4096), timeout=30)
+        assert piece, "the reply ended before the process could be killed"
+        printed += piece
+        if started is None:
+            started = loop.time()
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+
+    db = AppPaths.under(base).history_db
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    store = Store.open(db)
+    try:
+        assert store.interrupted_on_open == 1
+        conversation = store.list_conversations()[0]
+        question, reply = store.messages(conversation.id)
+        assert question.text == "Расскажи длинную историю"
+        assert reply.status == MessageStatus.INTERRUPTED
+        shown = printed.decode("utf-8", errors="ignore")
+        assert reply.text, "nothing of the reply was saved"
+        assert shown.startswith(reply.text)
+        assert len(reply.text) < len(gigachat.reply)
+    finally:
+        store.close()

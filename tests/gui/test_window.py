@@ -321,3 +321,49 @@ async def test_a_huge_reply_stays_plain_text_once_with_its_actions(
     assert shown.count("**не жирный** `код` строка ответа") == len(script.pieces)
     assert shown.count("Regenerate") == 1
     assert _assistant(store, conversation_id).text == line * len(script.pieces)
+
+
+async def test_parameters_dialog_saves_the_conversation_settings(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    window.composer.setPlainText("hi")
+    window.composer.submit()
+    await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
+    window.parameters_button.click()
+    dialog = window.parameters_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    dialog.prompt.setPlainText("Отвечай кратко.")
+    dialog.use_temperature.setChecked(True)
+    dialog.temperature.setValue(0.4)
+    dialog.max_tokens.setValue(64)
+    dialog.accept()
+    conversation = store.list_conversations()[0]
+    assert conversation.system_prompt == "Отвечай кратко."
+    assert conversation.params == {"temperature": 0.4, "max_tokens": 64}
+
+
+async def test_an_exported_json_chat_imports_back_and_opens(
+    window: MainWindow, store: Store, script: Script, tmp_path: Any
+) -> None:
+    script.pieces = ["Ответ с **разметкой**"]
+    window.composer.setPlainText("Вопрос")
+    window.composer.submit()
+    await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
+    original = store.list_conversations()[0]
+    path = tmp_path / "chat.json"
+    window.controller.export(original.id, str(path), "json")  # type: ignore[union-attr]
+    message = window.controller.import_chat(str(path))  # type: ignore[union-attr]
+    assert message == "Imported “Вопрос”"
+    conversations = store.list_conversations()
+    assert len(conversations) == 2
+    imported = next(c for c in conversations if c.id != original.id)
+    assert window.controller.current_id == imported.id  # type: ignore[union-attr]
+    assert [m.text for m in store.messages(imported.id)] == ["Вопрос", "Ответ с **разметкой**"]
+    assert "Ответ с разметкой" in window.view.toPlainText()
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"not": "ours"}', encoding="utf-8")
+    refused = window.controller.import_chat(str(broken))  # type: ignore[union-attr]
+    assert refused.startswith(f"Cannot import {broken}")
+    assert len(store.list_conversations()) == 2
