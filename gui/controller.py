@@ -107,9 +107,9 @@ class ChatController(QObject):
         try:
             text = Path(path).read_text(encoding="utf-8")
             conversation = self.store.import_json(text)
-        except (OSError, UnicodeDecodeError) as error:
+        except OSError as error:
             return self.tr("Cannot import {0}: {1}").format(path, error.strerror or error)
-        except StoreError as error:
+        except (UnicodeDecodeError, StoreError) as error:
             return self.tr("Cannot import {0}: {1}").format(path, error)
         self.conversations_changed.emit()
         self.open_conversation(conversation.id)
