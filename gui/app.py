@@ -220,12 +220,22 @@ class Application:
         from gui.controller import ChatController
         from gui.provider_factory import ProviderFactory
         from gui.secrets import SecretStore
-        from gui.store import Store
+        from gui.store import Store, StoreError
 
         settings = self.settings
         self.update_tray()
-        secrets = SecretStore()
-        store = Store.open(self.paths.history_db)
+        # Off the GUI thread: keychain discovery talks D-Bus, and opening the history may
+        # back it up and migrate it.
+        secrets = await asyncio.to_thread(SecretStore)
+        try:
+            store = await asyncio.to_thread(Store.open, self.paths.history_db)
+        except StoreError as error:
+            log.error("cannot open the history: %s", error)
+            await self._tell_and_wait(str(error))
+            heartbeat.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            return 1
         try:
             async with aiohttp.ClientSession() as session:
                 providers = ProviderFactory(
@@ -250,10 +260,13 @@ class Application:
                     print(READY_MARKER, flush=True)
                     self.quit.set()
                 await self.quit.wait()
-                settings.set_last_choice(*self.window.picker_choice())
-                settings.save()
                 self.window.hide()
                 await controller.shutdown()
+                settings.set_last_choice(*self.window.picker_choice())
+                try:
+                    settings.save()
+                except OSError as error:  # read-only profile: the choice is just not kept
+                    log.warning("could not save the settings: %s", error)
         finally:
             if self.tray is not None:
                 self.tray.dispose()
@@ -264,6 +277,26 @@ class Application:
                 signal.signal(sig, handler)
         log.info("clean exit")
         return 0
+
+    async def _tell_and_wait(self, text: str) -> None:
+        """A fatal start-up problem in a dialog, without a nested event loop."""
+        import asyncio
+
+        from PySide6.QtWidgets import QMessageBox
+
+        closed = asyncio.get_running_loop().create_future()
+        box = QMessageBox(QMessageBox.Icon.Critical, "Besedka", text, parent=self.window)
+
+        def on_finished(_result: int) -> None:
+            if not closed.done():
+                closed.set_result(None)
+
+        box.finished.connect(on_finished)
+        if self.quit_when_ready or self.screenshot is not None:
+            print(text, file=sys.stderr)
+            return
+        box.open()
+        await closed
 
     def open_settings(self, settings: Any, secrets: Any, controller: Any) -> None:
         from gui.settings_dialog import SettingsDialog

@@ -101,13 +101,11 @@ async def ask(
                 out.flush()
 
             recorder = ReplyRecorder(store, message)
-            final = await recorder.run(
-                await factory.get(provider),
-                model,
-                history,
-                dict(conversation.params),
-                on_text=write,
-            )
+            chosen = await factory.get(provider)
+            options = {
+                k: v for k, v in conversation.params.items() if k in chosen.supported_options
+            }
+            final = await recorder.run(chosen, model, history, options, on_text=write)
             if final.text and not final.text.endswith("\n"):
                 out.write("\n")
             out.flush()

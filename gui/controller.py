@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.reply import ReplyRecorder, history_for
 from gui.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
-from providers.base import Message
+from providers.base import Message, Provider
 from providers.errors import ProviderError
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ class ChatController(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.current_id: int | None = None
         self._flushed_at = 0.0
+        self._models: dict[Provider, list[str]] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FRAME_MS)
         self._flush_timer.timeout.connect(self._flush)
@@ -94,13 +95,18 @@ class ChatController(QObject):
     def search(self, text: str) -> list[SearchHit]:
         return self.store.search(text)
 
-    def export(self, conversation_id: int, path: str, kind: str) -> None:
+    def export(self, conversation_id: int, path: str, kind: str) -> str:
+        """Write a chat as Markdown, JSON or HTML; returns a sentence for the status line."""
         exporters = {
             "md": self.store.export_markdown,
             "json": self.store.export_json,
             "html": self.store.export_html,
         }
-        Path(path).write_text(exporters[kind](conversation_id), encoding="utf-8")
+        try:
+            Path(path).write_text(exporters[kind](conversation_id), encoding="utf-8")
+        except OSError as error:
+            return self.tr("Cannot export to {0}: {1}").format(path, error.strerror or error)
+        return self.tr("Exported to {0}").format(path)
 
     def import_chat(self, path: str) -> str:
         """Add a chat exported as JSON and open it; returns a sentence for the status line."""
@@ -116,7 +122,7 @@ class ChatController(QObject):
         return self.tr("Imported “{0}”").format(conversation.title)
 
     def new_conversation(self) -> Conversation:
-        provider, model = self._current_choice()
+        provider, model = self._default_provider()
         conversation = self.store.create_conversation(provider=provider, model=model)
         self.conversations_changed.emit()
         self.open_conversation(conversation.id)
@@ -155,7 +161,8 @@ class ChatController(QObject):
         """A message still streaming shows its text so far, not the last saved one."""
         for reply in self._replies.values():
             if reply.message.id == message.id:
-                return _replace(message, text=reply.text)
+                reply.pending.clear()  # already part of the text shown now
+                return dataclasses.replace(message, text=reply.text)
         return message
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
@@ -182,18 +189,20 @@ class ChatController(QObject):
     ) -> None:
         self.store.update_conversation(conversation_id, system_prompt=system_prompt, params=params)
 
-    def _current_choice(self) -> tuple[str, str]:
-        return self._default_provider()
-
     # -- sending -----------------------------------------------------------------------
-    def send(self, text: str, conversation_id: int | None = None) -> int:
-        """Add the person's message and start the reply; returns the conversation id."""
-        if conversation_id is None:
-            conversation_id = self.current_id
-        if conversation_id is None:
-            conversation_id = self.new_conversation().id
-        self.stop(conversation_id)
-        message = self.store.add_message(conversation_id, "user", text)
+    def send(self, text: str, conversation_id: int | None = None) -> int | None:
+        """Add the person's message and start the reply; returns the conversation id, or
+        None when the history could not take the message (the reason goes to `status`)."""
+        try:
+            if conversation_id is None:
+                conversation_id = self.current_id
+            if conversation_id is None:
+                conversation_id = self.new_conversation().id
+            self.stop(conversation_id)
+            message = self.store.add_message(conversation_id, "user", text)
+        except StoreError as error:
+            self.status.emit(self.tr("Not sent: {0}").format(error))
+            return None
         self.message_added.emit(message)
         self.conversations_changed.emit()
         self._start_reply(conversation_id)
@@ -213,7 +222,13 @@ class ChatController(QObject):
             self._start_reply(conversation_id)
 
     def retry(self, message_id: int) -> None:
-        self.regenerate(self.store.get_message(message_id).conversation_id)
+        """Regenerate from a reply's links: only the newest reply can be replaced."""
+        conversation_id = self.store.get_message(message_id).conversation_id
+        newest = self.store.messages(conversation_id, limit=1)
+        if not newest or newest[0].id != message_id:
+            self.status.emit(self.tr("Only the last reply can be regenerated."))
+            return
+        self.regenerate(conversation_id)
 
     def edit_and_resend(self, message_id: int, text: str) -> None:
         """Change a message of the person and drop everything after it, then ask again."""
@@ -294,11 +309,15 @@ class ChatController(QObject):
             error = f"{label}: cannot start ({kind}); check its Settings."
             final = self._end_early(reply, MessageStatus.FAILED, error)
         else:
+            # A chat's parameters outlive a switch to a provider that takes fewer options.
+            options = {
+                k: v for k, v in conversation.params.items() if k in provider.supported_options
+            }
             final = await reply.run(
                 provider,
                 conversation.model or None,
                 history,
-                dict(conversation.params),
+                options,
                 on_text=reply.pending.append,
             )
         self._finish(reply, final)
@@ -313,16 +332,12 @@ class ChatController(QObject):
             final = self._end_early(reply, MessageStatus.STOPPED, "")
         else:  # the exception itself is logged by _on_task_done
             error = "Internal error; the text so far is kept."
-            if reply.text:
-                self.store.update_message(reply.message.id, text=reply.text)
             final = self._end_early(reply, MessageStatus.FAILED, error)
         self._finish(reply, final)
 
     def _end_early(self, reply: _LiveReply, status: MessageStatus, error: str) -> StoredMessage:
-        """Save the end of a reply that never reached its provider."""
-        reply.status, reply.error = status, error
-        self.store.update_message(reply.message.id, status=status, error=error)
-        return self.store.get_message(reply.message.id)
+        """Save the end of a reply that never ran to its own end."""
+        return reply.save_end(status, error)
 
     def _label(self, provider_name: str) -> str:
         try:
@@ -391,8 +406,13 @@ class ChatController(QObject):
         self._spawn(self._load_models(provider), name=f"models-{provider}")
 
     async def _load_models(self, provider: str) -> None:
+        """The live list once per configured instance (a settings change makes a new one),
+        not on every chat switch; a failure falls back to the static list and is retried."""
         try:
-            models = await (await self.providers.get(provider)).list_models()
+            instance = await self.providers.get(provider)
+            models = self._models.get(instance)
+            if models is None:
+                models = self._models[instance] = await instance.list_models()
         except ProviderError as error:
             log.info("live model list unavailable: %s", error)
             models = list(self.providers.info(provider).models)
@@ -433,7 +453,3 @@ class _LiveReply(ReplyRecorder):
         self.pending: list[str] = []
         self.task: asyncio.Task[None] | None = None
         self.finished = False
-
-
-def _replace(message: StoredMessage, **changes: Any) -> StoredMessage:
-    return dataclasses.replace(message, **changes)

@@ -345,12 +345,12 @@ class MainWindow(QMainWindow):
         if self.controller is None:
             return
         editing = self.composer.editing_message_id
-        self.composer.editing_message_id = None
-        self.composer.clear()
         if editing is not None and self.view.has_message(editing):
             self.controller.edit_and_resend(editing, text)
-        else:
-            self.controller.send(text)
+        elif self.controller.send(text) is None:
+            return  # kept in the composer: the history could not take it
+        self.composer.editing_message_id = None
+        self.composer.clear()
 
     def on_search_focus(self) -> None:
         self.sidebar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -411,9 +411,11 @@ class MainWindow(QMainWindow):
             self.view.begin_reply(message)
 
     def on_reply_finished(self, message: Any) -> None:
-        if self.controller is not None and message.conversation_id == self.controller.current_id:
+        if self.controller is None or message.conversation_id != self.controller.current_id:
+            return
+        if self.view.has_message(message.id):  # not a reply deleted while it streamed
             self.view.update_message(message)
-            self.composer.setFocus()
+        self.composer.setFocus()
 
     def on_busy_changed(self, conversation_id: int, busy: bool) -> None:
         if self.controller is not None and conversation_id == self.controller.current_id:
@@ -473,8 +475,7 @@ class MainWindow(QMainWindow):
         )
         if path:
             kind = "json" if "JSON" in chosen else "html" if "HTML" in chosen else "md"
-            self.controller.export(conversation_id, path, kind)
-            self.status_label.setText(self.tr("Exported to {0}").format(path))
+            self.status_label.setText(self.controller.export(conversation_id, path, kind))
 
     def picker_choice(self) -> tuple[str, str]:
         return self.picker.provider() or "gigachat", self.picker.model()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from gui.provider_info import ProviderInfo, describe
 from providers.base import Message, Provider, Timeouts
-from providers.errors import ProviderError
+from providers.errors import MissingAuthError, ProviderError
 from providers.registry import provider_class, provider_names
 
 if TYPE_CHECKING:
@@ -86,10 +86,11 @@ class ProviderFactory:
         self, name: str, config: Mapping[str, str | None]
     ) -> tuple[bool, str]:
         """A real request with the given (unsaved) settings, in plain words."""
-        provider = self.build(name, config, self._timeouts())
-        has_live_list = type(provider).list_models is not Provider.list_models
         try:
-            if has_live_list:
+            provider = self.build(name, config, self._timeouts())  # a bad CA file fails here
+            if not provider.has_key:
+                raise MissingAuthError("no key is set", provider=provider.label)
+            if type(provider).list_models is not Provider.list_models:
                 models = await provider.list_models()
                 return True, f"{provider.label}: connected, {len(models)} models available."
             options = {"max_tokens": 1} if "max_tokens" in provider.supported_options else {}

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from gui.store import MessageStatus, Store, StoredMessage
+from gui.store import MessageStatus, Store, StoredMessage, StoreError
 from providers.base import FinishReason, Message, Provider, Usage
 from providers.errors import ProviderError
 
@@ -45,7 +46,6 @@ class ReplyRecorder:
         self.parts: list[str] = []
         self.chars = 0
         self.saved_at = time.monotonic()
-        self.started_at = time.monotonic()
         self.first_token_at: float | None = None
         self.finish_reason = ""
         self.usage: dict[str, int] = {}
@@ -64,7 +64,10 @@ class ReplyRecorder:
         self.chars += len(text)
         if now - self.saved_at >= SAVE_EVERY_S:
             self.saved_at = now
-            self.store.update_message(self.message.id, text=self.text)
+            try:
+                self.store.update_message(self.message.id, text=self.text)
+            except (KeyError, StoreError) as failure:  # deleted meanwhile, or disk full
+                log.warning("could not save reply %s: %s", self.message.id, failure)
 
     async def run(
         self,
@@ -101,11 +104,19 @@ class ReplyRecorder:
             log.exception("reply failed")
             self.status = MessageStatus.FAILED
             self.error = f"Internal error ({type(failure).__name__}); the text so far is kept."
-        self.store.update_message(
-            self.message.id,
-            text=self.text,
-            status=self.status,
-            error=self.error,
-            usage=self.usage,
-        )
-        return self.store.get_message(self.message.id)
+        return self.save_end(self.status, self.error)
+
+    def save_end(self, status: MessageStatus, error: str) -> StoredMessage:
+        """Save how the reply ended. A reply deleted meanwhile, or a store that cannot
+        write (disk full), still ends: the caller gets the final message either way."""
+        self.status, self.error = status, error
+        try:
+            self.store.update_message(
+                self.message.id, text=self.text, status=status, error=error, usage=self.usage
+            )
+            return self.store.get_message(self.message.id)
+        except (KeyError, StoreError) as failure:
+            log.warning("could not save the end of reply %s: %s", self.message.id, failure)
+            return dataclasses.replace(
+                self.message, text=self.text, status=status, error=error, usage=self.usage
+            )

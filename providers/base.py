@@ -134,6 +134,11 @@ class Provider(abc.ABC):
         # Never show configuration here: it may hold a key.
         return f"<{type(self).__name__} provider>"
 
+    @property
+    def has_key(self) -> bool:
+        """Whether a credential is configured; providers that need one override this."""
+        return not self.needs_auth
+
     @classmethod
     def get_model(cls, model: str | None) -> str:
         """The seeds' model resolution: empty → default, alias → its target."""

@@ -12,8 +12,6 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any
 
-from yarl import URL
-
 from providers.base import ChatOptions, Chunk, ConfigField, Messages, Provider, Timeouts
 from providers.errors import (
     AuthError,
@@ -22,7 +20,7 @@ from providers.errors import (
     ServerError,
     refit_for_keyless,
 )
-from providers.http import client_timeout, iter_text, network_errors, raise_for_status
+from providers.http import client_timeout, iter_text, network_errors, origin_of, raise_for_status
 from providers.prompt import format_prompt
 
 if TYPE_CHECKING:
@@ -71,14 +69,6 @@ class RequestRefusedError(AuthError):
     )
 
 
-def _origin(base_url: str) -> str:
-    """`scheme://host[:port]` of the base URL, as a browser would send in `Origin`."""
-    try:
-        return str(URL(base_url).origin())
-    except ValueError:
-        return base_url
-
-
 class GPROChat(Provider):
     """gprochat.com (dead upstream): `POST /api/generate`, signed body, raw text stream."""
 
@@ -105,7 +95,7 @@ class GPROChat(Provider):
     ) -> None:
         super().__init__(session=session, proxy=proxy, timeouts=timeouts)
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._origin = _origin(self.base_url)
+        self._origin = origin_of(self.base_url)
         #: Wall clock in seconds; the signature is bound to it, tests may shift it.
         self.clock: Callable[[], float] = time.time
 

@@ -17,8 +17,6 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
-from yarl import URL
-
 from providers.base import ChatOptions, Chunk, ConfigField, Messages, Provider, Timeouts
 from providers.errors import (
     AuthError,
@@ -32,6 +30,7 @@ from providers.http import (
     YIELD_EVERY,
     client_timeout,
     network_errors,
+    origin_of,
     parse_json,
     raise_for_status,
 )
@@ -106,14 +105,6 @@ def _server_message(payload: Any) -> str:
     return ""
 
 
-def _origin(base_url: str) -> str:
-    """`scheme://host[:port]` of the base URL, as a browser would send in `Origin`."""
-    try:
-        return str(URL(base_url).origin())
-    except ValueError:
-        return base_url
-
-
 class GPTalk(Provider):
     """gptalk.net (dead upstream): login → `chatapi/text` → `chatapi/stream?token=…`."""
 
@@ -137,7 +128,7 @@ class GPTalk(Provider):
     ) -> None:
         super().__init__(session=session, proxy=proxy, timeouts=timeouts)
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._origin = _origin(self.base_url)
+        self._origin = origin_of(self.base_url)
         #: Wall clock in seconds, compared with the login's `expires_at`; tests may shift it.
         self.clock: Callable[[], float] = time.time
         self._login: LoginState | None = None

@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import json
 import math
+import re
 import ssl
 from collections.abc import AsyncGenerator, Iterator
 from email.utils import parsedate_to_datetime
@@ -19,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 from providers.base import Timeouts
 from providers.errors import (
@@ -70,6 +72,19 @@ def ssl_context(*, extra_ca_pem: str = "", extra_ca_file: str | None = None) -> 
         except (OSError, ssl.SSLError) as error:
             raise CertificateError(f"cannot read the CA file {extra_ca_file}: {error}") from None
     return context
+
+
+def origin_of(base_url: str) -> str:
+    """`scheme://host[:port]` of a base URL, as a browser would send in `Origin`."""
+    try:
+        return str(URL(base_url).origin())
+    except ValueError:
+        return base_url
+
+
+def without_credentials(url: str) -> str:
+    """A URL fit for a message: any `user:password@` part removed."""
+    return re.sub(r"//[^/@\s]*@", "//", url)
 
 
 def client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
@@ -168,7 +183,8 @@ def network_errors(provider: str = "") -> Iterator[None]:
     except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError):
         raise ProtocolError("the connection closed mid-answer", provider=provider) from None
     except aiohttp.InvalidURL as error:
-        raise NetworkError(f"invalid URL {error.url}", provider=provider) from None
+        url = without_credentials(str(error.url))
+        raise NetworkError(f"invalid URL {url}", provider=provider) from None
     except aiohttp.ClientError as error:
         raise NetworkError(f"network error: {type(error).__name__}", provider=provider) from None
 

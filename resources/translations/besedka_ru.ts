@@ -4,12 +4,28 @@
 <context>
     <name>ChatController</name>
     <message>
+        <source>Cannot export to {0}: {1}</source>
+        <translation>Не удалось сохранить в {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Exported to {0}</source>
+        <translation>Сохранено в {0}</translation>
+    </message>
+    <message>
         <source>Cannot import {0}: {1}</source>
         <translation>Не удалось импортировать {0}: {1}</translation>
     </message>
     <message>
         <source>Imported “{0}”</source>
         <translation>Импортирован чат «{0}»</translation>
+    </message>
+    <message>
+        <source>Not sent: {0}</source>
+        <translation>Не отправлено: {0}</translation>
+    </message>
+    <message>
+        <source>Only the last reply can be regenerated.</source>
+        <translation>Заново можно получить только последний ответ.</translation>
     </message>
     <message>
         <source>Waiting for {0}…</source>
@@ -417,10 +433,6 @@
     <message>
         <source>Markdown (*.md);;JSON (*.json);;HTML (*.html)</source>
         <translation>Markdown (*.md);;JSON (*.json);;HTML (*.html)</translation>
-    </message>
-    <message>
-        <source>Exported to {0}</source>
-        <translation>Сохранено в {0}</translation>
     </message>
 </context>
 <context>

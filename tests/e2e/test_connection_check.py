@@ -43,3 +43,26 @@ async def test_success_wrong_key_wrong_ca_and_unreachable_differ(
     assert len(set(messages)) == 4
     assert all(message.startswith("GigaChat") for message in messages)
     assert gigachat.valid_key not in " ".join(messages)
+
+
+async def test_no_key_and_an_unreadable_ca_file_are_reported_plainly(
+    factory: ProviderFactory,
+    gigachat_config: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: object,
+) -> None:
+    import os
+
+    os.environ.pop("GIGACHAT_CREDENTIALS", None)
+    no_key = {k: v for k, v in gigachat_config.items() if k != "api_key"}
+    ok, message = await factory.test_connection("gigachat", no_key)
+    assert not ok
+    assert "no key" in message
+
+    bad_ca = tmp_path / "not-a-certificate.pem"
+    bad_ca.write_text("hello", encoding="utf-8")
+    ok, message = await factory.test_connection(
+        "gigachat", dict(gigachat_config, ca_bundle=str(bad_ca))
+    )
+    assert not ok
+    assert "CA file" in message

@@ -81,3 +81,27 @@ def test_version_prints_on_stdout() -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("besedka ")
     assert result.stdout.split()[1][0].isdigit() or result.stdout.split()[1] == "dev"
+
+
+def test_a_history_from_a_newer_version_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    profile = tmp_path / "profile"
+    db = profile / "data" / "history.sqlite3"
+    db.parent.mkdir(parents=True)
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE future (x)")
+        conn.execute("PRAGMA user_version = 999")
+    before = db.read_bytes()
+    result = subprocess.run(
+        [_besedka(), "--basedir", str(profile), "--quit-when-ready"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(tmp_path),
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "newer" in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == before

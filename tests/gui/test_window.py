@@ -367,3 +367,81 @@ async def test_an_exported_json_chat_imports_back_and_opens(
     refused = window.controller.import_chat(str(broken))  # type: ignore[union-attr]
     assert refused.startswith(f"Cannot import {broken}")
     assert len(store.list_conversations()) == 2
+
+
+async def test_deleting_a_streaming_reply_ends_it_and_frees_the_chat(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    script.pieces = [f"part{i} " for i in range(300)]
+    script.delay = 0.01
+    window.composer.setPlainText("stream then delete")
+    window.composer.submit()
+    await wait_for(lambda: "part2" in window.view.toPlainText())
+    conversation_id = store.list_conversations()[0].id
+    streaming = _assistant(store, conversation_id)
+    window.view.action_requested.emit("delete", streaming.id)
+    await wait_for(lambda: not window.stop_button.isEnabled())
+    assert not window.controller.is_busy(conversation_id)  # type: ignore[union-attr]
+    assert [m.role for m in store.messages(conversation_id)] == ["user"]
+    assert "part2" not in window.view.toPlainText()
+    script.delay = 0.0
+    script.pieces = ["next reply"]
+    window.composer.setPlainText("again")
+    window.composer.submit()
+    await wait_for(lambda: _assistant(store, conversation_id).text == "next reply")
+
+
+async def test_regenerate_on_an_older_reply_keeps_the_history(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    for question in ("first", "second"):
+        script.pieces = [f"answer to {question}"]
+        window.composer.setPlainText(question)
+        window.composer.submit()
+        await wait_for(
+            lambda: not window.stop_button.isEnabled() and bool(store.list_conversations())
+        )
+        chat = store.list_conversations()[0].id
+        await wait_for(lambda q=question, c=chat: _assistant(store, c).text == f"answer to {q}")
+    conversation_id = store.list_conversations()[0].id
+    older = next(m for m in store.messages(conversation_id) if m.role == "assistant")
+    window.view.action_requested.emit("regenerate", older.id)
+    assert [m.text for m in store.messages(conversation_id)] == [
+        "first",
+        "answer to first",
+        "second",
+        "answer to second",
+    ]
+    assert "Only the last reply" in window.status_label.text()
+
+
+async def test_parameters_a_provider_does_not_take_are_left_out(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    window.composer.setPlainText("hi")
+    window.composer.submit()
+    await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
+    conversation_id = store.list_conversations()[0].id
+    # top_p was set while the chat used another provider; the scripted one does not take it.
+    window.controller.set_parameters(  # type: ignore[union-attr]
+        conversation_id, system_prompt="", params={"top_p": 0.5, "temperature": 0.3}
+    )
+    window.regenerate_action.trigger()
+    await wait_for(lambda: len(script.received) == 2)
+    await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    assert script.options[-1] == {"temperature": 0.3}
+
+
+async def test_export_to_an_unwritable_place_says_so(
+    window: MainWindow, store: Store, script: Script, tmp_path: Any
+) -> None:
+    window.composer.setPlainText("hi")
+    window.composer.submit()
+    await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
+    conversation_id = store.list_conversations()[0].id
+    target = tmp_path / "missing-folder" / "chat.md"
+    message = window.controller.export(conversation_id, str(target), "md")  # type: ignore[union-attr]
+    assert message.startswith(f"Cannot export to {target}")
+    ok = window.controller.export(conversation_id, str(tmp_path / "chat.md"), "md")  # type: ignore[union-attr]
+    assert ok == f"Exported to {tmp_path / 'chat.md'}"
+    assert "hi" in (tmp_path / "chat.md").read_text(encoding="utf-8")
