@@ -105,7 +105,49 @@ def _v2_usage_and_search(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_usage_and_search)
+def _v3_index_finished_text(conn: sqlite3.Connection) -> None:
+    """Index a message's text once it stops streaming, not at every save while it streams.
+
+    A streaming reply is saved about once a second with its whole text; re-indexing all of
+    it each time cost tens of milliseconds on long replies. Streaming text is now outside
+    the index until its message ends (complete, stopped, failed or interrupted).
+    """
+    _run(
+        conn,
+        [
+            "DROP TRIGGER messages_fts_insert",
+            "DROP TRIGGER messages_fts_delete",
+            "DROP TRIGGER messages_fts_update",
+            """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+                WHEN new.status != 'streaming' BEGIN
+                INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+            END""",
+            """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+                WHEN old.status != 'streaming' BEGIN
+                INSERT INTO messages_fts(messages_fts, rowid, text)
+                VALUES ('delete', old.id, old.text);
+            END""",
+            # One trigger, so the old text leaves the index before the new one enters.
+            """CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, status ON messages BEGIN
+                INSERT INTO messages_fts(messages_fts, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE old.status != 'streaming';
+                INSERT INTO messages_fts(rowid, text)
+                SELECT new.id, new.text WHERE new.status != 'streaming';
+            END""",
+            "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+            # 'rebuild' indexed every row; take streaming ones out again (they are indexed
+            # when they end, e.g. marked interrupted at open).
+            """INSERT INTO messages_fts(messages_fts, rowid, text)
+                SELECT 'delete', id, text FROM messages WHERE status = 'streaming'""",
+        ],
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial,
+    _v2_usage_and_search,
+    _v3_index_finished_text,
+)
 
 
 def latest_version() -> int:

@@ -15,6 +15,8 @@ What a search finds (all words must occur in a message, in any order; case never
   Prefix matching over-includes a little: "кот" also finds "который".
 * When more than RANK_CANDIDATES (5,000) messages match (say, a search for "the"), only the
   newest 5,000 of them are ranked, so a search stays fast on a large history.
+* A reply is found once it has stopped streaming (complete, stopped, failed or interrupted):
+  its text enters the index then, not at every save while it streams (schema v3).
 
 Not supported: changes inside the stem (fleeting vowels: "ошибка" does not find "ошибок", "сон"
 does not find "сна"), suppletive forms ("идти"/"шёл", "человек"/"люди"), prefixes added in front

@@ -142,6 +142,9 @@ def test_search_follows_streaming_edits_deletes_and_purges(store: Store) -> None
     conversation = store.create_conversation()
     reply = store.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING)
     store.update_message(reply.id, text="Черновик")
+    # Streaming text is indexed once the reply ends (saves while it streams stay cheap).
+    assert store.search("черновик") == []
+    store.update_message(reply.id, text="Черновик ответа", status=MessageStatus.STOPPED)
     assert [hit.message_id for hit in store.search("черновик")] == [reply.id]
     store.update_message(reply.id, text="Окончательный ответ")
     assert store.search("черновик") == []
@@ -244,3 +247,27 @@ def test_very_common_words_rank_only_the_newest_matches(
     matching = [store.add_message(conversation.id, "user", f"частое {n}").id for n in range(10)]
     monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
     assert sorted(hit.message_id for hit in store.search("частое")) == matching[-3:]
+
+
+def test_a_reply_cut_off_by_a_crash_becomes_searchable_when_marked_interrupted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    store = Store.open(path)
+    conversation = store.create_conversation()
+    reply = store.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING)
+    store.update_message(reply.id, text="Недописанный рассказ о драконе")
+    assert store.search("дракон") == []
+    store.close()  # as after a crash: the row is still "streaming"
+
+    reopened = Store.open(path)
+    try:
+        assert reopened.interrupted_on_open == 1
+        assert [hit.message_id for hit in reopened.search("дракон")] == [reply.id]
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
+        finally:
+            conn.close()
+    finally:
+        reopened.close()
