@@ -34,6 +34,8 @@ FRAME_MS = 16
 #: so rendering takes a small share of the time and the stream itself stays fast.
 FIREHOSE_DELTAS = 200
 FIREHOSE_FRAME_S = 0.033
+#: The live tokens/s figure changes this often: readable, and not a label repaint a frame.
+SPEED_EVERY_S = 0.5
 PAGE_SIZE = 60
 
 
@@ -77,6 +79,7 @@ class ChatController(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.current_id: int | None = None
         self._flushed_at = 0.0
+        self._speed_at = 0.0
         self._models: dict[Provider, list[str]] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FRAME_MS)
@@ -358,7 +361,8 @@ class ChatController(QObject):
                 reply.pending.clear()
                 if reply.conversation_id == self.current_id:
                     self.reply_delta.emit(reply.message.id, batch)
-        if self.current_id in self._replies:
+        if self.current_id in self._replies and now - self._speed_at >= SPEED_EVERY_S:
+            self._speed_at = now
             self._emit_speed(self._replies[self.current_id])
         if not self._replies:
             self._flush_timer.stop()

@@ -789,6 +789,9 @@ class SettingsDialog(QDialog):
 
     async def save(self) -> bool:
         """`save_blocking` with keychain calls in a worker thread and non-modal questions."""
+        # The form compares each key with the stored one: both must be known first, or a
+        # "Remove key" clicked before the keychain answered would be taken for "keep".
+        await self.wait_loaded()
         if not self._check_pages():
             return False
         if (failure := self._try_write_settings()) is not None:
