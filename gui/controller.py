@@ -381,7 +381,15 @@ class ChatController(QObject):
             del self._replies[reply.conversation_id]
         if reply.pending and reply.conversation_id == self.current_id:
             self.reply_delta.emit(reply.message.id, "".join(reply.pending))
+            reply.pending.clear()
+            # Let that last piece paint before the final render: two short loop turns
+            # instead of one long one.
+            QTimer.singleShot(0, self, lambda: self._announce_finished(reply, final))
+            return
         reply.pending.clear()
+        self._announce_finished(reply, final)
+
+    def _announce_finished(self, reply: _LiveReply, final: StoredMessage) -> None:
         self.reply_finished.emit(final)
         # A reply replaced by a new message ends after its successor started: the
         # conversation is still busy then, and its Stop button must stay usable.

@@ -47,6 +47,8 @@ __all__ = [
 #: Hand the event loop back after this many items even when data is already buffered,
 #: so a fast stream cannot starve the GUI (toolchain.md §3).
 YIELD_EVERY = 100
+#: Bytes decoded per step of a stream reader.
+READ_CHUNK = 16 * 1024
 
 
 def russian_ca_pem() -> str:
@@ -196,7 +198,8 @@ async def iter_sse(response: aiohttp.ClientResponse) -> AsyncGenerator[SSEEvent,
     """
     decoder = SSEDecoder()
     count = 0
-    async for chunk in response.content.iter_any():
+    # Bounded pieces: decoding a whole buffered backlog at once would hold the loop.
+    async for chunk in response.content.iter_chunked(READ_CHUNK):
         for event in decoder.feed(chunk):
             yield event
             count += 1
