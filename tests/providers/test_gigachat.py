@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ssl
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from providers.base import Chunk, FinishReason, Message, Usage
 from providers.errors import BadRequestError, ProviderError
 from providers.gigachat import DEFAULT_AUTH_URL, DEFAULT_BASE_URL, GigaChat
 from providers.registry import provider_class
-from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator, run_gigachat
+from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator
 
 ENV_VARS = (
     "GIGACHAT_CREDENTIALS",
@@ -32,25 +31,6 @@ HELLO: list[Message] = [{"role": "user", "content": "Привет! Как дел
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def emulator(server_ssl: ssl.SSLContext) -> AsyncIterator[GigaChatEmulator]:
-    async with run_gigachat(server_ssl) as running:
-        yield running
-
-
-@pytest.fixture
-def giga(
-    session: aiohttp.ClientSession, emulator: GigaChatEmulator, test_ca_file: Path
-) -> GigaChat:
-    return GigaChat(
-        session=session,
-        api_key=emulator.valid_key,
-        base_url=emulator.base_url,
-        auth_url=emulator.auth_url,
-        ca_bundle=test_ca_file,
-    )
 
 
 async def collect(chunks: AsyncIterator[Chunk]) -> tuple[list[str], list[Chunk]]:

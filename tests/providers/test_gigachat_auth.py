@@ -16,7 +16,7 @@ from providers.auth import Secret, Token, TokenCache
 from providers.base import Chunk, Message
 from providers.errors import AuthError, MissingAuthError, RateLimitError, ServerError
 from providers.gigachat import GigaChat
-from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator, run_gigachat
+from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator
 
 HELLO: list[Message] = [{"role": "user", "content": "Привет"}]
 
@@ -25,12 +25,6 @@ HELLO: list[Message] = [{"role": "user", "content": "Привет"}]
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("GIGACHAT_CREDENTIALS", "GIGACHAT_SCOPE", "GIGACHAT_CA_BUNDLE_FILE"):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def emulator(server_ssl: ssl.SSLContext) -> AsyncIterator[GigaChatEmulator]:
-    async with run_gigachat(server_ssl) as running:
-        yield running
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from providers.base import Chunk, Message
 from providers.errors import CertificateError, NetworkError
 from providers.gigachat import GigaChat
 from providers.http import russian_ca_pem
-from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator, run_gigachat
+from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator
 
 HELLO: list[Message] = [{"role": "user", "content": "Привет"}]
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,12 +32,6 @@ RUSSIAN_CA_SHA256 = (
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("GIGACHAT_CREDENTIALS", "GIGACHAT_CA_BUNDLE_FILE"):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def emulator(server_ssl: ssl.SSLContext) -> AsyncIterator[GigaChatEmulator]:
-    async with run_gigachat(server_ssl) as running:
-        yield running
 
 
 async def text_of(chunks: AsyncIterator[Chunk]) -> str:
