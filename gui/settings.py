@@ -77,6 +77,14 @@ def is_http_url(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def has_password(url: str) -> bool:
+    """Whether a URL carries `user:password@` (a secret that settings must not hold)."""
+    try:
+        return bool(urllib.parse.urlsplit(url.strip()).password)
+    except ValueError:
+        return False
+
+
 def resolve_proxy(proxy: Proxy, target_url: str = "") -> str | None:
     """The proxy URL to hand a provider for requests to `target_url`, or None.
 
@@ -314,6 +322,8 @@ class Settings:
             raise ValueError(f"unknown proxy mode {proxy.mode!r}")
         if proxy.mode == "url" and not is_http_url(proxy.url):
             raise ValueError("a proxy must be an http:// or https:// URL with a host")
+        if proxy.mode == "url" and has_password(proxy.url):
+            raise ValueError("a proxy password is a secret: it is never written to settings")
         section = _PROVIDER_PREFIX + provider
         self._set(section, _PROXY_MODE_KEY, proxy.mode)
         self._set(section, _PROXY_URL_KEY, proxy.url.strip())

@@ -47,6 +47,7 @@ from gui.settings import (
     Theme,
     assemble_config,
     env_override,
+    has_password,
     is_http_url,
 )
 
@@ -450,6 +451,11 @@ class ProviderPage(QWidget):
         proxy = self.proxy()
         if proxy.mode == "url" and not is_http_url(proxy.url):
             return self.tr("The proxy must be an http:// or https:// address.")
+        if proxy.mode == "url" and has_password(proxy.url):
+            return self.tr(
+                "A proxy password would be stored in plain text, so it is not accepted here. "
+                "Use “System proxy” with the password in HTTPS_PROXY, or a proxy without one."
+            )
         return ""
 
     # -- reacting ----------------------------------------------------------------------

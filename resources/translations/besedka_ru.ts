@@ -672,6 +672,10 @@
         <translation>Адрес прокси должен начинаться с http:// или https://.</translation>
     </message>
     <message>
+        <source>A proxy password would be stored in plain text, so it is not accepted here. Use “System proxy” with the password in HTTPS_PROXY, or a proxy without one.</source>
+        <translation>Пароль прокси пришлось бы хранить открытым текстом, поэтому здесь он не принимается. Выберите «Системный прокси» и укажите пароль в HTTPS_PROXY или используйте прокси без пароля.</translation>
+    </message>
+    <message>
         <source>Testing…</source>
         <translation>Проверка…</translation>
     </message>

@@ -280,6 +280,27 @@ def test_proxy_row(make_dialog: MakeDialog, paths: AppPaths) -> None:
     assert again.proxy("gigachat") == Proxy("system", "")
 
 
+def test_a_proxy_password_is_refused_and_never_saved(
+    make_dialog: MakeDialog, paths: AppPaths
+) -> None:
+    dialog = make_dialog()
+    page = dialog.pages["openai"]
+    page.proxy_mode.setCurrentIndex(page.proxy_mode.findData("url"))
+    page.proxy_url.setText("http://alice:s3cr3t-proxy-pass@proxy.test:3128")
+    assert "plain text" in page.error_label.text()
+    dialog.accept()
+    assert dialog.result() != SettingsDialog.DialogCode.Accepted
+    assert not paths.settings_file.exists() or "s3cr3t-proxy-pass" not in (
+        paths.settings_file.read_text(encoding="utf-8")
+    )
+    with pytest.raises(ValueError, match="never written"):
+        Settings(paths.settings_file).set_proxy(
+            "openai", Proxy("url", "http://alice:s3cr3t-proxy-pass@proxy.test:3128")
+        )
+    page.proxy_url.setText("http://alice@proxy.test:3128")  # a user name alone is no secret
+    assert page.error_label.text() == ""
+
+
 def test_environment_key_is_shown_as_such_and_never_saved(
     make_dialog: MakeDialog,
     monkeypatch: pytest.MonkeyPatch,
