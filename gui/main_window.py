@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 from gui.chat_view import ChatView
 from gui.composer import Composer
 from gui.conversation_list import ConversationList
-from gui.parameters_dialog import ParametersDialog
 from gui.provider_picker import ProviderPicker
-from gui.shortcuts_dialog import ShortcutsDialog
 from gui.theme import focus_style_sheet
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # and dialogs load when first opened, not at start-up
     from gui.controller import ChatController
+    from gui.parameters_dialog import ParametersDialog
+    from gui.shortcuts_dialog import ShortcutsDialog
 
 
 class MainWindow(QMainWindow):
@@ -366,6 +366,8 @@ class MainWindow(QMainWindow):
 
     def on_show_shortcuts(self) -> None:
         if self.shortcuts_dialog is None:
+            from gui.shortcuts_dialog import ShortcutsDialog
+
             self.shortcuts_dialog = ShortcutsDialog(self.shortcut_actions(), self)
         self.shortcuts_dialog.refresh()
         self.shortcuts_dialog.show()
@@ -439,6 +441,8 @@ class MainWindow(QMainWindow):
         if controller is None or controller.current_id is None:
             return
         conversation = controller.conversation(controller.current_id)
+        from gui.parameters_dialog import ParametersDialog
+
         dialog = ParametersDialog(conversation.system_prompt, dict(conversation.params), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import platformdirs
-
 __all__ = ["APP_NAME", "AppPaths"]
 
 APP_NAME = "besedka"
@@ -26,6 +24,8 @@ class AppPaths:
     @classmethod
     def default(cls) -> AppPaths:
         """The platform's per-user directories for the app."""
+        import platformdirs  # only here: `--basedir` runs never need it
+
         return cls(
             config_dir=platformdirs.user_config_path(APP_NAME, appauthor=False),
             data_dir=platformdirs.user_data_path(APP_NAME, appauthor=False),
