@@ -73,6 +73,18 @@ class Usage:
     completion_tokens: int = 0
     total_tokens: int = 0
 
+    @classmethod
+    def from_json(cls, data: Any) -> Usage | None:
+        """The counts of an OpenAI-style `usage` object; None when it holds none."""
+        if not isinstance(data, Mapping):
+            return None
+        counts = {
+            name: data[name]
+            for name in ("prompt_tokens", "completion_tokens", "total_tokens")
+            if isinstance(data.get(name), int) and not isinstance(data.get(name), bool)
+        }
+        return cls(**counts) if counts else None
+
 
 Chunk = str | FinishReason | Usage
 

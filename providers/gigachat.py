@@ -44,6 +44,7 @@ from providers.http import (
     iter_sse,
     network_errors,
     raise_for_status,
+    read_body,
     russian_ca_pem,
     server_message,
     ssl_context,
@@ -83,28 +84,6 @@ def _looks_like_authorization_key(key: str) -> bool:
         return b":" in base64.b64decode(key, validate=True)
     except (binascii.Error, ValueError):
         return False
-
-
-async def _read_body(response: aiohttp.ClientResponse, limit: int = _MAX_BODY) -> bytes:
-    """The whole body up to `limit` bytes (`read(n)` alone stops at what has arrived)."""
-    body = b""
-    while len(body) < limit:
-        piece = await response.content.read(limit - len(body))
-        if not piece:
-            break
-        body += piece
-    return body
-
-
-def _usage(data: Any) -> Usage | None:
-    if not isinstance(data, dict):
-        return None
-    counts = {
-        name: data[name]
-        for name in ("prompt_tokens", "completion_tokens", "total_tokens")
-        if isinstance(data.get(name), int) and not isinstance(data.get(name), bool)
-    }
-    return Usage(**counts) if counts else None
 
 
 def _error_object(data: Mapping[str, Any], provider: str) -> ProviderError:
@@ -278,7 +257,7 @@ class GigaChat(Provider):
             yield usage
 
     async def _read_whole(self, response: aiohttp.ClientResponse) -> list[Chunk]:
-        data = self._parse((await _read_body(response)).decode("utf-8", "replace"))
+        data = self._parse((await read_body(response, _MAX_BODY)).decode("utf-8", "replace"))
         content, finish, usage = self._choice(data, "message")
         chunks: list[Chunk] = []
         if content:
@@ -291,7 +270,7 @@ class GigaChat(Provider):
 
     async def _not_a_stream(self, response: aiohttp.ClientResponse) -> ProviderError:
         """A 200 that should have been an event stream: usually a JSON error object."""
-        body = await _read_body(response, 64 * 1024)
+        body = await read_body(response, 64 * 1024)
         with contextlib.suppress(ValueError):
             data = json.loads(body)
             if isinstance(data, dict) and ("status" in data or "message" in data):
@@ -331,7 +310,7 @@ class GigaChat(Provider):
             text = content if isinstance(content, str) else ""
             finish = choices[0].get("finish_reason")
             reason = finish if isinstance(finish, str) and finish else None
-        return text, reason, _usage(data.get("usage"))
+        return text, reason, Usage.from_json(data.get("usage"))
 
     # -- models ----------------------------------------------------------------------
 
@@ -347,7 +326,7 @@ class GigaChat(Provider):
                 async with self._request(
                     "GET", "/models", headers={"Accept": "application/json"}
                 ) as response:
-                    body = await _read_body(response)
+                    body = await read_body(response, _MAX_BODY)
         except ProviderError as error:
             raise self._redacted(error) from None
         data = self._parse(body.decode("utf-8", "replace"))
@@ -435,7 +414,7 @@ class GigaChat(Provider):
             timeout=client_timeout(self.timeouts),
         ) as response:
             if response.status in (400, 401):
-                body = await _read_body(response, 64 * 1024)
+                body = await read_body(response, 64 * 1024)
                 message = server_message(body, response.content_type) or f"HTTP {response.status}"
                 if not _looks_like_authorization_key(key):
                     message += " (paste the Authorization key, not the Client Secret)"
@@ -443,7 +422,7 @@ class GigaChat(Provider):
                     f"authorization failed: {message}", provider=self.label, status=response.status
                 )
             await raise_for_status(response, provider=self.label)
-            body = await _read_body(response, 64 * 1024)
+            body = await read_body(response, 64 * 1024)
         try:
             data = json.loads(body)
         except ValueError:

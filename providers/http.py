@@ -132,22 +132,26 @@ def server_message(body: bytes, content_type: str) -> str:
     return text
 
 
+async def read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The whole body up to `limit` bytes: `read(n)` alone returns only what has arrived,
+    which for a body sent in several writes is its start."""
+    body = b""
+    while len(body) < limit:
+        piece = await response.content.read(limit - len(body))
+        if not piece:
+            break
+        body += piece
+    return body
+
+
 async def raise_for_status(response: aiohttp.ClientResponse, *, provider: str = "") -> None:
     """Raise the typed error for a non-2xx response, with the server's own message."""
     if response.status < 400:
         return
-    # read(n) returns what has arrived so far, which for a body sent in several
-    # writes is only its start; keep reading to the end or the limit.
-    body = b""
-    limit = 64 * 1024
     try:
-        while len(body) < limit:
-            piece = await response.content.read(limit - len(body))
-            if not piece:
-                break
-            body += piece
+        body = await read_body(response, 64 * 1024)
     except aiohttp.ClientError:
-        pass
+        body = b""
     message = server_message(body, response.content_type) or (response.reason or "")
     raise error_for_status(
         response.status,

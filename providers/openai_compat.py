@@ -62,16 +62,6 @@ def error_from_body(body: Mapping[str, Any], *, provider: str = "") -> ProviderE
     return error_for_status(500, message, provider=provider)
 
 
-def _usage(data: Any) -> Usage | None:
-    if not isinstance(data, Mapping):
-        return None
-    values = {}
-    for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        value = data.get(key)
-        values[key] = value if isinstance(value, int) and not isinstance(value, bool) else 0
-    return Usage(**values)
-
-
 def _first_choice(chunk: Mapping[str, Any]) -> Mapping[str, Any]:
     choices = chunk.get("choices")
     if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
@@ -192,7 +182,7 @@ class OpenAICompatible(Provider):
         chunks: list[Chunk] = [content] if content else []
         if isinstance(choice.get("finish_reason"), str):
             chunks.append(FinishReason(choice["finish_reason"]))
-        usage = _usage(body.get("usage"))
+        usage = Usage.from_json(body.get("usage"))
         if usage is not None:
             chunks.append(usage)
         return chunks
@@ -214,7 +204,7 @@ class OpenAICompatible(Provider):
                 error = error_from_body(chunk, provider=self.label)
                 if error is not None:
                     raise error
-                usage = _usage(chunk.get("usage")) or usage
+                usage = Usage.from_json(chunk.get("usage")) or usage
                 choice = _first_choice(chunk)
                 delta = choice.get("delta")
                 content = delta.get("content") if isinstance(delta, Mapping) else None
