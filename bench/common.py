@@ -53,6 +53,7 @@ def child_env(home: Path, **extra: str) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")
+        and key != "PYTHONDONTWRITEBYTECODE"
         and not key.startswith(("GIGACHAT_", "QT_"))
     }
     env.update(
@@ -64,7 +65,8 @@ def child_env(home: Path, **extra: str) -> dict[str, str]:
         # A desktop would have a Secret Service; D-Bus timeouts here would measure nothing.
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
         PYTHONPATH=str(ROOT),
-        PYTHONDONTWRITEBYTECODE="1",
+        # Bytecode is cached, as after a person's first start, but outside the checkout.
+        PYTHONPYCACHEPREFIX=str(WORK / "pycache"),
     )
     env.update(extra)
     return env

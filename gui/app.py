@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -131,9 +131,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(args, paths)  # it sets up logging once the window is on screen
 
 
-def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+class ShownWindow(NamedTuple):
+    app: QApplication
+    window: MainWindow
+    settings: Settings
+    translations: Translations
+    theme: ThemeManager
+
+
+def show_main_window(paths: AppPaths) -> ShownWindow:
+    """Build and paint the window with only what its first frame needs.
+
+    Language and theme come first, so the window never flashes in another. Nothing here
+    names PySide's `Qt` namespace (see gui/theme.py): bench/run holds this to 1.5× the
+    start-up of a bare QMainWindow.
+    """
     from PySide6.QtWidgets import QApplication
 
+    _drop_pyside_import_hook()  # before the imports below
     from gui.i18n import Translations
     from gui.main_window import MainWindow
     from gui.settings import Settings
@@ -146,7 +161,6 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     app.setQuitOnLastWindowClosed(False)  # closing goes through our one exit path
     app.setDesktopFileName("besedka")
     app.setWindowIcon(_app_icon())
-    # Language and theme before the first paint, so the window never flashes in another.
     settings = Settings(paths.settings_file)
     translations = Translations(app)
     translations.apply(settings.language)
@@ -157,22 +171,27 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     theme.dark_changed.connect(window.set_dark)
     window.show()
     app.processEvents()  # paint the window now; what follows is not needed to show it
+    return ShownWindow(app, window, settings, translations, theme)
+
+
+def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    shown = show_main_window(paths)
     setup_logging(paths.log_file)
     import asyncio
 
     import qasync
 
     application = Application(
-        app,
-        window,
+        shown.app,
+        shown.window,
         paths,
-        settings=settings,
-        translations=translations,
-        theme=theme,
+        settings=shown.settings,
+        translations=shown.translations,
+        theme=shown.theme,
         quit_when_ready=args.quit_when_ready,
         screenshot=args.screenshot,
     )
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(shown.app)) as runner:
         return runner.run(application.run())
 
 
@@ -223,6 +242,7 @@ class Application:
         from gui.store import Store, StoreError
 
         settings = self.settings
+        self.theme.follow_platform()
         self.update_tray()
         # Off the GUI thread: keychain discovery talks D-Bus, and opening the history may
         # back it up and migrate it.
@@ -342,6 +362,19 @@ _QUIT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def resources_dir() -> Path:
     """`resources/` of a checkout, or of a PyInstaller bundle."""
     return Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent)) / "resources"
+
+
+def _drop_pyside_import_hook() -> None:
+    """Put Python's own `__import__` back: PySide6 wraps it for `from __feature__ import`,
+    which Besedka does not use, and the wrapper reads the source of every module imported
+    after Qt to look for it (a tenth of the start-up time)."""
+    import builtins
+
+    original = getattr(builtins, "__orig_import__", None)
+    if original is not None and builtins.__import__ is getattr(
+        builtins, "__feature_import__", None
+    ):
+        builtins.__import__ = original
 
 
 def _app_icon() -> Any:

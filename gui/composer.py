@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QLocale, QMimeData, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QLocale, QMimeData, Signal
 from PySide6.QtGui import QKeyEvent, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -41,8 +42,9 @@ class Composer(QPlainTextEdit):
         super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        qt = QtCore.Qt  # not imported by name: see gui/theme.py
+        enter = event.key() in (qt.Key.Key_Return, qt.Key.Key_Enter)
+        if enter and not event.modifiers() & qt.KeyboardModifier.ShiftModifier:
             self.submit()
             return
         super().keyPressEvent(event)

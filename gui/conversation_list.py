@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QPoint, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
@@ -19,9 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ID_ROLE = Qt.ItemDataRole.UserRole
-KIND_ROLE = Qt.ItemDataRole.UserRole + 1
-MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 2
+# This module is imported and its widget built before the window's first paint, so it
+# never names `Qt` then (its first use costs 13 ms, see gui/theme.py): roles are plain
+# numbers, enum settings go through Qt's property system by name, and shortcuts are set
+# with `setShortcuts` (`setShortcut`'s overloads build `Qt` to choose).
+USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
+ID_ROLE = USER_ROLE
+KIND_ROLE = USER_ROLE + 1
+MESSAGE_ROLE = USER_ROLE + 2
 
 
 class ConversationLike(Protocol):
@@ -63,16 +69,16 @@ class ConversationList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
         self.list.setObjectName("conversationList")
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.setProperty("contextMenuPolicy", "CustomContextMenu")
         # Keyboard equivalents of the context menu, active while the list has focus.
         self.rename_action = QAction(self.list)
-        self.rename_action.setShortcut("F2")
+        self.rename_action.setShortcuts([QKeySequence("F2")])
         self.rename_action.triggered.connect(self._rename_current)
         self.delete_action = QAction(self.list)
-        self.delete_action.setShortcut("Del")
+        self.delete_action.setShortcuts([QKeySequence("Del")])
         self.delete_action.triggered.connect(self._delete_current)
         for action in (self.rename_action, self.delete_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.setProperty("shortcutContext", "WidgetShortcut")  # while the list has focus
             self.list.addAction(action)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -136,9 +142,8 @@ class ConversationList(QWidget):
                 item.setData(KIND_ROLE, "conversation")
                 item.setToolTip(title)
                 if conversation.pinned:
-                    item.setData(
-                        Qt.ItemDataRole.AccessibleTextRole, self.tr("{0}, pinned").format(title)
-                    )
+                    pinned = self.tr("{0}, pinned").format(title)
+                    item.setData(QtCore.Qt.ItemDataRole.AccessibleTextRole, pinned)
                 self.list.addItem(item)
                 if conversation.id == current:
                     self.list.setCurrentItem(item)
@@ -162,7 +167,7 @@ class ConversationList(QWidget):
                 self.list.addItem(item)
             if not hits:
                 item = QListWidgetItem(self.tr("Nothing found"))
-                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                item.setFlags(QtCore.Qt.ItemFlag.NoItemFlags)
                 self.list.addItem(item)
         finally:
             self._updating = False

@@ -10,7 +10,8 @@ import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         column.addLayout(top)
         column.addWidget(self.view, 1)
         column.addLayout(bottom)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter()  # side by side
         splitter.addWidget(self.sidebar)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
@@ -260,7 +261,9 @@ class MainWindow(QMainWindow):
     def set_dark(self, dark: bool) -> None:
         """Follow the theme: the view's colours and the focus frames."""
         self.view.set_dark(dark)
-        self.setStyleSheet(focus_style_sheet(QGuiApplication.palette()))
+        sheet = focus_style_sheet(QGuiApplication.palette())
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)  # costly: every widget's style is recomputed
 
     def _show_status(self, text: Callable[[], str]) -> None:
         """A fixed status line that is said again when the language changes."""
@@ -353,7 +356,7 @@ class MainWindow(QMainWindow):
         self.composer.clear()
 
     def on_search_focus(self) -> None:
-        self.sidebar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.sidebar.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.sidebar.search.selectAll()
 
     def on_copy_reply(self) -> None:
@@ -444,7 +447,7 @@ class MainWindow(QMainWindow):
         from gui.parameters_dialog import ParametersDialog
 
         dialog = ParametersDialog(conversation.system_prompt, dict(conversation.params), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def save() -> None:  # open(), not exec(): no nested event loop under qasync
             controller.set_parameters(

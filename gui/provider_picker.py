@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from gui.i18n import provider_text
@@ -86,7 +87,7 @@ class ProviderPicker(QWidget):
                         "The public service is gone; point it at a compatible host in Settings."
                     )
                 )
-            self.provider_box.setItemData(index, "\n".join(tip), Qt.ItemDataRole.ToolTipRole)
+            self.provider_box.setItemData(index, "\n".join(tip), QtCore.Qt.ItemDataRole.ToolTipRole)
 
     def provider(self) -> str:
         return str(self.provider_box.currentData() or "")

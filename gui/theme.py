@@ -4,25 +4,27 @@ Qt 6.8+ can ask the platform for a colour scheme (`QStyleHints.setColorScheme`);
 the platform cannot switch (Fusion on a bare X server, older desktops), an explicit
 palette does it. In dark mode the link colours are raised so links stay readable, and
 `dark_changed` tells the chat view to re-render its code blocks with the dark style.
+
+Before the first paint only the palette is consulted: the platform's colour-scheme hint
+is a `Qt.ColorScheme`, and the first use of the `Qt` namespace builds its ~130 Python
+enums (13 ms, a tenth of the start-up). `follow_platform()` reads the hint afterwards.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 __all__ = ["ThemeManager", "dark_palette", "focus_style_sheet", "is_dark_palette"]
 
 ThemeChoice = Literal["system", "light", "dark"]
-
-_SCHEMES = {
-    "system": Qt.ColorScheme.Unknown,  # no override: the platform decides
-    "light": Qt.ColorScheme.Light,
-    "dark": Qt.ColorScheme.Dark,
-}
 
 #: Links on dark backgrounds: light blue and violet, contrast ≥ 7:1 on #1e1e1e.
 DARK_LINK = "#8ab4f8"
@@ -97,27 +99,38 @@ class ThemeManager(QObject):
         self.theme: ThemeChoice = "system"
         self.dark = is_dark_palette(app.palette())
         self._applying = False
-        app.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
+        #: whether we asked the platform for a scheme (so "system" must take it back)
+        self._overriding = False
+        #: whether the platform's colour-scheme hint is read (see the module's docstring)
+        self._following = False
+
+    def follow_platform(self) -> None:
+        """Take the platform's colour-scheme hint into account, now and when it changes."""
+        self._following = True
+        self.app.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
+        if self.theme == "system" and self._wants_dark("system", self.dark) != self.dark:
+            self.apply("system")
 
     def apply(self, theme: str) -> bool:
         """Use `theme` ("system", "light" or "dark"); returns True when the result is dark."""
         choice: ThemeChoice = (
             "light" if theme == "light" else "dark" if theme == "dark" else "system"
         )
-        hints = self.app.styleHints()
         self._applying = True
         try:
             self.theme = choice
-            hints.setColorScheme(_SCHEMES[choice])
+            if choice != "system" or self._overriding:
+                self.app.styleHints().setColorScheme(_scheme(choice))
+                self._overriding = choice != "system"
             self.app.setPalette(QPalette())  # back to the platform's own palette
-            native = QPalette(self.app.palette())
+            native = self.app.palette()  # a copy
             dark = self._wants_dark(choice, is_dark_palette(native))
             if dark == is_dark_palette(native):
                 palette = native
             elif dark:
                 palette = dark_palette()
             else:
-                palette = QPalette(self.app.style().standardPalette())
+                palette = self.app.style().standardPalette()  # a copy
             links = (DARK_LINK, DARK_LINK_VISITED) if dark else (LIGHT_LINK, LIGHT_LINK_VISITED)
             palette.setColor(Role.Link, QColor(links[0]))
             palette.setColor(Role.LinkVisited, QColor(links[1]))
@@ -131,11 +144,23 @@ class ThemeManager(QObject):
     def _wants_dark(self, choice: ThemeChoice, native_dark: bool) -> bool:
         if choice != "system":
             return choice == "dark"
-        scheme = self.app.styleHints().colorScheme()
-        if scheme == Qt.ColorScheme.Unknown:
+        if not self._following:
             return native_dark
-        return scheme == Qt.ColorScheme.Dark
+        schemes = QtCore.Qt.ColorScheme
+        scheme = self.app.styleHints().colorScheme()
+        if scheme == schemes.Unknown:
+            return native_dark
+        return scheme == schemes.Dark
 
     def _on_system_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if self.theme == "system" and not self._applying:
             self.apply("system")
+
+
+def _scheme(choice: ThemeChoice) -> Qt.ColorScheme:
+    schemes = QtCore.Qt.ColorScheme
+    if choice == "light":
+        return schemes.Light
+    if choice == "dark":
+        return schemes.Dark
+    return schemes.Unknown  # no override: the platform decides

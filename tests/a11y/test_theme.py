@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from gui import markdown
@@ -107,3 +108,12 @@ async def test_a_streaming_reply_survives_a_theme_switch(
     assert "w0 w1 w2" in window.view.toPlainText()
     assert "w59" in window.view.toPlainText()
     assert window.view.toPlainText().count("w10 ") == 1
+
+
+async def test_following_the_platform_hint_keeps_an_override(theme: ThemeManager) -> None:
+    theme.apply("dark")
+    theme.follow_platform()  # the platform says nothing here (offscreen): no change
+    assert theme.dark and is_dark_palette(QGuiApplication.palette())
+    theme.app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert theme.dark, "a platform change does not undo the person's choice"
+    assert theme.apply("system") == is_dark_palette(QGuiApplication.palette())
