@@ -29,11 +29,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FRAME_MS = 16
-#: More deltas than this in one frame is a firehose (a local server replaying text),
-#: far faster than anyone reads: then the view is fed at most every FIREHOSE_FRAME_S,
-#: so rendering takes a small share of the time and the stream itself stays fast.
-FIREHOSE_DELTAS = 200
-FIREHOSE_FRAME_S = 0.033
+#: The most text handed to the view in one piece: it lays out about 3 characters a
+#: microsecond, so more would hold the event loop longer than a frame. A faster stream
+#: (a local server replaying text) is shown a piece per frame and catches up at the end.
+MAX_PIECE_CHARS = 12_000
 #: The live tokens/s figure changes this often: readable, and not a label repaint a frame.
 SPEED_EVERY_S = 0.5
 PAGE_SIZE = 60
@@ -78,7 +77,6 @@ class ChatController(QObject):
         self._replies: dict[int, _LiveReply] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self.current_id: int | None = None
-        self._flushed_at = 0.0
         self._speed_at = 0.0
         self._models: dict[Provider, list[str]] = {}
         self._flush_timer = QTimer(self)
@@ -351,16 +349,11 @@ class ChatController(QObject):
     def _flush(self) -> None:
         """Once per frame: hand each reply's buffered text to the view in one piece."""
         now = time.monotonic()
-        firehose = any(len(reply.pending) > FIREHOSE_DELTAS for reply in self._replies.values())
-        if firehose and now - self._flushed_at < FIREHOSE_FRAME_S:
-            return
-        self._flushed_at = now
         for reply in self._replies.values():
             if reply.pending:
-                batch = "".join(reply.pending)
-                reply.pending.clear()
+                piece = reply.take_piece()
                 if reply.conversation_id == self.current_id:
-                    self.reply_delta.emit(reply.message.id, batch)
+                    self.reply_delta.emit(reply.message.id, piece)
         if self.current_id in self._replies and now - self._speed_at >= SPEED_EVERY_S:
             self._speed_at = now
             self._emit_speed(self._replies[self.current_id])
@@ -377,16 +370,20 @@ class ChatController(QObject):
 
     def _finish(self, reply: _LiveReply, final: StoredMessage) -> None:
         reply.finished = True
-        if self._replies.get(reply.conversation_id) is reply:
-            del self._replies[reply.conversation_id]
+        self._show_rest(reply, final)
+
+    def _show_rest(self, reply: _LiveReply, final: StoredMessage) -> None:
+        """The text not shown yet, a piece per loop turn, then the final render: short
+        loop turns instead of one long one. The chat stays busy until then."""
         if reply.pending and reply.conversation_id == self.current_id:
-            self.reply_delta.emit(reply.message.id, "".join(reply.pending))
-            reply.pending.clear()
-            # Let that last piece paint before the final render: two short loop turns
-            # instead of one long one.
-            QTimer.singleShot(0, self, lambda: self._announce_finished(reply, final))
+            self.reply_delta.emit(reply.message.id, reply.take_piece())
+            # A 1 ms timer, not 0: Qt runs a zero-delay call before the timers and input
+            # already due, which would make this one long loop turn again.
+            QTimer.singleShot(1, self, lambda: self._show_rest(reply, final))
             return
         reply.pending.clear()
+        if self._replies.get(reply.conversation_id) is reply:
+            del self._replies[reply.conversation_id]
         self._announce_finished(reply, final)
 
     def _announce_finished(self, reply: _LiveReply, final: StoredMessage) -> None:
@@ -465,3 +462,12 @@ class _LiveReply(ReplyRecorder):
         self.pending: list[str] = []
         self.task: asyncio.Task[None] | None = None
         self.finished = False
+
+    def take_piece(self) -> str:
+        """The pending text, or its first MAX_PIECE_CHARS when there is more."""
+        text = "".join(self.pending)
+        self.pending.clear()
+        if len(text) > MAX_PIECE_CHARS:
+            self.pending.append(text[MAX_PIECE_CHARS:])
+            text = text[:MAX_PIECE_CHARS]
+        return text

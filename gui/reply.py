@@ -29,11 +29,11 @@ def history_for(store: Store, conversation_id: int) -> list[Message]:
     history: list[Message] = []
     if conversation.system_prompt.strip():
         history.append({"role": "system", "content": conversation.system_prompt})
-    for message in store.messages(conversation_id):
-        if message.role == "user" and message.text:
-            history.append({"role": "user", "content": message.text})
-        elif message.role == "assistant" and message.text:
-            history.append({"role": "assistant", "content": message.text})
+    for role, text in store.turns(conversation_id):
+        if role == "user" and text:
+            history.append({"role": "user", "content": text})
+        elif role == "assistant" and text:
+            history.append({"role": "assistant", "content": text})
     return history
 
 

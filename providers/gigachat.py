@@ -31,6 +31,7 @@ from providers.base import (
     Timeouts,
     Usage,
 )
+from providers.delta_stream import read_deltas
 from providers.errors import (
     AuthError,
     MissingAuthError,
@@ -41,7 +42,7 @@ from providers.errors import (
 )
 from providers.http import (
     client_timeout,
-    iter_sse,
+    loads_json,
     network_errors,
     raise_for_status,
     read_body,
@@ -234,27 +235,12 @@ class GigaChat(Provider):
     async def _read_stream(self, response: aiohttp.ClientResponse) -> AsyncGenerator[Chunk, None]:
         if response.content_type != "text/event-stream":
             raise await self._not_a_stream(response)
-        finish: str | None = None
-        usage: Usage | None = None
-        done = False
-        events = iter_sse(response)
-        async with contextlib.aclosing(events):
-            async for event in events:
-                if event.is_done:
-                    done = True
-                    break
-                data = self._parse(event.data)
-                delta, reason, item_usage = self._choice(data, "delta")
-                if delta:
-                    yield delta
-                finish = reason or finish
-                usage = item_usage or usage
-        if not done and finish is None:
-            raise ProtocolError("the answer stopped before it was complete", provider=self.label)
-        if finish:
-            yield FinishReason(finish)
-        if usage:
-            yield usage
+        cut = "the answer stopped before it was complete"
+        async for chunk in read_deltas(response, self._read_event, provider=self.label, cut=cut):
+            yield chunk
+
+    def _read_event(self, data: str) -> tuple[str, str | None, Usage | None]:
+        return self._choice(self._parse(data), "delta")
 
     async def _read_whole(self, response: aiohttp.ClientResponse) -> list[Chunk]:
         data = self._parse((await read_body(response, _MAX_BODY)).decode("utf-8", "replace"))
@@ -284,7 +270,7 @@ class GigaChat(Provider):
 
     def _parse(self, text: str) -> dict[str, Any]:
         try:
-            data = json.loads(text)
+            data = loads_json(text)
         except ValueError:
             raise ProtocolError(
                 f"malformed data in the answer: {text[:60]!r}", provider=self.label

@@ -7,7 +7,6 @@ points at whatever serves `/chat/completions` and `/models`.
 
 from __future__ import annotations
 
-import contextlib
 import ssl
 from collections.abc import AsyncGenerator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -23,10 +22,10 @@ from providers.base import (
     Timeouts,
     Usage,
 )
+from providers.delta_stream import read_deltas
 from providers.errors import ProtocolError, ProviderError, RateLimitError, error_for_status
 from providers.http import (
     client_timeout,
-    iter_sse,
     network_errors,
     parse_json,
     raise_for_status,
@@ -152,7 +151,10 @@ class OpenAICompatible(Provider):
                 ) as response:
                     await raise_for_status(response, provider=self.label)
                     if stream and response.content_type != "application/json":
-                        async for chunk in self._read_events(response):
+                        cut = "the answer was cut before its end"
+                        async for chunk in read_deltas(
+                            response, self._read_event, provider=self.label, cut=cut
+                        ):
                             yield chunk
                     else:
                         # Also a streaming request answered with JSON: a server that ignores
@@ -187,34 +189,26 @@ class OpenAICompatible(Provider):
             chunks.append(usage)
         return chunks
 
-    async def _read_events(self, response: aiohttp.ClientResponse) -> AsyncGenerator[Chunk, None]:
-        finish: str | None = None
-        usage: Usage | None = None
-        done = False
-        # iter_sse is an async generator; close it at [DONE] instead of leaving it to GC.
-        events_gen = iter_sse(response)
-        async with contextlib.aclosing(events_gen) as events:
-            async for event in events:
-                if event.is_done:
-                    done = True
-                    break
-                chunk = parse_json(event.data, provider=self.label)
-                if not isinstance(chunk, Mapping):
-                    raise ProtocolError("a stream item is not a JSON object", provider=self.label)
-                error = error_from_body(chunk, provider=self.label)
-                if error is not None:
-                    raise error
-                usage = Usage.from_json(chunk.get("usage")) or usage
-                choice = _first_choice(chunk)
-                delta = choice.get("delta")
-                content = delta.get("content") if isinstance(delta, Mapping) else None
-                if isinstance(content, str) and content:
-                    yield content
-                if isinstance(choice.get("finish_reason"), str):
-                    finish = choice["finish_reason"]
-        if not done and finish is None:
-            raise ProtocolError("the answer was cut before its end", provider=self.label)
-        if finish is not None:
-            yield FinishReason(finish)
-        if usage is not None:
-            yield usage
+    def _read_event(self, data: str) -> tuple[str, str | None, Usage | None]:
+        # Runs for every token of a stream: dict checks (JSON objects are dicts), and
+        # the error and usage parsers only for events that carry them.
+        chunk = parse_json(data, provider=self.label)
+        if not isinstance(chunk, dict):
+            raise ProtocolError("a stream item is not a JSON object", provider=self.label)
+        if "error" in chunk:
+            error = error_from_body(chunk, provider=self.label)
+            if error is not None:
+                raise error
+        choices = chunk.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices else None
+        if not isinstance(choice, dict):
+            choice = {}
+        delta = choice.get("delta")
+        content = delta.get("content") if isinstance(delta, dict) else None
+        reason = choice.get("finish_reason")
+        usage = chunk.get("usage")
+        return (
+            content if isinstance(content, str) else "",
+            reason if isinstance(reason, str) else None,
+            None if usage is None else Usage.from_json(usage),
+        )

@@ -9,15 +9,16 @@ dispatches, `data` lines of one event joined by `\\n`.
 from __future__ import annotations
 
 import codecs
-import dataclasses
+from typing import NamedTuple
 
 __all__ = ["DONE", "SSEDecoder", "SSEEvent"]
 
 DONE = "[DONE]"
 
 
-@dataclasses.dataclass(frozen=True)
-class SSEEvent:
+class SSEEvent(NamedTuple):
+    """One dispatched event (a tuple: one is built for every token of a fast stream)."""
+
     data: str
     event: str = "message"
     id: str | None = None
@@ -79,7 +80,14 @@ class SSEDecoder:
                 self._skip_lf = True
         *lines, self._pending = buffer.split("\n")
         for line in lines:
-            self._line(line, events)
+            if line.startswith("data:"):  # nearly every line: inline
+                value = line[5:]
+                self._data.append(value[1:] if value.startswith(" ") else value)
+                self._seen_field = True
+            elif line:
+                self._line(line, events)
+            else:
+                self._dispatch(events)
         return events
 
     def _line(self, line: str, events: list[SSEEvent]) -> None:

@@ -490,6 +490,16 @@ class Store:
             rows.reverse()
         return [_message(row) for row in rows]
 
+    def turns(self, conversation_id: int) -> list[tuple[str, str]]:
+        """(role, text) of every message, oldest first: what a provider is sent. Leaner
+        than `messages()`, which a long chat would make noticeably slow to start a reply."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT role, text FROM messages WHERE conversation_id = ? ORDER BY id",
+                (conversation_id,),
+            ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
     def count_messages(self, conversation_id: int) -> int:
         with self._reading() as conn:
             row = conn.execute(

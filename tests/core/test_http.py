@@ -30,7 +30,7 @@ from providers.errors import (
 )
 from providers.http import (
     client_timeout,
-    iter_sse,
+    iter_sse_batches,
     iter_text,
     network_errors,
     parse_json,
@@ -268,8 +268,8 @@ async def test_server_that_stops_sending_times_out(session: aiohttp.ClientSessio
             with pytest.raises(TimedOutError) as caught, network_errors("GigaChat"):
                 timeout = client_timeout(Timeouts(read=0.3))
                 async with session.get(origin, timeout=timeout) as response:
-                    async for event in iter_sse(response):
-                        events.append(event)
+                    async for batch in iter_sse_batches(response):
+                        events.extend(batch)
         finally:
             release.set()
     assert events == [SSEEvent("first")]  # what arrived before the silence is kept
@@ -290,8 +290,8 @@ async def test_server_closing_mid_body_is_protocol_error(session: aiohttp.Client
     async with serve(app_with(cut)) as origin:
         with pytest.raises(ProtocolError) as caught, network_errors("GPTalk"):
             async with session.get(origin) as response:
-                async for event in iter_sse(response):
-                    events.append(event)
+                async for batch in iter_sse_batches(response):
+                    events.extend(batch)
     assert events == [SSEEvent("partial")]
     assert caught.value.provider == "GPTalk"
     assert "text so far is kept" in caught.value.user_message
@@ -307,7 +307,7 @@ async def test_provider_errors_pass_through_unchanged() -> None:
 # ---- stream readers -----------------------------------------------------------------
 
 
-async def test_iter_sse_survives_characters_split_across_writes(
+async def test_sse_reader_survives_characters_split_across_writes(
     session: aiohttp.ClientSession,
 ) -> None:
     body = (
@@ -325,19 +325,20 @@ async def test_iter_sse_survives_characters_split_across_writes(
         return await write_in_pieces(request, pieces, "text/event-stream")
 
     async with serve(app_with(sse)) as origin, session.get(origin) as response:
-        events = [event async for event in iter_sse(response)]
+        events = [event async for batch in iter_sse_batches(response) for event in batch]
     assert [parse_json(e.data)["content"] for e in events[:-1]] == ["Привет, мир! 🙂", "Ёжик"]
     assert events[-1].is_done
 
 
-async def test_iter_sse_delivers_last_event_of_a_stream_without_blank_line(
+async def test_sse_reader_delivers_last_event_of_a_stream_without_blank_line(
     session: aiohttp.ClientSession,
 ) -> None:
     async def sse(request: web.Request) -> web.StreamResponse:
         return await write_in_pieces(request, [b"data: one\n\n", b"data: tw", b"o"], "text/plain")
 
     async with serve(app_with(sse)) as origin, session.get(origin) as response:
-        assert [event.data async for event in iter_sse(response)] == ["one", "two"]
+        batches = [batch async for batch in iter_sse_batches(response)]
+    assert [[event.data for event in batch] for batch in batches] == [["one"], ["two"]]
 
 
 async def test_iter_text_survives_characters_split_across_writes(

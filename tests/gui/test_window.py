@@ -445,3 +445,36 @@ async def test_export_to_an_unwritable_place_says_so(
     ok = window.controller.export(conversation_id, str(tmp_path / "chat.md"), "md")  # type: ignore[union-attr]
     assert ok == f"Exported to {tmp_path / 'chat.md'}"
     assert "hi" in (tmp_path / "chat.md").read_text(encoding="utf-8")
+
+
+async def test_a_firehose_reply_is_shown_a_frame_sized_piece_at_a_time(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    """A local server replaying text sends far more per frame than a frame can lay out:
+    the view gets pieces no larger than MAX_PIECE_CHARS, all of them, in order, and the
+    chat is busy (Stop lit) until the last one is shown."""
+    from gui.controller import MAX_PIECE_CHARS
+
+    assert window.controller is not None
+    script.pieces = [f"строка {i:05d} быстрого ответа\n" for i in range(4000)]  # ~130k chars
+    pieces: list[str] = []
+    busy_at_each: list[bool] = []
+
+    def on_delta(_message_id: int, text: str) -> None:
+        pieces.append(text)
+        busy_at_each.append(window.stop_button.isEnabled())
+
+    window.controller.reply_delta.connect(on_delta)
+    window.composer.setPlainText("replay")
+    window.composer.submit()
+    await wait_for(lambda: bool(pieces))
+    await wait_for(lambda: not window.stop_button.isEnabled(), timeout=20)
+    text = "".join(script.pieces)
+    assert "".join(pieces) == text
+    assert max(map(len, pieces)) <= MAX_PIECE_CHARS
+    assert len(pieces) >= len(text) // MAX_PIECE_CHARS
+    assert all(busy_at_each)
+    conversation_id = store.list_conversations()[0].id
+    reply = _assistant(store, conversation_id)
+    assert reply.status == MessageStatus.COMPLETE
+    assert window.view.message_text(reply.id) == text

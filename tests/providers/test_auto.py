@@ -136,7 +136,7 @@ async def test_stopping_early_is_clean(session: aiohttp.ClientSession) -> None:
         # Provider.stream is typed AsyncIterator although it is an async generator.
         async with contextlib.aclosing(replies):  # type: ignore[type-var]
             first = await anext(aiter(replies))
-    assert first == emulator.reply[0]
+    assert first and emulator.reply.startswith(first)  # deltas of one read come as one
 
 
 def test_needs_a_candidate() -> None:

@@ -107,7 +107,7 @@ async def test_cut_stream_keeps_the_text_then_fails(
     text: list[str] = []
     with pytest.raises(ProtocolError) as caught:
         await drain(giga.stream("GigaChat", HELLO), text)
-    assert text == emulator.chunks()[:3]
+    assert "".join(text) == "".join(emulator.chunks()[:3])  # the text before the fault
     assert "text so far is kept" in caught.value.user_message
 
 
@@ -128,7 +128,7 @@ async def test_malformed_line_keeps_the_text_then_fails(
     text: list[str] = []
     with pytest.raises(ProtocolError, match="malformed"):
         await drain(giga.stream("GigaChat", HELLO), text)
-    assert text == emulator.chunks()[:2]
+    assert "".join(text) == "".join(emulator.chunks()[:2])  # the text before the fault
 
 
 @pytest.mark.parametrize(
@@ -148,7 +148,7 @@ async def test_error_object_inside_a_200_stream(
     with pytest.raises(error_type, match=emulator.error_message) as caught:
         await drain(giga.stream("GigaChat", HELLO), text)
     assert caught.value.status == status
-    assert text == emulator.chunks()[:4]
+    assert "".join(text) == "".join(emulator.chunks()[:4])  # the text before the fault
     assert len(emulator.chat_requests) == 1  # never retried once text was shown
 
 
