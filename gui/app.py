@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -160,7 +159,6 @@ def show_main_window(paths: AppPaths) -> ShownWindow:
     app.setOrganizationName("Besedka")
     app.setQuitOnLastWindowClosed(False)  # closing goes through our one exit path
     app.setDesktopFileName("besedka")
-    app.setWindowIcon(_app_icon())
     settings = Settings(paths.settings_file)
     translations = Translations(app)
     translations.apply(settings.language)
@@ -176,6 +174,9 @@ def show_main_window(paths: AppPaths) -> ShownWindow:
 
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     shown = show_main_window(paths)
+    # The window manager draws the icon (title bar, task bar), after our first frame
+    # anyway; QIcon and the SVG plugin would cost that frame 3 ms.
+    shown.app.setWindowIcon(_app_icon())
     setup_logging(paths.log_file)
     import asyncio
 
@@ -228,10 +229,12 @@ class Application:
 
     async def run(self) -> int:
         import asyncio
+        import signal
 
         self.window.closing.connect(self.request_quit)
         self.app.aboutToQuit.connect(self.request_quit)
-        previous = {sig: signal.signal(sig, self.request_quit) for sig in _QUIT_SIGNALS}
+        quit_signals = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.request_quit) for sig in quit_signals}
         heartbeat = _heartbeat(self.app)  # lets Python see signals while Qt idles
         await asyncio.sleep(0)  # the window paints before the heavy imports below
         import aiohttp
@@ -354,9 +357,6 @@ class Application:
             self.tray = None
             if not self.window.isVisible():
                 self.window.show()  # hidden to the tray, which is gone: bring it back
-
-
-_QUIT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def resources_dir() -> Path:

@@ -7,7 +7,6 @@ is rendered once when it finishes. Nothing is ever fetched while rendering.
 
 from __future__ import annotations
 
-import html as html_lib
 from collections.abc import Iterable
 from typing import Any, NamedTuple, Protocol
 
@@ -307,7 +306,7 @@ class ChatView(QTextBrowser):
         who = {"user": self.tr("You"), "system": self.tr("System prompt")}.get(message.role)
         if who is None:
             who = message.model or message.provider or self.tr("Assistant")
-        return f"<p><b>{html_lib.escape(who)}</b></p>"
+        return f"<p><b>{markdown.escape(who)}</b></p>"
 
     def _remember(self, message: MessageLike) -> None:
         self._texts[message.id] = message.text
@@ -345,17 +344,17 @@ class ChatView(QTextBrowser):
         parts: list[str] = []
         if message.status == "stopped":
             stopped = self.tr("Stopped.")
-            parts.append(f"<i>{html_lib.escape(stopped)}</i>")
+            parts.append(f"<i>{markdown.escape(stopped)}</i>")
         elif message.status == "interrupted":
             interrupted = self.tr("Interrupted: the app closed while this reply streamed.")
-            parts.append(f"<i>{html_lib.escape(interrupted)}</i>")
+            parts.append(f"<i>{markdown.escape(interrupted)}</i>")
         if message.status == "failed" and message.error:
             colour = "#ff8a80" if self.dark else "#b3261e"
             error = localize_message(message.error)
             retry = self.tr("Retry")
             parts.append(
-                f'<span style="color:{colour}">{html_lib.escape(error)}</span>'
-                f' <a href="{_action_url("retry", message.id)}">{html_lib.escape(retry)}</a>'
+                f'<span style="color:{colour}">{markdown.escape(error)}</span>'
+                f' <a href="{_action_url("retry", message.id)}">{markdown.escape(retry)}</a>'
             )
         actions = [("copy", self.tr("Copy"))]
         if message.role == "assistant":
@@ -364,7 +363,7 @@ class ChatView(QTextBrowser):
             actions.append(("edit", self.tr("Edit")))
         actions.append(("delete", self.tr("Delete")))
         links = " · ".join(
-            f'<a href="{_action_url(action, message.id)}">{html_lib.escape(label)}</a>'
+            f'<a href="{_action_url(action, message.id)}">{markdown.escape(label)}</a>'
             for action, label in actions
         )
         parts.append(f'<span style="font-size:small">{links}</span>')

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gui import markdown
 from gui.markdown import (
     COPY_SCHEME,
     Rendered,
@@ -601,3 +602,9 @@ def test_importing_the_renderer_loads_no_qt_and_no_pygments() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@given(st.text())
+def test_escape_is_html_escape(text: str) -> None:
+    assert markdown.escape(text) == html.escape(text)
+    assert markdown.escape(text, quote=False) == html.escape(text, quote=False)
