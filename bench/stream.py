@@ -43,7 +43,7 @@ from bench.common import (
 )
 
 TOKENS = 20_000
-RUNS = 3
+RUNS = 9
 PROMPT = "Напиши, пожалуйста, очень длинный ответ."
 
 

@@ -11,40 +11,60 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncGenerator, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from providers.base import Chunk, FinishReason, Usage
 from providers.errors import ProtocolError, ProviderError
-from providers.http import iter_sse_batches
+from providers.http import iter_sse_batches, parse_json
 
 if TYPE_CHECKING:
     import aiohttp
 
 __all__ = ["EventReader", "read_deltas"]
 
-#: One event's data → its text (maybe ""), finish reason and usage; raises ProviderError.
-EventReader = Callable[[str], tuple[str, str | None, Usage | None]]
+#: One event's parsed JSON and its text (for messages) → its text (maybe ""), finish
+#: reason and usage; raises ProviderError.
+EventReader = Callable[[Any, str], tuple[str, str | None, Usage | None]]
+
+_ONE_BY_ONE = object()
 
 
 async def read_deltas(
-    response: aiohttp.ClientResponse, read_event: EventReader, *, provider: str, cut: str
+    response: aiohttp.ClientResponse,
+    read_event: EventReader,
+    *,
+    provider: str,
+    cut: str,
+    what: str = "data in the stream",
 ) -> AsyncGenerator[Chunk, None]:
     """Text, then the finish reason and usage; `cut` is the error when neither `[DONE]`
-    nor a finish reason came before the body ended."""
+    nor a finish reason came before the body ended, `what` names an event's data in the
+    error for one that is not JSON."""
     finish: str | None = None
     usage: Usage | None = None
     done = False
     batches = iter_sse_batches(response)
     async with contextlib.aclosing(batches):
         async for events in batches:
-            texts: list[str] = []
-            failure: ProviderError | None = None
+            datas: list[str] = []
             for event in events:
                 if event.is_done:
                     done = True
                     break
+                datas.append(event.data)
+            try:  # the whole read in one C loop; `parse_json` finds the bad one below
+                values: list[Any] = list(map(orjson.loads, datas))
+            except orjson.JSONDecodeError:
+                values = [_ONE_BY_ONE] * len(datas)
+            texts: list[str] = []
+            failure: ProviderError | None = None
+            for value, data in zip(values, datas, strict=True):
                 try:
-                    text, reason, event_usage = read_event(event.data)
+                    if value is _ONE_BY_ONE:
+                        value = parse_json(data, provider=provider, what=what)
+                    text, reason, event_usage = read_event(value, data)
                 except ProviderError as error:
                     failure = error
                     break

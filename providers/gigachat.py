@@ -42,8 +42,8 @@ from providers.errors import (
 )
 from providers.http import (
     client_timeout,
-    loads_json,
     network_errors,
+    parse_json,
     raise_for_status,
     read_body,
     russian_ca_pem,
@@ -97,6 +97,10 @@ def _error_object(data: Mapping[str, Any], provider: str) -> ProviderError:
     return ProtocolError(
         f"the server sent an error instead of an answer: {text}", provider=provider
     )
+
+
+#: How an event's data is named in the error for one that is not JSON.
+_WHAT = "data in the answer"
 
 
 class GigaChat(Provider):
@@ -236,11 +240,13 @@ class GigaChat(Provider):
         if response.content_type != "text/event-stream":
             raise await self._not_a_stream(response)
         cut = "the answer stopped before it was complete"
-        async for chunk in read_deltas(response, self._read_event, provider=self.label, cut=cut):
+        async for chunk in read_deltas(
+            response, self._read_event, provider=self.label, cut=cut, what=_WHAT
+        ):
             yield chunk
 
-    def _read_event(self, data: str) -> tuple[str, str | None, Usage | None]:
-        return self._choice(self._parse(data), "delta")
+    def _read_event(self, value: Any, data: str) -> tuple[str, str | None, Usage | None]:
+        return self._choice(self._object(value, data), "delta")
 
     async def _read_whole(self, response: aiohttp.ClientResponse) -> list[Chunk]:
         data = self._parse((await read_body(response, _MAX_BODY)).decode("utf-8", "replace"))
@@ -269,17 +275,14 @@ class GigaChat(Provider):
         )
 
     def _parse(self, text: str) -> dict[str, Any]:
-        try:
-            data = loads_json(text)
-        except ValueError:
-            raise ProtocolError(
-                f"malformed data in the answer: {text[:60]!r}", provider=self.label
-            ) from None
-        if not isinstance(data, dict):
+        return self._object(parse_json(text, provider=self.label, what=_WHAT), text)
+
+    def _object(self, value: Any, text: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
             raise ProtocolError(
                 f"unexpected data in the answer: {text[:60]!r}", provider=self.label
             )
-        return data
+        return value
 
     def _choice(self, data: dict[str, Any], part: str) -> tuple[str, str | None, Usage | None]:
         """Text, finish reason and usage of `choices[0]` (`delta` in streams, else `message`)."""

@@ -236,7 +236,8 @@ async def iter_text(response: aiohttp.ClientResponse) -> AsyncGenerator[str, Non
 
 def loads_json(data: str | bytes) -> Any:
     """`json.loads`, faster: orjson first, the standard library for what orjson refuses
-    and json takes (lone surrogates, integers past 64 bits). Raises ValueError."""
+    and json takes (half a surrogate pair). Integers past 64 bits come back as floats.
+    Raises json.JSONDecodeError (a ValueError)."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:

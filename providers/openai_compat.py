@@ -189,10 +189,9 @@ class OpenAICompatible(Provider):
             chunks.append(usage)
         return chunks
 
-    def _read_event(self, data: str) -> tuple[str, str | None, Usage | None]:
+    def _read_event(self, chunk: Any, _data: str) -> tuple[str, str | None, Usage | None]:
         # Runs for every token of a stream: dict checks (JSON objects are dicts), and
         # the error and usage parsers only for events that carry them.
-        chunk = parse_json(data, provider=self.label)
         if not isinstance(chunk, dict):
             raise ProtocolError("a stream item is not a JSON object", provider=self.label)
         if "error" in chunk:

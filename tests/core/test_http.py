@@ -6,6 +6,7 @@ import asyncio
 import datetime
 import email.utils
 import hashlib
+import json
 import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -32,6 +33,7 @@ from providers.http import (
     client_timeout,
     iter_sse_batches,
     iter_text,
+    loads_json,
     network_errors,
     parse_json,
     raise_for_status,
@@ -416,3 +418,21 @@ def test_ssl_context_always_verifies(with_pem: bool, with_file: bool, test_ca_fi
     )
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"content": "Привет 🦔", "n": 1.5, "ok": true, "none": null}',
+        '{"content": "\\ud83e"}',  # half a surrogate pair: orjson refuses, json takes it
+        "[1, 2, 3]",
+    ],
+)
+def test_loads_json_reads_what_json_reads(text: str) -> None:
+    assert loads_json(text) == json.loads(text)
+
+
+def test_loads_json_refuses_what_json_refuses() -> None:
+    for text in ("{", '{"a": }', "NaN-ish", ""):
+        with pytest.raises(json.JSONDecodeError):
+            loads_json(text)
