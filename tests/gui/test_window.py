@@ -478,3 +478,35 @@ async def test_a_firehose_reply_is_shown_a_frame_sized_piece_at_a_time(
     reply = _assistant(store, conversation_id)
     assert reply.status == MessageStatus.COMPLETE
     assert window.view.message_text(reply.id) == text
+
+
+async def test_streamed_text_is_laid_out_unshaped_and_rendered_shaped_at_the_end(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    """Unshaped layout is what keeps a fast stream cheap (bench/run item 3); scripts that
+    need shaping still get it from Qt, and the finished reply is rendered normally."""
+    from PySide6.QtGui import QFont, QTextCursor
+
+    script.pieces = ["Ёжики ", "мирные 🦔 ", "مرحبا ", "AV To"]
+    script.delay = 0.05
+    strategies: list[object] = []
+
+    def on_delta(message_id: int, _text: str) -> None:
+        cursor = QTextCursor(window.view.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.movePosition(QTextCursor.MoveOperation.PreviousCharacter)
+        strategies.append(cursor.charFormat().fontStyleStrategy())
+
+    assert window.controller is not None
+    window.controller.reply_delta.connect(on_delta)
+    window.composer.setPlainText("hedgehogs")
+    window.composer.submit()
+    await wait_for(lambda: bool(strategies))
+    await wait_for(lambda: not window.stop_button.isEnabled())
+    assert QFont.StyleStrategy.PreferNoShaping in strategies
+    reply = _assistant(store, store.list_conversations()[0].id)
+    assert window.view.message_text(reply.id) == "".join(script.pieces)
+    assert "Ёжики мирные 🦔 مرحبا AV To" in window.view.toPlainText()
+    found = window.view.document().find("AV To")
+    assert not found.isNull()
+    assert found.charFormat().fontStyleStrategy() != QFont.StyleStrategy.PreferNoShaping
