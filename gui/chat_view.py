@@ -14,8 +14,6 @@ from typing import Any, NamedTuple, Protocol
 from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
-    QDesktopServices,
-    QFont,
     QGuiApplication,
     QTextCharFormat,
     QTextCursor,
@@ -75,6 +73,8 @@ def _streaming_format() -> QTextCharFormat:
     (Cyrillic, Latin; Arabic and the like are still shaped), which halves the layout
     cost of a fast stream (bench/run item 3) at the price of kerning and ligatures until
     the reply is rendered when it ends."""
+    from PySide6.QtGui import QFont
+
     fmt = QTextCharFormat()
     fmt.setFontStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
     return fmt
@@ -400,6 +400,8 @@ class ChatView(QTextBrowser):
                 self.action_requested.emit(name, message_id)
             return
         if url.scheme() in ("http", "https", "mailto"):
+            from PySide6.QtGui import QDesktopServices  # the first click loads it
+
             QDesktopServices.openUrl(url)
 
     def _on_scrolled(self, value: int) -> None:

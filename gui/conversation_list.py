@@ -9,12 +9,10 @@ from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QPoint, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -237,6 +235,8 @@ class ConversationList(QWidget):
 
     def ask_rename(self, conversation_id: int) -> None:
         conversation = self._conversation(conversation_id)
+        from PySide6.QtWidgets import QInputDialog  # dialogs load when first used
+
         title, ok = QInputDialog.getText(
             self,
             self.tr("Rename chat"),
@@ -248,6 +248,8 @@ class ConversationList(QWidget):
 
     def ask_delete(self, conversation_id: int) -> None:
         conversation = self._conversation(conversation_id)
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self,
             self.tr("Delete chat"),

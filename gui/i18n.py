@@ -193,39 +193,39 @@ _Rewrite = Callable[[re.Match[str]], str]
 
 #: Whole sentences from Qt-free code (reply.py, provider_factory.py) and from the
 #: controller's error column, which the store keeps in English like the provider errors.
-_SENTENCES: tuple[tuple[re.Pattern[str], _Rewrite], ...] = (
+_SENTENCES: tuple[tuple[str, _Rewrite], ...] = (  # patterns compile on first use
     (
-        re.compile(r"Internal error; the text so far is kept\."),
+        r"Internal error; the text so far is kept\.",
         lambda m: QCoreApplication.translate(
             "ProviderError", "Internal error; the text so far is kept."
         ),
     ),
     (
-        re.compile(r"(.+): cannot start \((\w+)\); check its Settings\."),
+        r"(.+): cannot start \((\w+)\); check its Settings\.",
         lambda m: QCoreApplication.translate(
             "ProviderError", "{0}: cannot start ({1}); check its Settings."
         ).format(provider_text(m[1]), m[2]),
     ),
     (
-        re.compile(r"Internal error \((\w+)\); the text so far is kept\."),
+        r"Internal error \((\w+)\); the text so far is kept\.",
         lambda m: QCoreApplication.translate(
             "ProviderError", "Internal error ({0}); the text so far is kept."
         ).format(m[1]),
     ),
     (
-        re.compile(r"(.+): connected, (\d+) models available\."),
+        r"(.+): connected, (\d+) models available\.",
         lambda m: QCoreApplication.translate(
             "ProviderError", "{0}: connected, {1} models available."
         ).format(provider_text(m[1]), m[2]),
     ),
     (
-        re.compile(r"(.+): connected\."),
+        r"(.+): connected\.",
         lambda m: QCoreApplication.translate("ProviderError", "{0}: connected.").format(
             provider_text(m[1])
         ),
     ),
 )
-_RETRY_IN = re.compile(r"Retry in (\d+) s\.$")
+_RETRY_IN = r"Retry in (\d+) s\.$"
 #: Openings error_for_status puts before the server's own text (after "provider: ").
 _PREFIXES = (
     QT_TRANSLATE_NOOP("ProviderError", "access denied: "),
@@ -241,10 +241,10 @@ def localize_message(text: str) -> str:
     and our fixed sentences are translated.
     """
     for pattern, rewrite in _SENTENCES:
-        match = pattern.fullmatch(text)
+        match = re.fullmatch(pattern, text)
         if match is not None:
             return rewrite(match)
-    retry = _RETRY_IN.search(text)
+    retry = re.search(_RETRY_IN, text)
     if retry is not None:
         again = QCoreApplication.translate("ProviderError", "Retry in {0} s.")
         text = text[: retry.start()] + again.format(retry[1])

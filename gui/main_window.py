@@ -14,7 +14,6 @@ from PySide6 import QtCore
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -465,6 +464,8 @@ class MainWindow(QMainWindow):
     def on_import(self) -> None:
         if self.controller is None:
             return
+        from PySide6.QtWidgets import QFileDialog  # dialogs load when first used
+
         path, _chosen = QFileDialog.getOpenFileName(
             self, self.tr("Import chat"), "", self.tr("JSON (*.json)")
         )
@@ -474,6 +475,8 @@ class MainWindow(QMainWindow):
     def on_export(self, conversation_id: int) -> None:
         if self.controller is None:
             return
+        from PySide6.QtWidgets import QFileDialog
+
         path, chosen = QFileDialog.getSaveFileName(
             self,
             self.tr("Export chat"),

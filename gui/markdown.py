@@ -13,8 +13,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # markdown-it loads on the first render, not at start-up
     from markdown_it import MarkdownIt
@@ -42,12 +41,13 @@ def escape(text: str, quote: bool = True) -> str:
     return text
 
 
-_COPY_RE = re.compile(r"(?i:besedka):copy/(-?[0-9]{1,18})/([0-9]{1,9})")
-_SAFE_HREF_RE = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
-_IMAGE_HREF_RE = re.compile(r"https?://", re.IGNORECASE)
-_ALIGN_RE = re.compile(r"text-align:\s*(left|right|center)")
+# Patterns as text: `re` compiles each on first use (and caches it), not at start-up.
+_COPY_RE = r"(?i:besedka):copy/(-?[0-9]{1,18})/([0-9]{1,9})"
+_SAFE_HREF_RE = r"(?i)(?:https?://|mailto:)"
+_IMAGE_HREF_RE = r"(?i)https?://"
+_ALIGN_RE = r"text-align:\s*(left|right|center)"
 # A space that another space follows, or one that starts a line, would collapse in HTML.
-_SPACES_RE = re.compile(r" (?= )|(?<=\n) |^ ")
+_SPACES_RE = r" (?= )|(?<=\n) |^ "
 
 # Highlighting is the costliest step (~1.5 µs per character); past this many characters per
 # message code is shown plain, so a huge reply still renders in well under a second.
@@ -78,8 +78,7 @@ _TABLE_OPEN = (
 )
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     """One message's HTML plus the raw text of its code blocks, which the Copy links index."""
 
     html: str
@@ -93,7 +92,7 @@ def copy_link(message_id: int, index: int) -> str:
 
 def parse_copy_link(url: str) -> tuple[int, int] | None:
     """(message_id, block index) for a Copy link, None for any other URL."""
-    match = _COPY_RE.fullmatch(url)
+    match = re.fullmatch(_COPY_RE, url)
     if match is None:
         return None
     return int(match.group(1)), int(match.group(2))
@@ -103,7 +102,7 @@ def render_plain(text: str) -> str:
     """Escaped text whose line breaks and runs of spaces survive HTML (streaming, user input)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     text = escape(text.replace("\t", "    "), quote=False)
-    return _SPACES_RE.sub("&nbsp;", text).replace("\n", "<br>")
+    return re.sub(_SPACES_RE, "&nbsp;", text).replace("\n", "<br>")
 
 
 def render_markdown(
@@ -169,7 +168,7 @@ class _Renderer:
         elif base in ("th", "td"):
             tag = base
             if opening:
-                align = _ALIGN_RE.fullmatch(str(token.attrs.get("style", "")))
+                align = re.fullmatch(_ALIGN_RE, str(token.attrs.get("style", "")))
                 attrs = f' align="{align.group(1)}"' if align else ""
                 self.out.append(f"<{tag}{attrs}>")
                 return
@@ -203,7 +202,7 @@ class _Renderer:
                 out.append(f'<code style="background-color:{bg}">{escape(token.content)}</code>')
             elif kind == "link_open":
                 href = str(token.attrs.get("href", ""))
-                safe = _SAFE_HREF_RE.match(href) is not None
+                safe = re.match(_SAFE_HREF_RE, href) is not None
                 self.links.append(safe)
                 if safe:
                     out.append(f'<a href="{escape(href)}">')
@@ -223,7 +222,7 @@ class _Renderer:
         """Alt text plus a link to the picture: never an <img>, so nothing is fetched."""
         alt = escape(_plain_text(token.children or ()))
         src = str(token.attrs.get("src", ""))
-        if any(self.links) or _IMAGE_HREF_RE.match(src) is None:
+        if any(self.links) or re.match(_IMAGE_HREF_RE, src) is None:
             self.out.append(alt or "[image]")
         elif alt:
             self.out.append(f'{alt} (<a href="{escape(src)}">image</a>)')

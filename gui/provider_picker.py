@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from gui.i18n import provider_text
-from gui.provider_info import ProviderInfo
+
+if TYPE_CHECKING:
+    from gui.provider_info import ProviderInfo
 
 
 class ProviderPicker(QWidget):
