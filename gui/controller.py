@@ -29,10 +29,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FRAME_MS = 16
-#: The most text handed to the view in one piece: it lays out about 3 characters a
+#: The most text handed to the view in one piece: it lays out about 5 characters a
 #: microsecond, so more would hold the event loop longer than a frame. A faster stream
-#: (a local server replaying text) is shown a piece per frame and catches up at the end.
+#: is shown a piece at a time and catches up at the end.
 MAX_PIECE_CHARS = 12_000
+#: More text than this in a frame is a firehose (a local server replaying text, tens of
+#: thousands of tokens a second), far faster than anyone reads: then the view is fed
+#: every FIREHOSE_FRAME_S only, as each piece costs a layout pass and a repaint.
+FIREHOSE_CHARS = 2_000
+FIREHOSE_FRAME_S = 0.033
 #: The live tokens/s figure changes this often: readable, and not a label repaint a frame.
 SPEED_EVERY_S = 0.5
 PAGE_SIZE = 60
@@ -351,6 +356,12 @@ class ChatController(QObject):
         now = time.monotonic()
         for reply in self._replies.values():
             if reply.pending:
+                if (
+                    now - reply.shown_at < FIREHOSE_FRAME_S
+                    and reply.pending_chars() > FIREHOSE_CHARS
+                ):
+                    continue
+                reply.shown_at = now
                 piece = reply.take_piece()
                 if reply.conversation_id == self.current_id:
                     self.reply_delta.emit(reply.message.id, piece)
@@ -370,7 +381,8 @@ class ChatController(QObject):
 
     def _finish(self, reply: _LiveReply, final: StoredMessage) -> None:
         reply.finished = True
-        self._show_rest(reply, final)
+        # The reply was just saved: the rest of it shows from the next loop turn on.
+        QTimer.singleShot(1, self, lambda: self._show_rest(reply, final))
 
     def _show_rest(self, reply: _LiveReply, final: StoredMessage) -> None:
         """The text not shown yet, a piece per loop turn, then the final render: short
@@ -462,6 +474,11 @@ class _LiveReply(ReplyRecorder):
         self.pending: list[str] = []
         self.task: asyncio.Task[None] | None = None
         self.finished = False
+        #: when a piece of it was last handed to the view (time.monotonic)
+        self.shown_at = 0.0
+
+    def pending_chars(self) -> int:
+        return sum(map(len, self.pending))
 
     def take_piece(self) -> str:
         """The pending text, or its first MAX_PIECE_CHARS when there is more."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
@@ -510,3 +511,35 @@ async def test_streamed_text_is_laid_out_unshaped_and_rendered_shaped_at_the_end
     found = window.view.document().find("AV To")
     assert not found.isNull()
     assert found.charFormat().fontStyleStrategy() != QFont.StyleStrategy.PreferNoShaping
+
+
+async def test_a_firehose_feeds_the_view_at_most_every_firehose_frame(
+    window: MainWindow, store: Store, script: Script
+) -> None:
+    """Every piece costs a layout pass and a repaint: a stream far faster than anyone
+    reads is shown a piece per FIREHOSE_FRAME_S while it streams, not one per frame."""
+    import time
+
+    from gui.controller import FIREHOSE_CHARS, FIREHOSE_FRAME_S
+
+    assert window.controller is not None
+    # Every piece alone is more than a frame's worth of a readable stream.
+    script.pieces = [f"{i:04d} " + "ж" * FIREHOSE_CHARS for i in range(40)]
+    script.delay = 0.004
+    while_streaming: list[float] = []
+
+    def on_delta(message_id: int, _text: str) -> None:
+        if store.get_message(message_id).status == MessageStatus.STREAMING:
+            while_streaming.append(time.monotonic())
+
+    window.controller.reply_delta.connect(on_delta)
+    window.composer.setPlainText("firehose")
+    window.composer.submit()
+    await wait_for(lambda: bool(store.list_conversations()))
+    conversation_id = store.list_conversations()[0].id
+    await wait_for(lambda: not window.controller.is_busy(conversation_id), timeout=20)
+    reply = _assistant(store, conversation_id)
+    assert window.view.message_text(reply.id) == "".join(script.pieces)
+    assert len(while_streaming) >= 2, while_streaming
+    gaps = [b - a for a, b in itertools.pairwise(while_streaming)]
+    assert min(gaps) >= FIREHOSE_FRAME_S * 0.9, gaps
