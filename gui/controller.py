@@ -381,8 +381,10 @@ class ChatController(QObject):
 
     def _finish(self, reply: _LiveReply, final: StoredMessage) -> None:
         reply.finished = True
-        # The reply was just saved: the rest of it shows from the next loop turn on.
-        QTimer.singleShot(1, self, lambda: self._show_rest(reply, final))
+        if reply.pending:  # the reply was just saved: its rest shows from the next turn on
+            QTimer.singleShot(1, self, lambda: self._show_rest(reply, final))
+        else:
+            self._show_rest(reply, final)
 
     def _show_rest(self, reply: _LiveReply, final: StoredMessage) -> None:
         """The text not shown yet, a piece per loop turn, then the final render: short

@@ -32,6 +32,7 @@ async def test_type_enter_stream_stop_regenerate(
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)
     await wait_for(lambda: bool(_replies(e2e_store)))
     await wait_for(lambda: _replies(e2e_store)[-1].status == MessageStatus.COMPLETE, timeout=15)
+    await wait_for(lambda: not window.stop_button.isEnabled())  # and the window says so
     reply = _replies(e2e_store)[-1]
     assert reply.text == REPLY
     shown = window.view.toPlainText()

@@ -112,10 +112,12 @@ async def test_regenerate_replaces_the_last_reply(
     await wait_for(lambda: bool(store.list_conversations()))
     conversation_id = store.list_conversations()[0].id
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
     script.pieces = ["two"]
     window.regenerate_action.trigger()
     await wait_for(lambda: _assistant(store, conversation_id).text == "two")
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
     texts = [m.text for m in store.messages(conversation_id)]
     assert texts == ["q", "two"]
     assert "one" not in window.view.toPlainText().split()
@@ -130,6 +132,7 @@ async def test_edit_and_resend_drops_later_messages(
     await wait_for(lambda: bool(store.list_conversations()))
     conversation_id = store.list_conversations()[0].id
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
     user = store.messages(conversation_id)[0]
     window.view.action_requested.emit("edit", user.id)
     assert window.composer.toPlainText() == "first question"
@@ -151,6 +154,7 @@ async def test_code_block_has_a_copy_link_that_copies_the_code(
     await wait_for(lambda: bool(store.list_conversations()))
     conversation_id = store.list_conversations()[0].id
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
     reply = _assistant(store, conversation_id)
     await wait_for(lambda: window.view.code_block(reply.id, 0) is not None)
     window.view.on_anchor_clicked(QUrl(f"besedka:copy/{reply.id}/0"))
@@ -184,6 +188,7 @@ async def test_links_open_in_the_browser_only_on_click_and_only_http(
         await wait_for(lambda: bool(store.list_conversations()))
         conversation_id = store.list_conversations()[0].id
         await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+        await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
         assert catcher.urls == []  # rendering opened or fetched nothing
         html = window.view.toHtml()
         assert 'href="javascript:' not in html
@@ -317,6 +322,7 @@ async def test_a_huge_reply_stays_plain_text_once_with_its_actions(
     await wait_for(lambda: bool(store.list_conversations()))
     conversation_id = store.list_conversations()[0].id
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
     await wait_for(lambda: "Regenerate" in window.view.toPlainText())
     shown = window.view.toPlainText()
     assert shown.count("**не жирный** `код` строка ответа") == len(script.pieces)
@@ -430,6 +436,7 @@ async def test_parameters_a_provider_does_not_take_are_left_out(
     window.regenerate_action.trigger()
     await wait_for(lambda: len(script.received) == 2)
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
+    await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
     assert script.options[-1] == {"temperature": 0.3}
 
 
