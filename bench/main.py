@@ -75,12 +75,12 @@ class Histories:
 
 
 def _sections(histories: Histories) -> dict[str, tuple[str, Callable[[], list[Figure]]]]:
-    from bench import bundle, open_conversation, search, startup, stream, ttft
+    from bench import bundle, open_conversation, render, search, startup, stream, ttft
 
     return {
         "1": ("cold start", lambda: startup.measure_start(histories.profile())),
         "2": ("idle memory", lambda: startup.measure_rss(histories.profile())),
-        "3": ("streaming", lambda: stream.measure(histories.thousand())),
+        "3": ("streaming", lambda: stream.measure(histories.thousand()) + render.measure()),
         "4": ("time to first token", ttft.measure),
         "5": ("opening a long chat", lambda: open_conversation.measure(*histories.five_thousand())),
         "6": ("search", lambda: search.measure(*histories.hundred_thousand())),

@@ -1,0 +1,105 @@
+"""3 (diagnostic). The end of a long Markdown reply: how long the GUI thread is blocked.
+
+The streaming figures end with a 65 K-character reply, which stays plain text (it is past
+MAX_MARKDOWN_CHARS). Most replies are shorter and are rendered as Markdown when they end:
+this child streams 5,000 and 20,000 characters of Markdown into a real ChatView, then
+times the final render (`update_message`) and the paint after it. No budget: it is the
+known stall that the streaming stall figure does not cover.
+
+Child: `python -m bench.render` prints one `result` marker.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+from bench.common import PYTHON, WORK, Figure, child_env, emit, error_figure, first, run_child
+
+SIZES = (5_000, 20_000)
+REPEATS = 5
+PARAGRAPH = (
+    "Это **жирный** текст и `код`, а также [ссылка](https://example.com). "
+    "Hello world, some more words here.\n\n"
+)
+LIST = "- пункт списка\n- ещё один пункт\n\n"
+CODE = "```python\nfor i in range(10):\n    print(i)\n```\n\n"
+
+
+@dataclass
+class _Message:
+    id: int
+    role: str
+    text: str
+    status: str = "complete"
+    error: str = ""
+    provider: str = "openai"
+    model: str = "bench-model"
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+def _reply(size: int) -> str:
+    parts: list[str] = []
+    while sum(map(len, parts)) < size:
+        parts += [PARAGRAPH, LIST if len(parts) % 3 else CODE]
+    return "".join(parts)[:size]
+
+
+def child() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    from gui.chat_view import ChatView
+
+    results: dict[str, list[float]] = {}
+    for size in SIZES:
+        text = _reply(size)
+        samples = []
+        for repeat in range(REPEATS + 1):  # the first one loads markdown-it and Pygments
+            view = ChatView()
+            view.resize(900, 700)
+            view.show()
+            app.processEvents()
+            view.begin_reply(_Message(1, "assistant", "", status="streaming"))
+            view.append_delta(1, text)
+            app.processEvents()
+            started = time.perf_counter()
+            view.update_message(_Message(1, "assistant", text))
+            app.processEvents()  # the paint of the rendered reply
+            if repeat:
+                samples.append((time.perf_counter() - started) * 1000)
+            view.deleteLater()
+            app.processEvents()
+        results[str(size)] = samples
+    emit("result", blocked_ms=results)
+
+
+def measure() -> list[Figure]:
+    title = "  end of a Markdown reply: GUI thread blocked"
+    result = run_child(
+        [PYTHON, "-m", "bench.render"], env=child_env(WORK / "home-render"), timeout=120
+    )
+    outcome = first(result.events, "result")
+    if outcome is None:
+        return [error_figure("3", title, "ms", result.stderr.strip()[-300:])]
+    figures = []
+    for size, samples in outcome["blocked_ms"].items():
+        samples = sorted(samples)
+        figures.append(
+            Figure(
+                "3",
+                f"  end of a {int(size):,}-char Markdown reply: GUI blocked (diagnostic)",
+                samples[len(samples) // 2],
+                "ms",
+                note=f"render + paint when a {int(size):,}-character Markdown reply ends, "
+                f"median of {len(samples)}; not covered by the streaming stall figure, "
+                "whose 65k-character reply stays plain text",
+                details={"samples_ms": samples},
+            )
+        )
+    return figures
+
+
+if __name__ == "__main__":
+    child()
