@@ -118,7 +118,7 @@ shown = show_main_window(paths)
 import PySide6.QtCore
 print("visible", shown.window.isVisible())
 print("Qt namespace built", "Qt" in vars(PySide6.QtCore))
-print("import wrapped", builtins.__import__ is not builtins.__orig_import__)
+print("import wrapped", builtins.__import__ is getattr(builtins, "__feature_import__", None))
 """
 
 
