@@ -30,6 +30,10 @@ ACTION_SCHEME = "besedka"
 #: Longer replies stay plain text: parsing and laying out Markdown that large would
 #: hold the GUI thread for a noticeable time (hundreds of ms at 200 KB).
 MAX_MARKDOWN_CHARS = 60_000
+#: A reply that ends longer than this is rendered a piece of about this size per loop
+#: turn (Markdown to HTML and its layout cost ~5 µs a character), each piece replacing
+#: its own streamed text, so the end of a long reply never holds the GUI for long.
+RENDER_PIECE_CHARS = 1_500
 
 
 class MessageLike(Protocol):
@@ -93,6 +97,16 @@ def _wants_markdown(message: MessageLike) -> bool:
     return message.role == "assistant" and len(message.text) <= MAX_MARKDOWN_CHARS
 
 
+class _Progress:
+    """A finished reply being rendered a piece per loop turn."""
+
+    def __init__(self, message: _Shown, pieces: list[str]) -> None:
+        self.message = message
+        self.pieces = pieces
+        self.done = 0  # pieces rendered
+        self.offset = 0  # characters of the text they cover
+
+
 class ChatView(QTextBrowser):
     """Shows a conversation and emits what the person asks of a message."""
 
@@ -118,6 +132,7 @@ class ChatView(QTextBrowser):
         self.has_older = False
         self.dark = False
         self._rerender_pending = False
+        self._progress: dict[int, _Progress] = {}
         self.anchorClicked.connect(self.on_anchor_clicked)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.retranslate()
@@ -181,6 +196,7 @@ class ChatView(QTextBrowser):
         self._code_blocks.clear()
         self._texts.clear()
         self._streaming.clear()
+        self._progress.clear()
 
     def set_messages(self, messages: Iterable[MessageLike], *, has_older: bool = False) -> None:
         self.clear_messages()
@@ -242,20 +258,68 @@ class ChatView(QTextBrowser):
             return
         was_streaming = message.id in self._streaming
         self._streaming.discard(message.id)
-        if (
-            was_streaming
-            and not _wants_markdown(message)
-            and self._texts.get(message.id) == message.text
-        ):
-            # The streamed plain text is already what should stay: add the footer only,
-            # rather than re-inserting a reply that may be hundreds of KB.
-            self._remember(message)
-            frame.lastCursorPosition().insertHtml(self._footer(message))
-            return
+        self._progress.pop(message.id, None)
+        if was_streaming and self._texts.get(message.id) == message.text:
+            if not _wants_markdown(message):
+                # The streamed plain text is what should stay: add the footer only,
+                # rather than re-inserting a reply that may be hundreds of KB.
+                self._remember(message)
+                frame.lastCursorPosition().insertHtml(self._footer(message))
+                return
+            pieces = markdown.split_blocks(message.text, RENDER_PIECE_CHARS)
+            if len(pieces) > 1:
+                self._remember(message)
+                self._code_blocks[message.id] = ()
+                self._progress[message.id] = _Progress(self._shown[message.id], pieces)
+                self._render_next_piece(message.id)
+                return
         cursor = frame.firstCursorPosition()
         cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
         self._fill(cursor, message)
+
+    def _render_next_piece(self, message_id: int) -> None:
+        """Replace the streamed text of the next piece with its rendering; the footer (and
+        its actions) comes with the last piece. Anything unexpected renders the rest at
+        once, as a reply that was not streamed would be."""
+        progress = self._progress.get(message_id)
+        frame = self._frames.get(message_id)
+        if progress is None or frame is None:
+            return
+        message = progress.message
+        piece = progress.pieces[progress.done]
+        last = progress.done == len(progress.pieces) - 1
+        start = frame.lastPosition() - (len(message.text) - progress.offset)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(start + len(piece), QTextCursor.MoveMode.KeepAnchor)
+        if cursor.selectedText() != piece.replace("\n", "\u2029"):
+            del self._progress[message_id]
+            self.update_message(message)
+            return
+        if not last:  # keep the line break before the next piece: its own block stays
+            cursor.setPosition(start + len(piece) - 1, QTextCursor.MoveMode.KeepAnchor)
+        rendered = markdown.render_markdown(
+            piece,
+            dark=self.dark,
+            message_id=message_id,
+            copy_label=self.tr("Copy"),
+            first_code_block=len(self._code_blocks[message_id]),
+        )
+        bar = self.verticalScrollBar()
+        follow = bar.value() >= bar.maximum() - 4
+        cursor.removeSelectedText()
+        # Stripped: a trailing newline would become a space at the end of the last block.
+        cursor.insertHtml(rendered.html.rstrip() + (self._footer(message) if last else ""))
+        self._code_blocks[message_id] += rendered.code_blocks
+        progress.done += 1
+        progress.offset += len(piece)
+        if follow:
+            bar.setValue(bar.maximum())
+        if last:
+            del self._progress[message_id]
+        else:  # a timer, so input and paint run between pieces
+            QTimer.singleShot(1, self, lambda: self._render_next_piece(message_id))
 
     def remove_message(self, message_id: int) -> None:
         frame = self._frames.pop(message_id, None)
@@ -270,6 +334,7 @@ class ChatView(QTextBrowser):
         self._code_blocks.pop(message_id, None)
         self._texts.pop(message_id, None)
         self._streaming.discard(message_id)
+        self._progress.pop(message_id, None)
 
     def begin_reply(self, message: MessageLike) -> None:
         """Open the frame a streaming reply will grow in."""

@@ -27,6 +27,7 @@ __all__ = [
     "parse_copy_link",
     "render_markdown",
     "render_plain",
+    "split_blocks",
 ]
 
 COPY_SCHEME = "besedka"
@@ -106,9 +107,15 @@ def render_plain(text: str) -> str:
 
 
 def render_markdown(
-    text: str, *, dark: bool = False, message_id: int = 0, copy_label: str = "Copy"
+    text: str,
+    *,
+    dark: bool = False,
+    message_id: int = 0,
+    copy_label: str = "Copy",
+    first_code_block: int = 0,
 ) -> Rendered:
-    """Render a finished reply; `dark` picks code colours, `message_id` goes into Copy links.
+    """Render a finished reply; `dark` picks code colours, `message_id` goes into Copy links
+    (numbered from `first_code_block`, for a reply rendered in pieces).
 
     markdown-it stops parsing structure at its maxNesting (20) and drops what lies deeper;
     a reply nested that deep is shown as plain text instead, so no word goes missing.
@@ -119,8 +126,49 @@ def render_markdown(
     if any(token.level >= limit for token in tokens):
         return Rendered(html=f"<p>{render_plain(text)}</p>", code_blocks=())
     renderer = _Renderer(dark=dark, message_id=message_id, copy_label=copy_label)
+    renderer.first_code_block = first_code_block
     renderer.render(tokens)
     return Rendered(html="".join(renderer.out), code_blocks=tuple(renderer.code_blocks))
+
+
+def split_blocks(text: str, size: int) -> list[str]:
+    """`text` in consecutive pieces of about `size` characters or more, cut only where
+    rendering the pieces one by one gives what rendering the whole gives: before a line
+    that starts a paragraph or heading at the margin, after a blank line, outside code
+    fences. Never inside lists, quotes or tables; not at all when the text holds a link
+    reference definition (it may be used anywhere)."""
+    lines = text.splitlines(keepends=True)
+    if any(re.match(_REFERENCE_RE, line) for line in lines):
+        return [text]
+    pieces: list[str] = []
+    start = length = 0
+    fence = ""
+    for index, line in enumerate(lines):
+        length += len(line)
+        if fence:
+            if re.match(_FENCE_RE, line) and line.strip().startswith(fence):
+                fence = ""  # closed
+            continue
+        if opening := re.match(_FENCE_RE, line):
+            fence = opening.group(1)
+        elif (
+            length - len(line) >= size
+            and not lines[index - 1].strip()
+            and re.match(_PIECE_START_RE, line)
+        ):
+            pieces.append("".join(lines[start:index]))
+            start, length = index, len(line)
+    pieces.append("".join(lines[start:]))
+    return pieces
+
+
+#: A link reference definition, `[label]: destination`.
+_REFERENCE_RE = r" {0,3}\[[^\]]+\]:"
+#: A code fence opening or closing; group 1 is the fence itself.
+_FENCE_RE = r" {0,3}(`{3,}|~{3,})"
+#: Where a piece may start: a heading, or a paragraph that no list, quote, table, code
+#: block or thematic break could claim (a letter, or common punctuation, at the margin).
+_PIECE_START_RE = r"#{1,6} |[^\W\d_]|[«\"'(¿¡]"
 
 
 @functools.cache
@@ -140,6 +188,7 @@ class _Renderer:
         self.copy_label = escape(copy_label)
         self.out: list[str] = []
         self.code_blocks: list[str] = []
+        self.first_code_block = 0
         self.budget = _HIGHLIGHT_BUDGET
         self.links: list[bool] = []  # one entry per open link: whether it became an <a>
 
@@ -231,7 +280,7 @@ class _Renderer:
 
     def code(self, content: str, info: str) -> None:
         """A label line with a Copy link, then the highlighted block on its own background."""
-        index = len(self.code_blocks)
+        index = self.first_code_block + len(self.code_blocks)
         # Without its final newline, so pasting a copied command into a shell doesn't run it.
         code = content[:-1] if content.endswith("\n") else content
         self.code_blocks.append(code)

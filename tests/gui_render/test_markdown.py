@@ -608,3 +608,53 @@ def test_importing_the_renderer_loads_no_qt_and_no_pygments() -> None:
 def test_escape_is_html_escape(text: str) -> None:
     assert markdown.escape(text) == html.escape(text)
     assert markdown.escape(text, quote=False) == html.escape(text, quote=False)
+
+
+_BLOCKS = st.sampled_from(
+    [
+        "Абзац **жирный** и `код` со [ссылкой](https://example.com).",
+        "Paragraph with *emphasis*\ncontinued on a second line.",
+        "# Заголовок",
+        "## Heading two",
+        "- пункт\n- ещё пункт",
+        "- loose item\n\n- another loose item",
+        "1. first\n2. second",
+        "3. starts at three\n\n4. loose",
+        "> цитата\n> дальше",
+        "> quote\n\nlazy paragraph after it",
+        "```python\nx = 1\n\nFoo at the margin inside a fence\n```",
+        "~~~\nplain fence\n~~~",
+        "    indented code",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "---",
+        "Setext heading\n===",
+        "Line with trailing spaces  \nand a hard break.",
+        "«Кавычки» в начале абзаца.",
+        "(parenthesis) at the start.",
+        "[ref]: https://example.com/ref",
+        "Uses a [reference][ref] link.",
+        "",
+    ]
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(_BLOCKS, max_size=14), st.sampled_from(["\n\n", "\n", "\n\n\n"]), st.integers(1, 80)
+)
+def test_pieces_render_as_the_whole_does(blocks: list[str], gap: str, size: int) -> None:
+    """The chat view renders a long reply a piece at a time (split_blocks): the pieces
+    together must be the text, and their renderings together the rendering of the text."""
+    text = gap.join(blocks)
+    pieces = markdown.split_blocks(text, size)
+    assert "".join(pieces) == text
+    assert all(pieces[:-1])
+    whole = render_markdown(text, message_id=7)
+    parts = []
+    code_blocks: tuple[str, ...] = ()
+    for piece in pieces:
+        rendered = render_markdown(piece, message_id=7, first_code_block=len(code_blocks))
+        parts.append(rendered.html)
+        code_blocks += rendered.code_blocks
+    assert "".join(parts) == whole.html
+    assert code_blocks == whole.code_blocks
