@@ -1,6 +1,6 @@
 """`bench/run`: build the histories, run every benchmark, print the table, write JSON.
 
-    bench/run                 everything (about 1½ minutes here; the first run also
+    bench/run                 everything (about 2 minutes here; the first run also
                               creates bench/.venv-g4f for gpt4free and the gigachat SDK)
     bench/run --only 3,5      some of them
 
