@@ -97,6 +97,12 @@ def _wants_markdown(message: MessageLike) -> bool:
     return message.role == "assistant" and len(message.text) <= MAX_MARKDOWN_CHARS
 
 
+def _utf16_len(text: str) -> int:
+    """How many positions `text` takes in a QTextDocument (characters past U+FFFF, such
+    as most emoji, take two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 class _Progress:
     """A finished reply being rendered a piece per loop turn."""
 
@@ -289,16 +295,17 @@ class ChatView(QTextBrowser):
         message = progress.message
         piece = progress.pieces[progress.done]
         last = progress.done == len(progress.pieces) - 1
-        start = frame.lastPosition() - (len(message.text) - progress.offset)
+        # The text not rendered yet is the end of the frame. Positions count UTF-16 units.
+        start = frame.lastPosition() - _utf16_len(message.text[progress.offset :])
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
-        cursor.setPosition(start + len(piece), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(start + _utf16_len(piece), QTextCursor.MoveMode.KeepAnchor)
         if cursor.selectedText() != piece.replace("\n", "\u2029"):
             del self._progress[message_id]
             self.update_message(message)
             return
         if not last:  # keep the line break before the next piece: its own block stays
-            cursor.setPosition(start + len(piece) - 1, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(cursor.position() - 1, QTextCursor.MoveMode.KeepAnchor)
         rendered = markdown.render_markdown(
             piece,
             dark=self.dark,

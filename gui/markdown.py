@@ -136,7 +136,8 @@ def split_blocks(text: str, size: int) -> list[str]:
     rendering the pieces one by one gives what rendering the whole gives: before a line
     that starts a paragraph or heading at the margin, after a blank line, outside code
     fences. Never inside lists, quotes or tables; not at all when the text holds a link
-    reference definition (it may be used anywhere)."""
+    reference definition (it may be used anywhere). One exception: a reply nested past
+    markdown-it's limit is plain text whole, but only in the piece that holds it."""
     lines = text.splitlines(keepends=True)
     if any(re.match(_REFERENCE_RE, line) for line in lines):
         return [text]

@@ -562,7 +562,7 @@ async def test_a_long_markdown_reply_is_rendered_a_piece_per_loop_turn(
 
     blocks = []
     for i in range(120):
-        blocks.append(f"Абзац {i}: **жирный** текст и `код`, [ссылка](https://example.com).")
+        blocks.append(f"Абзац {i} 🦔: **жирный** текст и `код`, [ссылка](https://example.com).")
         blocks.append(f"- пункт {i}\n- ещё пункт" if i % 2 else f"```python\nprint({i})\n```")
     text = "\n\n".join(blocks)
     assert len(text) > 3 * RENDER_PIECE_CHARS
