@@ -211,7 +211,7 @@ class ChatController(QObject):
             return None
         self.message_added.emit(message)
         self.conversations_changed.emit()
-        self._start_reply(conversation_id)
+        self._start_reply(conversation_id, self._history(conversation_id))
         return conversation_id
 
     def regenerate(self, conversation_id: int | None = None) -> None:
@@ -224,8 +224,9 @@ class ChatController(QObject):
         if last and last[0].role == "assistant":
             self.store.delete_message(last[0].id)
             self.message_removed.emit(last[0].id)
-        if self._history(conversation_id):
-            self._start_reply(conversation_id)
+        history = self._history(conversation_id)
+        if history:
+            self._start_reply(conversation_id, history)
 
     def retry(self, message_id: int) -> None:
         """Regenerate from a reply's links: only the newest reply can be replaced."""
@@ -246,7 +247,7 @@ class ChatController(QObject):
                 self.message_removed.emit(later.id)
         self.store.update_message(message_id, text=text)
         self.message_updated.emit(self.store.get_message(message_id))
-        self._start_reply(message.conversation_id)
+        self._start_reply(message.conversation_id, self._history(message.conversation_id))
 
     def delete_message(self, message_id: int) -> None:
         message = self.store.get_message(message_id)
@@ -268,9 +269,9 @@ class ChatController(QObject):
     def _history(self, conversation_id: int) -> list[Message]:
         return history_for(self.store, conversation_id)
 
-    def _start_reply(self, conversation_id: int) -> None:
+    def _start_reply(self, conversation_id: int, history: list[Message]) -> None:
+        """`history` is what the provider is sent (`_history`), read by the caller."""
         conversation = self.store.get_conversation(conversation_id)
-        history = self._history(conversation_id)
         provider_name = conversation.provider or self._default_provider()[0]
         message = self.store.add_message(
             conversation_id,
