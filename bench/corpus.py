@@ -712,7 +712,7 @@ def build_history(
     The conversations are created in the given order, so the last is the newest (top of
     the sidebar). Returns counts and the build time.
     """
-    from gui.store import Store
+    from gui.core.store import Store
 
     path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in path.parent.glob(path.name + "*"):

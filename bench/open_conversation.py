@@ -41,10 +41,10 @@ async def _runs(db: Path, big: int, small: int, runs: int) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from gui.controller import ChatController
-    from gui.conversation_list import ID_ROLE
-    from gui.main_window import MainWindow
-    from gui.provider_factory import ProviderFactory
-    from gui.store import Store
+    from gui.core.provider_factory import ProviderFactory
+    from gui.core.store import Store
+    from gui.widgets.conversation_list import ID_ROLE
+    from gui.widgets.main_window import MainWindow
 
     store = Store.open(db)
     last_id = store.messages(big, limit=1)[0].id

@@ -2,7 +2,7 @@
 
 The streaming figures end with a 65 K-character reply, which stays plain text (it is past
 MAX_MARKDOWN_CHARS). Most replies are shorter and are rendered as Markdown when they end,
-a piece per loop turn (gui/chat_view.py): this child streams 5,000 and 20,000 characters
+a piece per loop turn (gui/widgets/chat_view.py): this child streams 5,000 and 20,000 characters
 of Markdown into a real ChatView, ends the reply, and runs the loop until the footer (the
 last piece) is shown, timing each step: the longest is what the GUI was blocked for. No
 budget of its own; it should stay under a frame.
@@ -51,7 +51,7 @@ def child() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
-    from gui.chat_view import ChatView
+    from gui.widgets.chat_view import ChatView
 
     results: dict[str, list[float]] = {}
     for size in SIZES:

@@ -37,7 +37,7 @@ PASSES = 3
 
 def child(argv: list[str]) -> None:
     from bench.corpus import QUERIES
-    from gui.store import Store
+    from gui.core.store import Store
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, required=True)

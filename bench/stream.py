@@ -151,9 +151,9 @@ async def _app(url: str, db: Path) -> dict[str, Any]:
     import aiohttp
 
     from gui.controller import ChatController
-    from gui.main_window import MainWindow
-    from gui.provider_factory import ProviderFactory
-    from gui.store import MessageStatus, Store
+    from gui.core.provider_factory import ProviderFactory
+    from gui.core.store import MessageStatus, Store
+    from gui.widgets.main_window import MainWindow
 
     store = Store.open(db)
     window = MainWindow()

@@ -18,87 +18,20 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from gui.i18n import Translations
-    from gui.main_window import MainWindow
-    from gui.paths import AppPaths
-    from gui.settings import Settings
-    from gui.theme import ThemeManager
-    from gui.tray import TrayIcon
+    from gui.core.paths import AppPaths
+    from gui.core.settings import Settings
+    from gui.widgets.i18n import Translations
+    from gui.widgets.main_window import MainWindow
+    from gui.widgets.theme import ThemeManager
+    from gui.widgets.tray import TrayIcon
 
 log = logging.getLogger("besedka")
 
 READY_MARKER = "besedka: window ready"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="besedka",
-        description="Besedka: a native desktop chat client for large language models.",
-    )
-    parser.add_argument(
-        "--basedir",
-        type=Path,
-        help="keep config, history, cache and logs under this folder (portable use)",
-    )
-    parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument(
-        "--quit-when-ready",
-        action="store_true",
-        help=argparse.SUPPRESS,  # smoke tests: show the window, print a marker, exit 0
-    )
-    parser.add_argument(
-        "--screenshot",
-        type=Path,
-        help=argparse.SUPPRESS,  # scripts/screenshot: save the ready window as PNG, exit
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    ask = commands.add_parser(
-        "ask",
-        help="ask one question on the command line; the reply streams to stdout",
-        description="Stream a reply to stdout and keep both messages in the history.",
-    )
-    ask.add_argument(
-        "--basedir",
-        type=Path,
-        default=argparse.SUPPRESS,  # keep a --basedir given before `ask`
-        help="as above; may also follow `ask`",
-    )
-    ask.add_argument("--provider", help="provider name (default: the last one used)")
-    ask.add_argument("--model", help="model name (default: the provider's default)")
-    ask.add_argument(
-        "--continue",
-        dest="continue_id",
-        type=int,
-        metavar="ID",
-        help="continue the conversation with this id",
-    )
-    ask.add_argument("text", nargs="*", help="the question; read from stdin when absent")
-    return parser
-
-
-class _VersionAction(argparse.Action):
-    """`--version`, reading package metadata only when asked (it costs start-up time)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        kwargs.setdefault("help", "show the version and exit")
-        super().__init__(option_strings, dest, nargs=0, **kwargs)
-
-    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
-        print(f"{parser.prog} {_version()}")
-        parser.exit()
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("besedka")
-    except PackageNotFoundError:
-        return "dev"
-
-
 def _paths(basedir: Path | None) -> AppPaths:
-    from gui.paths import AppPaths
+    from gui.core.paths import AppPaths
 
     paths = AppPaths.under(basedir.expanduser().resolve()) if basedir else AppPaths.default()
     paths.ensure()
@@ -120,10 +53,12 @@ def setup_logging(log_file: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from gui.cli.parser import build_parser
+
     args = build_parser().parse_args(argv)
     paths = _paths(args.basedir)
     if args.command == "ask":
-        from gui.ask import run_ask
+        from gui.cli.ask import run_ask
 
         setup_logging(paths.log_file)
         return run_ask(args, paths)
@@ -142,16 +77,17 @@ def show_main_window(paths: AppPaths) -> ShownWindow:
     """Build and paint the window with only what its first frame needs.
 
     Language and theme come first, so the window never flashes in another. Nothing here
-    names PySide's `Qt` namespace (see gui/theme.py): bench/run holds this to 1.5× the
+    names PySide's `Qt` namespace (see gui/widgets/theme.py): bench/run holds this to 1.5× the
     start-up of a bare QMainWindow.
     """
     from PySide6.QtWidgets import QApplication
 
     _drop_pyside_import_hook()  # before the imports below
-    from gui.i18n import Translations
-    from gui.main_window import MainWindow
-    from gui.settings import Settings
-    from gui.theme import ThemeManager
+    from gui.core.paths import resources_dir
+    from gui.core.settings import Settings
+    from gui.widgets.i18n import Translations
+    from gui.widgets.main_window import MainWindow
+    from gui.widgets.theme import ThemeManager
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -160,7 +96,7 @@ def show_main_window(paths: AppPaths) -> ShownWindow:
     app.setQuitOnLastWindowClosed(False)  # closing goes through our one exit path
     app.setDesktopFileName("besedka")
     settings = Settings(paths.settings_file)
-    translations = Translations(app)
+    translations = Translations(app, resources_dir() / "translations")
     translations.apply(settings.language)
     theme = ThemeManager(app)
     theme.apply(settings.theme)
@@ -240,9 +176,9 @@ class Application:
         import aiohttp
 
         from gui.controller import ChatController
-        from gui.provider_factory import ProviderFactory
-        from gui.secrets import SecretStore
-        from gui.store import Store, StoreError
+        from gui.core.keychain import SecretStore
+        from gui.core.provider_factory import ProviderFactory
+        from gui.core.store import Store, StoreError
 
         settings = self.settings
         self.theme.follow_platform()
@@ -322,7 +258,7 @@ class Application:
         await closed
 
     def open_settings(self, settings: Any, secrets: Any, controller: Any) -> None:
-        from gui.settings_dialog import SettingsDialog
+        from gui.widgets.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
             self.window.controller.provider_infos() if self.window.controller else [],
@@ -344,7 +280,7 @@ class Application:
 
     def update_tray(self) -> None:
         """Show the tray icon when wanted and possible; remove it otherwise."""
-        from gui.tray import TrayIcon, tray_wanted
+        from gui.widgets.tray import TrayIcon, tray_wanted
 
         if tray_wanted(self.settings.tray_icon):
             if self.tray is None:
@@ -357,11 +293,6 @@ class Application:
             self.tray = None
             if not self.window.isVisible():
                 self.window.show()  # hidden to the tray, which is gone: bring it back
-
-
-def resources_dir() -> Path:
-    """`resources/` of a checkout, or of a PyInstaller bundle."""
-    return Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent)) / "resources"
 
 
 def _drop_pyside_import_hook() -> None:
@@ -379,6 +310,8 @@ def _drop_pyside_import_hook() -> None:
 
 def _app_icon() -> Any:
     from PySide6.QtGui import QIcon
+
+    from gui.core.paths import resources_dir
 
     return QIcon(str(resources_dir() / "icons" / "besedka.svg"))
 

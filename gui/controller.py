@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from gui.reply import ReplyRecorder, history_for
-from gui.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
+from gui.core.session import ReplyRecorder, history_for
+from gui.core.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
 from providers.base import Message, Provider
 from providers.errors import ProviderError
 
 if TYPE_CHECKING:
-    from gui.provider_factory import ProviderFactory
-    from gui.provider_info import ProviderInfo
+    from gui.core.provider_factory import ProviderFactory
+    from gui.core.provider_info import ProviderInfo
 
 log = logging.getLogger(__name__)
 
@@ -311,7 +311,7 @@ class ChatController(QObject):
             final = self._end_early(reply, MessageStatus.FAILED, failure.user_message)
         except Exception as failure:  # unknown provider, or our bug
             log.exception("cannot build provider %s", provider_name)
-            # Plain text like the provider errors beside it (gui/reply.py): not translated.
+            # Plain text like the provider errors beside it (gui/core/session.py): not translated.
             label, kind = self._label(provider_name), type(failure).__name__
             error = f"{label}: cannot start ({kind}); check its Settings."
             final = self._end_early(reply, MessageStatus.FAILED, error)

@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gui.paths import AppPaths  # noqa: E402
-from gui.settings import Settings  # noqa: E402
-from gui.store import MessageStatus, Store  # noqa: E402
+from gui.core.paths import AppPaths  # noqa: E402
+from gui.core.settings import Settings  # noqa: E402
+from gui.core.store import MessageStatus, Store  # noqa: E402
 
 QUESTION = "Как отсортировать список словарей по ключу в Python?"
 ANSWER = """Используйте `sorted` с параметром `key`:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from gui.theme import ThemeManager
+from gui.widgets.theme import ThemeManager
 from tests.gui.conftest import (  # noqa: F401 - fixtures and the loop hook, shared
     controller,
     pytest_asyncio_loop_factories,

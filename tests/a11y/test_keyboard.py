@@ -10,14 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QToolButton, QWidget
 
-from gui.main_window import MainWindow
-from gui.parameters_dialog import ParametersDialog
-from gui.secrets import SecretStore
-from gui.settings import Settings
-from gui.settings_dialog import SettingsDialog
-from gui.shortcuts_dialog import ShortcutsDialog
+from gui.core.keychain import SecretStore
+from gui.core.settings import Settings
+from gui.widgets.main_window import MainWindow
+from gui.widgets.parameters_dialog import ParametersDialog
+from gui.widgets.settings_dialog import SettingsDialog
+from gui.widgets.shortcuts_dialog import ShortcutsDialog
 from tests.gui.conftest import Script, wait_for
-from tests.settings.conftest import GIGACHAT, GPTALK, OPENAI, MemoryKeyring
+from tests.gui.core.conftest import GIGACHAT, GPTALK, OPENAI, MemoryKeyring
 
 
 def tab_chain(top: QWidget, first: QWidget, limit: int = 60) -> list[QWidget]:

@@ -9,10 +9,10 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui.i18n import Translations
-from gui.main_window import MainWindow
-from gui.shortcuts_dialog import ShortcutsDialog, shortcut_text
-from gui.store import MessageStatus, Store
+from gui.core.store import MessageStatus, Store
+from gui.widgets.i18n import Translations
+from gui.widgets.main_window import MainWindow
+from gui.widgets.shortcuts_dialog import ShortcutsDialog, shortcut_text
 from tests.gui.conftest import Script, wait_for
 
 NATIVE = QKeySequence.SequenceFormat.NativeText

@@ -7,9 +7,9 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from gui import markdown
-from gui.main_window import MainWindow
-from gui.theme import ThemeManager, is_dark_palette
+from gui.widgets import markdown
+from gui.widgets.main_window import MainWindow
+from gui.widgets.theme import ThemeManager, is_dark_palette
 from tests.gui.conftest import Script, wait_for
 
 Role = QPalette.ColorRole

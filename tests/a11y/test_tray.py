@@ -8,13 +8,13 @@ import pytest
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from gui.app import Application, resources_dir
-from gui.i18n import Translations
-from gui.main_window import MainWindow
-from gui.paths import AppPaths
-from gui.settings import Settings
-from gui.theme import ThemeManager
-from gui.tray import TrayIcon, tray_wanted
+from gui.app import Application
+from gui.core.paths import AppPaths, resources_dir
+from gui.core.settings import Settings
+from gui.widgets.i18n import Translations
+from gui.widgets.main_window import MainWindow
+from gui.widgets.theme import ThemeManager
+from gui.widgets.tray import TrayIcon, tray_wanted
 from tests.gui.conftest import wait_for
 
 
@@ -58,7 +58,12 @@ def test_the_app_adds_no_tray_icon_where_there_is_no_tray(
     settings.tray_icon = True
     theme = ThemeManager(qapp)
     app = Application(
-        qapp, window, paths, settings=settings, translations=Translations(qapp), theme=theme
+        qapp,
+        window,
+        paths,
+        settings=settings,
+        translations=Translations(qapp, resources_dir() / "translations"),
+        theme=theme,
     )
     app.update_tray()
     assert app.tray is None
@@ -75,7 +80,12 @@ def test_the_app_adds_and_removes_the_tray_icon_as_the_setting_changes(
     settings.tray_icon = True
     theme = ThemeManager(qapp)
     app = Application(
-        qapp, window, paths, settings=settings, translations=Translations(qapp), theme=theme
+        qapp,
+        window,
+        paths,
+        settings=settings,
+        translations=Translations(qapp, resources_dir() / "translations"),
+        theme=theme,
     )
     app.update_tray()
     assert isinstance(app.tray, TrayIcon)

@@ -17,10 +17,10 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from gui.controller import ChatController
-from gui.main_window import MainWindow
-from gui.provider_factory import ProviderFactory
-from gui.provider_info import ProviderInfo
-from gui.store import Store
+from gui.core.provider_factory import ProviderFactory
+from gui.core.provider_info import ProviderInfo
+from gui.core.store import Store
+from gui.widgets.main_window import MainWindow
 from providers.base import Timeouts
 from tests.servers.gigachat import GigaChatEmulator, run_gigachat
 

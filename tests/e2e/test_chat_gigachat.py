@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from gui.main_window import MainWindow
-from gui.store import MessageStatus, Store
+from gui.core.store import MessageStatus, Store
+from gui.widgets.main_window import MainWindow
 from tests.gui.conftest import wait_for
 from tests.servers.gigachat import GigaChatEmulator
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui.provider_factory import ProviderFactory
+from gui.core.provider_factory import ProviderFactory
 from tests.servers.gigachat import GigaChatEmulator
 
 

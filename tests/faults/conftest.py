@@ -27,10 +27,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gui.controller import ChatController
-from gui.main_window import MainWindow
-from gui.provider_factory import ProviderFactory
-from gui.provider_info import ProviderInfo
-from gui.store import MessageStatus, Store, StoredMessage
+from gui.core.provider_factory import ProviderFactory
+from gui.core.provider_info import ProviderInfo
+from gui.core.store import MessageStatus, Store, StoredMessage
+from gui.widgets.main_window import MainWindow
 from providers.base import Provider, Timeouts
 from tests.servers.gprochat import GPROChatEmulator
 from tests.servers.gptalk import GPTalkEmulator

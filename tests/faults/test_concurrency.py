@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from gui.store import MessageStatus
+from gui.core.store import MessageStatus
 from providers.gigachat import GigaChat
 from tests.faults.conftest import open_desk, wait_for
 from tests.servers.gigachat import GigaChatEmulator, run_gigachat

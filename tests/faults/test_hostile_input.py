@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QGuiApplication
 
-from gui.composer import MAX_MESSAGE_CHARS
-from gui.store import MessageStatus
+from gui.core.store import MessageStatus
+from gui.widgets.composer import MAX_MESSAGE_CHARS
 from providers.openai_compat import OpenAICompatible
 from tests.faults.conftest import open_desk
 from tests.servers.openai import OpenAIEmulator, run_openai

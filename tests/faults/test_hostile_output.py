@@ -19,8 +19,8 @@ from aiohttp import web
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
-from gui.chat_view import MAX_MARKDOWN_CHARS
-from gui.store import MessageStatus
+from gui.core.store import MessageStatus
+from gui.widgets.chat_view import MAX_MARKDOWN_CHARS
 from providers.openai_compat import OpenAICompatible
 from tests.faults.conftest import open_desk
 from tests.servers.loopback import serve

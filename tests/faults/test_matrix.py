@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from gui.store import MessageStatus
+from gui.core.store import MessageStatus
 from providers.base import Provider, Timeouts
 from providers.errors import (
     AuthError,

@@ -1,7 +1,7 @@
 """Property tests that complete the existing ones.
 
 Already in place and real (checked): the SSE decoder against generated streams cut at every
-byte and at random points (tests/core/test_sse.py), the GPTalk cumulative diff as a pure
+byte and at random points (tests/providers/test_sse.py), the GPTalk cumulative diff as a pure
 function and the GPROChat signer against SHA-256 (tests/providers/). Added here: the GPTalk
 stream reader as a whole (lines split anywhere by the network, with or without blank lines
 or CRs, text that only grows), the GPROChat signature checked by the emulator's independent

@@ -27,12 +27,12 @@ from keyring.backends import null
 
 from gui.app import READY_MARKER, setup_logging
 from gui.controller import ChatController
-from gui.main_window import MainWindow
-from gui.paths import AppPaths
-from gui.provider_factory import ProviderFactory
-from gui.secrets import SecretStore
-from gui.settings import Settings
-from gui.store import MessageStatus, Store
+from gui.core.keychain import SecretStore
+from gui.core.paths import AppPaths
+from gui.core.provider_factory import ProviderFactory
+from gui.core.settings import Settings
+from gui.core.store import MessageStatus, Store
+from gui.widgets.main_window import MainWindow
 from providers.gigachat import GigaChat
 from providers.openai_compat import OpenAICompatible
 from tests.faults.conftest import Desk, Ticker, open_desk, wait_for

@@ -15,10 +15,10 @@ from typing import Any
 import aiohttp
 
 from gui.controller import ChatController
-from gui.main_window import MainWindow
-from gui.provider_factory import ProviderFactory
-from gui.provider_info import ProviderInfo
-from gui.store import MessageStatus, Store
+from gui.core.provider_factory import ProviderFactory
+from gui.core.provider_info import ProviderInfo
+from gui.core.store import MessageStatus, Store
+from gui.widgets.main_window import MainWindow
 from providers.errors import CertificateError
 from providers.openai_compat import OpenAICompatible
 from tests.faults.conftest import Desk, Ticker, open_desk, wait_for

@@ -1,5 +1,5 @@
 """No code anywhere in the tree turns TLS verification off — tests, benchmarks and scripts
-included, and in more spellings than the app-code check in tests/core/test_boundaries.py.
+included, and in more spellings than the app-code check in tests/providers/test_boundaries.py.
 
 That check covers `providers/` and `gui/` and the common spellings (`ssl=False`,
 `CERT_NONE`, `verify_mode =`, `check_hostname = False`, unverified contexts). A test or a
@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_boundaries import TLS_OFF, tls_offences
+from tests.providers.test_boundaries import TLS_OFF, tls_offences
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {"venv", "build", "dist", "node_modules", "__pycache__"}
 #: Files that must spell the offences to test the scanners themselves.
-SCANNERS = {Path("tests/core/test_boundaries.py"), Path(__file__).resolve().relative_to(ROOT)}
+SCANNERS = {Path("tests/providers/test_boundaries.py"), Path(__file__).resolve().relative_to(ROOT)}
 
 # Spelled as regexes so that a plain grep for the forbidden words finds nothing here.
 MORE_TLS_OFF = {

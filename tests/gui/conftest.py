@@ -20,9 +20,9 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from gui.controller import ChatController
-from gui.main_window import MainWindow
-from gui.provider_factory import ProviderFactory
-from gui.store import Store
+from gui.core.provider_factory import ProviderFactory
+from gui.core.store import Store
+from gui.widgets.main_window import MainWindow
 from providers.base import ChatOptions, Chunk, FinishReason, Messages, Provider, Usage
 
 

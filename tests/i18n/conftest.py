@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from gui.i18n import Translations
+from gui.widgets.i18n import Translations
 from tests.gui.conftest import (  # noqa: F401 - fixtures and the loop hook, shared
     controller,
     pytest_asyncio_loop_factories,

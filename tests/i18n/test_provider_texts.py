@@ -7,7 +7,13 @@ import inspect
 import pytest
 
 import providers.errors as errors
-from gui.i18n import ERROR_HINTS, PROVIDER_TEXTS, Translations, localize_message, provider_text
+from gui.widgets.i18n import (
+    ERROR_HINTS,
+    PROVIDER_TEXTS,
+    Translations,
+    localize_message,
+    provider_text,
+)
 from providers.auto import AllProvidersFailedError
 from providers.registry import provider_classes
 
@@ -41,7 +47,7 @@ def test_every_error_hint_is_known_to_the_translations() -> None:
     hints = {hint for cls in error_classes() if (hint := fixed_hint(cls)) is not None}
     hints.add(errors.RateLimitError("x").hint)  # without retry_after: a fixed sentence
     assert len(hints) > 10
-    assert hints <= set(ERROR_HINTS), "add the new hint to gui/i18n.py ERROR_HINTS"
+    assert hints <= set(ERROR_HINTS), "add the new hint to gui/widgets/i18n.py ERROR_HINTS"
 
 
 def test_every_provider_word_is_known_to_the_translations() -> None:
@@ -49,7 +55,9 @@ def test_every_provider_word_is_known_to_the_translations() -> None:
     for cls in provider_classes():
         words.add(cls.label)
         words.update(field.label for field in cls.config_fields)
-    assert words - BRANDS <= set(PROVIDER_TEXTS), "add the label to gui/i18n.py PROVIDER_TEXTS"
+    assert words - BRANDS <= set(PROVIDER_TEXTS), (
+        "add the label to gui/widgets/i18n.py PROVIDER_TEXTS"
+    )
 
 
 @pytest.mark.parametrize(

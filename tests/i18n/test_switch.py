@@ -11,17 +11,17 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from gui.app import Application
-from gui.i18n import Translations, resolve_language, translations_dir
-from gui.main_window import MainWindow
-from gui.paths import AppPaths
-from gui.secrets import SecretStore
-from gui.settings import Settings
-from gui.settings_dialog import SettingsDialog
-from gui.store import MessageStatus, Store
-from gui.theme import ThemeManager
+from gui.core.keychain import SecretStore
+from gui.core.paths import AppPaths, resources_dir
+from gui.core.settings import Settings
+from gui.core.store import MessageStatus, Store
+from gui.widgets.i18n import Translations, resolve_language
+from gui.widgets.main_window import MainWindow
+from gui.widgets.settings_dialog import SettingsDialog
+from gui.widgets.theme import ThemeManager
 from providers.errors import AuthError, RateLimitError
 from tests.gui.conftest import Script, wait_for
-from tests.settings.conftest import GIGACHAT, OPENAI, MemoryKeyring
+from tests.gui.core.conftest import GIGACHAT, OPENAI, MemoryKeyring
 
 
 async def settle() -> None:
@@ -39,15 +39,17 @@ def test_language_follows_the_system_unless_the_settings_say_otherwise() -> None
 
 
 def test_the_app_finds_its_catalogs_in_resources() -> None:
-    assert translations_dir() == Path(__file__).resolve().parents[2] / "resources/translations"
-    assert (translations_dir() / "besedka_ru.ts").is_file()
+    assert (resources_dir() / "translations") == Path(__file__).resolve().parents[
+        2
+    ] / "resources/translations"
+    assert ((resources_dir() / "translations") / "besedka_ru.ts").is_file()
 
 
 def test_a_missing_catalog_leaves_english_and_says_so(
     tmp_path: Path, qapp: QApplication, caplog: pytest.LogCaptureFixture
 ) -> None:
     switcher = Translations(qapp, tmp_path)
-    with caplog.at_level(logging.WARNING, logger="gui.i18n"):
+    with caplog.at_level(logging.WARNING, logger="gui.widgets.i18n"):
         assert switcher.apply("ru") == "ru"
     try:
         assert "no ru translation" in caplog.text

@@ -1,0 +1,1 @@
+"""The command line: `besedka`'s arguments and `besedka ask`."""

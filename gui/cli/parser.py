@@ -1,0 +1,75 @@
+"""`besedka`'s command line: the window's options and the `ask` command."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="besedka",
+        description="Besedka: a native desktop chat client for large language models.",
+    )
+    parser.add_argument(
+        "--basedir",
+        type=Path,
+        help="keep config, history, cache and logs under this folder (portable use)",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help=argparse.SUPPRESS,  # smoke tests: show the window, print a marker, exit 0
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        help=argparse.SUPPRESS,  # scripts/screenshot: save the ready window as PNG, exit
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    ask = commands.add_parser(
+        "ask",
+        help="ask one question on the command line; the reply streams to stdout",
+        description="Stream a reply to stdout and keep both messages in the history.",
+    )
+    ask.add_argument(
+        "--basedir",
+        type=Path,
+        default=argparse.SUPPRESS,  # keep a --basedir given before `ask`
+        help="as above; may also follow `ask`",
+    )
+    ask.add_argument("--provider", help="provider name (default: the last one used)")
+    ask.add_argument("--model", help="model name (default: the provider's default)")
+    ask.add_argument(
+        "--continue",
+        dest="continue_id",
+        type=int,
+        metavar="ID",
+        help="continue the conversation with this id",
+    )
+    ask.add_argument("text", nargs="*", help="the question; read from stdin when absent")
+    return parser
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, reading package metadata only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("besedka")
+    except PackageNotFoundError:
+        return "dev"

@@ -1,0 +1,356 @@
+"""Non-secret preferences in one INI file; keys live in the keychain, never here.
+
+Plain configparser rather than QSettings so that the command line can read the same file
+without Qt. Values read from the file are checked; anything malformed falls back to its
+default instead of breaking startup.
+"""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import io
+import math
+import os
+import tempfile
+import urllib.parse
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast, get_args
+
+if TYPE_CHECKING:
+    from gui.core.keychain import SecretStore
+    from gui.core.provider_info import FieldInfo, ProviderInfo
+    from providers.base import Timeouts
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_MODEL",
+    "DEFAULT_PROVIDER",
+    "DEFAULT_READ_TIMEOUT",
+    "Language",
+    "Proxy",
+    "ProxyMode",
+    "Settings",
+    "Theme",
+    "assemble_config",
+    "env_override",
+    "is_http_url",
+    "resolve_proxy",
+]
+
+Language = Literal["system", "en", "ru"]
+Theme = Literal["system", "light", "dark"]
+ProxyMode = Literal["none", "system", "url"]
+
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+THEMES: tuple[Theme, ...] = get_args(Theme)
+PROXY_MODES: tuple[ProxyMode, ...] = get_args(ProxyMode)
+
+DEFAULT_PROVIDER = "gigachat"
+DEFAULT_MODEL = "GigaChat"
+DEFAULT_CONNECT_TIMEOUT = 15.0
+DEFAULT_READ_TIMEOUT = 60.0
+MAX_TIMEOUT = 3600.0
+
+_GENERAL = "general"
+_PROVIDER_PREFIX = "provider:"
+#: Per-provider keys that are not config fields.
+_MODEL_KEY = "last_model"
+_PROXY_MODE_KEY = "proxy_mode"
+_PROXY_URL_KEY = "proxy_url"
+_RESERVED_KEYS = frozenset({_MODEL_KEY, _PROXY_MODE_KEY, _PROXY_URL_KEY})
+
+
+class Proxy(NamedTuple):
+    mode: ProxyMode = "none"
+    url: str = ""
+
+
+def is_http_url(text: str) -> bool:
+    """An absolute http(s) URL with a host: what base URLs and proxies must be."""
+    try:
+        parts = urllib.parse.urlsplit(text.strip())
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def has_password(url: str) -> bool:
+    """Whether a URL carries `user:password@` (a secret that settings must not hold)."""
+    try:
+        return bool(urllib.parse.urlsplit(url.strip()).password)
+    except ValueError:
+        return False
+
+
+def resolve_proxy(proxy: Proxy, target_url: str = "") -> str | None:
+    """The proxy URL to hand a provider for requests to `target_url`, or None.
+
+    "system" takes the environment/OS proxy for the target's scheme (https when unknown)
+    and honours the no-proxy list for the target host.
+    """
+    if proxy.mode == "url":
+        return proxy.url.strip() or None
+    if proxy.mode != "system":
+        return None
+    import urllib.request  # only here: it costs start-up time
+
+    parts = urllib.parse.urlsplit(target_url) if target_url else None
+    scheme = parts.scheme if parts and parts.scheme in ("http", "https") else "https"
+    host = parts.hostname if parts else None
+    if host and urllib.request.proxy_bypass(host):
+        return None
+    proxies = urllib.request.getproxies()
+    return proxies.get(scheme) or proxies.get("all") or None
+
+
+def env_override(field: FieldInfo) -> str | None:
+    """A non-secret field's value from its environment variable: for this session only."""
+    if not field.env or field.is_secret:
+        return None
+    return os.environ.get(field.env, "").strip() or None
+
+
+def _target_url(info: ProviderInfo, values: Mapping[str, str]) -> str:
+    """The URL requests go to, for the no-proxy check: the base URL field if there is one."""
+    for field in info.fields:
+        if field.kind == "url" and field.name == "base_url":
+            return env_override(field) or values.get(field.name) or field.default
+    return ""
+
+
+def assemble_config(
+    info: ProviderInfo, values: Mapping[str, str], secret: str | None, proxy: Proxy
+) -> dict[str, str]:
+    """Constructor keywords for a provider from non-secret values, its key and proxy.
+
+    A field's environment variable overrides it for the session (like the key's does).
+    Empty values are left out so the provider's own defaults apply; "proxy" is present
+    only when a proxy is to be used.
+    """
+    config: dict[str, str] = {}
+    for field in info.fields:
+        if field.is_secret:
+            if secret:
+                config[field.name] = secret
+            continue
+        value = env_override(field) or values.get(field.name, field.default).strip()
+        if value:
+            config[field.name] = value
+    proxy_url = resolve_proxy(proxy, _target_url(info, values))
+    if proxy_url:
+        config["proxy"] = proxy_url
+    return config
+
+
+class Settings:
+    """The preferences in `path`; changes stay in memory until `save()`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._parser = _new_parser()
+        if self.path.exists():
+            with contextlib.suppress(configparser.Error, UnicodeDecodeError):
+                self._parser.read(self.path, encoding="utf-8")
+
+    def __repr__(self) -> str:
+        return f"<Settings {str(self.path)!r}>"
+
+    def save(self) -> None:
+        """Write the file atomically (a crash never leaves half a file)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.StringIO()
+        self._parser.write(buffer)
+        fd, tmp = tempfile.mkstemp(prefix=".besedka-", suffix=".ini", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(buffer.getvalue())
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    # -- low level ---------------------------------------------------------------------
+
+    def _get(self, section: str, key: str, default: str = "") -> str:
+        return self._parser.get(section, key, fallback=default)
+
+    def _set(self, section: str, key: str, value: str) -> None:
+        if not self._parser.has_section(section):
+            self._parser.add_section(section)
+        self._parser.set(section, key, value)
+
+    def _choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self._get(_GENERAL, key, default)
+        return value if value in allowed else default
+
+    def _seconds(self, key: str, default: float) -> float:
+        try:
+            value = float(self._get(_GENERAL, key, str(default)))
+        except ValueError:
+            return default
+        return value if 0 < value <= MAX_TIMEOUT else default
+
+    def _set_seconds(self, key: str, value: float) -> None:
+        if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+            raise ValueError(f"{key} must be between 0 and {MAX_TIMEOUT:g} seconds")
+        self._set(_GENERAL, key, f"{value:g}")
+
+    # -- general -----------------------------------------------------------------------
+
+    @property
+    def language(self) -> Language:
+        return cast(Language, self._choice("language", LANGUAGES, "system"))
+
+    @language.setter
+    def language(self, value: Language) -> None:
+        if value not in LANGUAGES:
+            raise ValueError(f"unknown language {value!r}")
+        self._set(_GENERAL, "language", value)
+
+    @property
+    def theme(self) -> Theme:
+        return cast(Theme, self._choice("theme", THEMES, "system"))
+
+    @theme.setter
+    def theme(self, value: Theme) -> None:
+        if value not in THEMES:
+            raise ValueError(f"unknown theme {value!r}")
+        self._set(_GENERAL, "theme", value)
+
+    @property
+    def tray_icon(self) -> bool:
+        return self._choice("tray_icon", ("true", "false"), "false") == "true"
+
+    @tray_icon.setter
+    def tray_icon(self, value: bool) -> None:
+        self._set(_GENERAL, "tray_icon", "true" if value else "false")
+
+    @property
+    def connect_timeout(self) -> float:
+        """Seconds to establish a connection."""
+        return self._seconds("connect_timeout", DEFAULT_CONNECT_TIMEOUT)
+
+    @connect_timeout.setter
+    def connect_timeout(self, value: float) -> None:
+        self._set_seconds("connect_timeout", value)
+
+    @property
+    def read_timeout(self) -> float:
+        """Longest silence allowed while a reply streams."""
+        return self._seconds("read_timeout", DEFAULT_READ_TIMEOUT)
+
+    @read_timeout.setter
+    def read_timeout(self, value: float) -> None:
+        self._set_seconds("read_timeout", value)
+
+    def timeouts(self) -> Timeouts:
+        """The network timeouts as providers take them."""
+        from providers.base import Timeouts  # here: the settings dialog must not load providers
+
+        return Timeouts(connect=self.connect_timeout, read=self.read_timeout)
+
+    @property
+    def last_provider(self) -> str:
+        return self._get(_GENERAL, "provider") or DEFAULT_PROVIDER
+
+    @last_provider.setter
+    def last_provider(self, name: str) -> None:
+        self._set(_GENERAL, "provider", name)
+
+    @property
+    def last_model(self) -> str:
+        return self._get(_GENERAL, "model") or DEFAULT_MODEL
+
+    @last_model.setter
+    def last_model(self, model: str) -> None:
+        self._set(_GENERAL, "model", model)
+
+    def set_last_choice(self, provider: str, model: str) -> None:
+        """Remember the picker's provider and model (globally and for that provider)."""
+        self.last_provider = provider
+        self.last_model = model
+        self.set_model(provider, model)
+
+    # -- per provider ------------------------------------------------------------------
+
+    def model(self, provider: str, default: str = "") -> str:
+        """The model last used with `provider`."""
+        return self._get(_PROVIDER_PREFIX + provider, _MODEL_KEY) or default
+
+    def set_model(self, provider: str, model: str) -> None:
+        self._set(_PROVIDER_PREFIX + provider, _MODEL_KEY, model)
+
+    def field(self, info: ProviderInfo, name: str) -> str:
+        """A non-secret field's saved value, or its default."""
+        field = _field(info, name)
+        if field.is_secret:
+            raise ValueError(f"{info.name}.{name} is a secret; it lives in the keychain")
+        value = self._get(_PROVIDER_PREFIX + info.name, name, field.default)
+        if field.kind == "choice" and field.choices and value not in field.choices:
+            return field.default
+        if field.kind == "url" and value and not is_http_url(value):
+            return field.default
+        return value
+
+    def set_field(self, info: ProviderInfo, name: str, value: str) -> None:
+        """Remember a non-secret field; a secret field raises (keys go to the keychain)."""
+        field = _field(info, name)
+        if field.is_secret:
+            raise ValueError(f"{info.name}.{name} is a secret; store it with SecretStore")
+        self._set(_PROVIDER_PREFIX + info.name, name, value.strip())
+
+    def field_values(self, info: ProviderInfo) -> dict[str, str]:
+        """Every non-secret field of `info` with its saved value or default."""
+        return {f.name: self.field(info, f.name) for f in info.fields if not f.is_secret}
+
+    def proxy(self, provider: str) -> Proxy:
+        section = _PROVIDER_PREFIX + provider
+        mode = self._get(section, _PROXY_MODE_KEY, "none")
+        url = self._get(section, _PROXY_URL_KEY)
+        if mode in PROXY_MODES and (mode != "url" or is_http_url(url)):
+            return Proxy(mode, url)
+        return Proxy()
+
+    def set_proxy(self, provider: str, proxy: Proxy) -> None:
+        if proxy.mode not in PROXY_MODES:
+            raise ValueError(f"unknown proxy mode {proxy.mode!r}")
+        if proxy.mode == "url" and not is_http_url(proxy.url):
+            raise ValueError("a proxy must be an http:// or https:// URL with a host")
+        if proxy.mode == "url" and has_password(proxy.url):
+            raise ValueError("a proxy password is a secret: it is never written to settings")
+        section = _PROVIDER_PREFIX + provider
+        self._set(section, _PROXY_MODE_KEY, proxy.mode)
+        self._set(section, _PROXY_URL_KEY, proxy.url.strip())
+
+    def provider_config(self, info: ProviderInfo, secrets: SecretStore) -> dict[str, str]:
+        """Constructor keywords for `info`: saved fields, the key (environment first), proxy.
+
+        May block on the keychain; from the GUI thread use `aprovider_config`.
+        """
+        secret = secrets.get(info) if info.secret_field is not None else None
+        return assemble_config(info, self.field_values(info), secret, self.proxy(info.name))
+
+    async def aprovider_config(self, info: ProviderInfo, secrets: SecretStore) -> dict[str, str]:
+        secret = await secrets.aget(info) if info.secret_field is not None else None
+        return assemble_config(info, self.field_values(info), secret, self.proxy(info.name))
+
+
+def _new_parser() -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keep names as written
+    return parser
+
+
+def _field(info: ProviderInfo, name: str) -> FieldInfo:
+    if name in _RESERVED_KEYS:
+        raise KeyError(f"{name!r} is not a config field; use its own setter")
+    for field in info.fields:
+        if field.name == name:
+            return field
+    raise KeyError(f"{info.label} has no setting {name!r}")

@@ -1,0 +1,253 @@
+"""The history schema as an ordered list of migrations, versioned by `PRAGMA user_version`.
+
+Version N of the schema is what the first N functions of MIGRATIONS build. A migration is never
+edited once released; a change is a new function appended to the list. `upgrade` copies an
+existing database to a dated backup next to it, then runs every pending migration in one
+transaction, so an upgrade either completes or leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+
+from gui.core.store.models import DatabaseTooNewError, StoreError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_USER_VERSION_OFFSET = 60
+WRITTEN_BY_KEY = "schema_written_by"
+
+
+def _run(conn: sqlite3.Connection, statements: Sequence[str]) -> None:
+    # One execute() per statement: executescript() would commit the surrounding transaction.
+    for statement in statements:
+        conn.execute(statement)
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    """Conversations, messages and a key/value table for facts about the file itself."""
+    _run(
+        conn,
+        [
+            """CREATE TABLE meta (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+            """CREATE TABLE conversations (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                title TEXT NOT NULL DEFAULT '',
+                provider TEXT NOT NULL DEFAULT '',
+                model TEXT NOT NULL DEFAULT '',
+                system_prompt TEXT NOT NULL DEFAULT '',
+                params TEXT NOT NULL DEFAULT '{}',
+                pinned INTEGER NOT NULL DEFAULT 0,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                deleted_at REAL
+            )""",
+            """CREATE TABLE messages (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                conversation_id INTEGER NOT NULL
+                    REFERENCES conversations(id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                text TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL DEFAULT 'complete',
+                error TEXT NOT NULL DEFAULT '',
+                provider TEXT NOT NULL DEFAULT '',
+                model TEXT NOT NULL DEFAULT '',
+                parent_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            )""",
+            "CREATE INDEX messages_by_conversation ON messages(conversation_id, id)",
+            "CREATE INDEX messages_by_parent ON messages(parent_id)",
+            "CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming'",
+            "CREATE INDEX conversations_deleted ON conversations(deleted_at)"
+            " WHERE deleted_at IS NOT NULL",
+        ],
+    )
+
+
+def _v2_usage_and_search(conn: sqlite3.Connection) -> None:
+    """Token usage per message, and an FTS5 index over message text kept in sync by triggers."""
+    _run(
+        conn,
+        [
+            "ALTER TABLE messages ADD COLUMN usage TEXT NOT NULL DEFAULT '{}'",
+            # Prefix indexes answer the short stems a search looks up ("нов*", "книг*") without
+            # merging thousands of words that start with them.
+            """CREATE VIRTUAL TABLE messages_fts USING fts5(
+                text,
+                content='messages',
+                content_rowid='id',
+                tokenize='unicode61 remove_diacritics 2',
+                prefix='3 4'
+            )""",
+            """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+                INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+            END""",
+            """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+                INSERT INTO messages_fts(messages_fts, rowid, text)
+                VALUES ('delete', old.id, old.text);
+            END""",
+            """CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+                INSERT INTO messages_fts(messages_fts, rowid, text)
+                VALUES ('delete', old.id, old.text);
+                INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+            END""",
+            "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+        ],
+    )
+
+
+def _v3_index_finished_text(conn: sqlite3.Connection) -> None:
+    """Index a message's text once it stops streaming, not at every save while it streams.
+
+    A streaming reply is saved about once a second with its whole text; re-indexing all of
+    it each time cost tens of milliseconds on long replies. Streaming text is now outside
+    the index until its message ends (complete, stopped, failed or interrupted).
+    """
+    _run(
+        conn,
+        [
+            "DROP TRIGGER messages_fts_insert",
+            "DROP TRIGGER messages_fts_delete",
+            "DROP TRIGGER messages_fts_update",
+            """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+                WHEN new.status != 'streaming' BEGIN
+                INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+            END""",
+            """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+                WHEN old.status != 'streaming' BEGIN
+                INSERT INTO messages_fts(messages_fts, rowid, text)
+                VALUES ('delete', old.id, old.text);
+            END""",
+            # One trigger, so the old text leaves the index before the new one enters.
+            """CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, status ON messages BEGIN
+                INSERT INTO messages_fts(messages_fts, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE old.status != 'streaming';
+                INSERT INTO messages_fts(rowid, text)
+                SELECT new.id, new.text WHERE new.status != 'streaming';
+            END""",
+            "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+            # 'rebuild' indexed every row; take streaming ones out again (they are indexed
+            # when they end, e.g. marked interrupted at open).
+            """INSERT INTO messages_fts(messages_fts, rowid, text)
+                SELECT 'delete', id, text FROM messages WHERE status = 'streaming'""",
+        ],
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial,
+    _v2_usage_and_search,
+    _v3_index_finished_text,
+)
+
+
+def latest_version() -> int:
+    return len(MIGRATIONS)
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("besedka")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def header_user_version(path: Path) -> int | None:
+    """`user_version` read from the file header without SQLite, or None for a new/empty file.
+
+    Reading the bytes ourselves guarantees that a refused database is not touched at all.
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"Cannot read the history database {path}: {error.strerror}") from error
+    if not header:
+        return None
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise StoreError(f"{path} is not a Besedka history database (not an SQLite file).")
+    return int.from_bytes(header[_USER_VERSION_OFFSET : _USER_VERSION_OFFSET + 4], "big")
+
+
+def _written_by(path: Path) -> str | None:
+    """The app version that last upgraded the file, read without locking or writing anything."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (WRITTEN_BY_KEY,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def too_new_error(path: Path, version: int) -> DatabaseTooNewError:
+    written_by = _written_by(path)
+    needed = (
+        f"It was upgraded by Besedka {written_by}; install that version or newer to open it."
+        if written_by and written_by != "unknown"
+        else "It was upgraded by a newer Besedka; install the newest Besedka to open it."
+    )
+    return DatabaseTooNewError(
+        f"The history database {path} has schema version {version}, but this Besedka "
+        f"({app_version()}) understands versions up to {latest_version()}. {needed} "
+        "The file was left unchanged."
+    )
+
+
+def backup_path(path: Path, old_version: int) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.bak-{stamp}-v{old_version}")
+    counter = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.bak-{stamp}-v{old_version}-{counter}")
+        counter += 1
+    return candidate
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of the whole database (WAL content included) via SQLite's backup API."""
+    copy = sqlite3.connect(target)
+    try:
+        conn.backup(copy)
+    finally:
+        copy.close()
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Run the pending migrations and stamp the version, all in one transaction.
+
+    Foreign keys must be off on `conn` (SQLite ignores the pragma inside a transaction, and table
+    rebuilds need it off); they are checked before committing instead.
+    """
+    steps = MIGRATIONS
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if current < len(steps):
+            for migration in steps[current:]:
+                migration(conn)
+            conn.execute(f"PRAGMA user_version = {len(steps)}")
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                (WRITTEN_BY_KEY, app_version()),
+            )
+            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise StoreError("The upgraded history database has broken references.")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

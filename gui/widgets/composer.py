@@ -1,0 +1,81 @@
+"""The message input: Enter sends, Shift+Enter breaks the line, huge pastes are refused."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QLocale, QMimeData, Signal
+from PySide6.QtGui import QKeyEvent, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+#: Longer messages are refused at paste or send time: no provider takes them, and a
+#: multi-megabyte document in the editor makes typing sluggish.
+MAX_MESSAGE_CHARS = 500_000
+#: A pasted line longer than this (base64, minified JSON) is wrapped anywhere: looking for
+#: word boundaries in it would freeze the editor for seconds.
+LONG_LINE_CHARS = 10_000
+
+
+class Composer(QPlainTextEdit):
+    #: the text to send (already stripped, within the limit)
+    submitted = Signal(str)
+    #: a plain sentence for the status line (e.g. a refused paste)
+    refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self.setTabChangesFocus(True)
+        self.setMaximumHeight(120)
+        self.editing_message_id: int | None = None
+        self._default_wrap = self.wordWrapMode()
+        self.textChanged.connect(self._on_text_changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setPlaceholderText(self.tr("Type a message. Enter sends, Shift+Enter adds a line."))
+        self.setAccessibleName(self.tr("Message"))
+        self.setAccessibleDescription(self.tr("Enter sends, Shift+Enter starts a new line"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        qt = QtCore.Qt  # not imported by name: see gui/widgets/theme.py
+        enter = event.key() in (qt.Key.Key_Return, qt.Key.Key_Enter)
+        if enter and not event.modifiers() & qt.KeyboardModifier.ShiftModifier:
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+    def submit(self) -> None:
+        text = self.toPlainText().strip()
+        if not text:
+            return
+        if len(text) > MAX_MESSAGE_CHARS:
+            self.refused.emit(self._too_long_message(len(text)))
+            return
+        self.submitted.emit(text)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        text = source.text() if source.hasText() else ""
+        if len(self.toPlainText()) + len(text) > MAX_MESSAGE_CHARS:
+            self.refused.emit(self._too_long_message(len(self.toPlainText()) + len(text)))
+            return
+        if len(text) > LONG_LINE_CHARS and any(
+            len(line) > LONG_LINE_CHARS for line in text.splitlines()
+        ):
+            self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        super().insertFromMimeData(source)
+
+    def _on_text_changed(self) -> None:
+        if self.document().isEmpty() and self.wordWrapMode() != self._default_wrap:
+            self.setWordWrapMode(self._default_wrap)
+
+    def _too_long_message(self, length: int) -> str:
+        locale = QLocale()  # the interface language's digit grouping
+        return self.tr(
+            "The text is too long to send ({0} characters; the limit is {1}). "
+            "Attach less, or split it."
+        ).format(locale.toString(length), locale.toString(MAX_MESSAGE_CHARS))

@@ -1,0 +1,261 @@
+"""The sidebar: new chat, search, and the conversations, pinned first then newest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QPoint, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+# This module is imported and its widget built before the window's first paint, so it
+# never names `Qt` then (its first use costs 13 ms, see gui/widgets/theme.py): roles are plain
+# numbers, enum settings go through Qt's property system by name, and shortcuts are set
+# with `setShortcuts` (`setShortcut`'s overloads build `Qt` to choose).
+USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
+ID_ROLE = USER_ROLE
+KIND_ROLE = USER_ROLE + 1
+MESSAGE_ROLE = USER_ROLE + 2
+
+
+class ConversationLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def pinned(self) -> bool: ...
+
+
+class SearchHitLike(Protocol):
+    @property
+    def conversation_id(self) -> int: ...
+    @property
+    def message_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def snippet(self) -> str: ...
+
+
+class ConversationList(QWidget):
+    new_requested = Signal()
+    selected = Signal(int)
+    #: conversation id, message id to scroll to
+    hit_selected = Signal(int, int)
+    rename_requested = Signal(int, str)
+    pin_requested = Signal(int, bool)
+    delete_requested = Signal(int)
+    export_requested = Signal(int)
+    search_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.new_button = QPushButton()
+        self.search = QLineEdit()
+        self.search.setObjectName("searchField")
+        self.search.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setObjectName("conversationList")
+        self.list.setProperty("contextMenuPolicy", "CustomContextMenu")
+        # Keyboard equivalents of the context menu, active while the list has focus.
+        self.rename_action = QAction(self.list)
+        self.rename_action.setShortcuts([QKeySequence("F2")])
+        self.rename_action.triggered.connect(self._rename_current)
+        self.delete_action = QAction(self.list)
+        self.delete_action.setShortcuts([QKeySequence("Del")])
+        self.delete_action.triggered.connect(self._delete_current)
+        for action in (self.rename_action, self.delete_action):
+            action.setProperty("shortcutContext", "WidgetShortcut")  # while the list has focus
+            self.list.addAction(action)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.new_button)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list)
+        self.new_button.clicked.connect(self.new_requested)
+        self.search.textChanged.connect(self.search_changed)
+        self.list.currentItemChanged.connect(self._on_current_changed)
+        self.list.customContextMenuRequested.connect(self._on_context_menu)
+        self._updating = False
+        self._conversations: list[ConversationLike] = []
+        self.setTabOrder(self.new_button, self.search)
+        self.setTabOrder(self.search, self.list)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.new_button.setText(self.tr("New chat"))
+        self.new_button.setAccessibleName(self.tr("New chat"))
+        self.new_button.setAccessibleDescription(self.tr("Start a new conversation"))
+        self.search.setPlaceholderText(self.tr("Search all chats"))
+        self.search.setAccessibleName(self.tr("Search all chats"))
+        self.search.setAccessibleDescription(
+            self.tr("Type to find messages in every conversation; the list shows the hits")
+        )
+        self.list.setAccessibleName(self.tr("Conversations"))
+        self.list.setAccessibleDescription(
+            self.tr(
+                "Pinned first, then newest. Arrow keys open a conversation; F2 renames it,"
+                " Delete removes it, the context menu key shows more."
+            )
+        )
+        self.rename_action.setText(self.tr("Rename chat"))
+        self.delete_action.setText(self.tr("Delete chat"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            if self.search.text().strip():
+                self.search_changed.emit(self.search.text())  # the window searches again
+            else:
+                self._fill_conversations(self.current_id())
+        super().changeEvent(event)
+
+    def set_conversations(
+        self, conversations: Sequence[ConversationLike], current: int | None
+    ) -> None:
+        self._conversations = list(conversations)
+        if self.search.text().strip():
+            return  # results stay until the search is cleared
+        self._fill_conversations(current)
+
+    def _fill_conversations(self, current: int | None) -> None:
+        self._updating = True
+        try:
+            self.list.clear()
+            for conversation in self._conversations:
+                title = conversation.title or self.tr("New chat")
+                item = QListWidgetItem(("📌 " if conversation.pinned else "") + title)
+                item.setData(ID_ROLE, conversation.id)
+                item.setData(KIND_ROLE, "conversation")
+                item.setToolTip(title)
+                if conversation.pinned:
+                    pinned = self.tr("{0}, pinned").format(title)
+                    item.setData(QtCore.Qt.ItemDataRole.AccessibleTextRole, pinned)
+                self.list.addItem(item)
+                if conversation.id == current:
+                    self.list.setCurrentItem(item)
+        finally:
+            self._updating = False
+
+    def set_search_results(self, hits: Sequence[SearchHitLike], current: int | None) -> None:
+        if not self.search.text().strip():
+            self._fill_conversations(current)
+            return
+        self._updating = True
+        try:
+            self.list.clear()
+            for hit in hits:
+                plain = hit.snippet.replace("<b>", "").replace("</b>", "")
+                title = hit.title or self.tr("New chat")
+                item = QListWidgetItem(f"{title}\n{plain}")
+                item.setData(ID_ROLE, hit.conversation_id)
+                item.setData(MESSAGE_ROLE, hit.message_id)
+                item.setData(KIND_ROLE, "hit")
+                self.list.addItem(item)
+            if not hits:
+                item = QListWidgetItem(self.tr("Nothing found"))
+                item.setFlags(QtCore.Qt.ItemFlag.NoItemFlags)
+                self.list.addItem(item)
+        finally:
+            self._updating = False
+
+    def current_id(self) -> int | None:
+        item = self.list.currentItem()
+        value = item.data(ID_ROLE) if item is not None else None
+        return int(value) if value is not None else None
+
+    def select_relative(self, step: int) -> None:
+        count = self.list.count()
+        if count:
+            self.list.setCurrentRow((self.list.currentRow() + step) % count)
+
+    def _on_current_changed(self, item: QListWidgetItem | None, _previous: object) -> None:
+        if self._updating or item is None or item.data(ID_ROLE) is None:
+            return
+        if item.data(KIND_ROLE) == "hit":
+            self.hit_selected.emit(int(item.data(ID_ROLE)), int(item.data(MESSAGE_ROLE)))
+        else:
+            self.selected.emit(int(item.data(ID_ROLE)))
+
+    def _conversation(self, conversation_id: int) -> ConversationLike | None:
+        return next((c for c in self._conversations if c.id == conversation_id), None)
+
+    def _rename_current(self) -> None:
+        ident = self._current_conversation()
+        if ident is not None:
+            self.ask_rename(ident)
+
+    def _delete_current(self) -> None:
+        ident = self._current_conversation()
+        if ident is not None:
+            self.ask_delete(ident)
+
+    def _current_conversation(self) -> int | None:
+        item = self.list.currentItem()
+        if item is None or item.data(KIND_ROLE) != "conversation":
+            return None
+        return int(item.data(ID_ROLE))
+
+    def _on_context_menu(self, point: QPoint) -> None:
+        item = self.list.itemAt(point)
+        if item is None and self.list.currentItem() is not None:
+            # The context menu key: open the menu for the current row, beside it.
+            item = self.list.currentItem()
+            point = self.list.visualItemRect(item).center()
+        if item is None or item.data(KIND_ROLE) != "conversation":
+            return
+        conversation = self._conversation(int(item.data(ID_ROLE)))
+        if conversation is None:
+            return
+        menu = QMenu(self)
+        rename = QAction(self.tr("Rename…"), menu)
+        pin = QAction(self.tr("Unpin") if conversation.pinned else self.tr("Pin"), menu)
+        export = QAction(self.tr("Export…"), menu)
+        delete = QAction(self.tr("Delete…"), menu)
+        for action in (rename, pin, export, delete):
+            menu.addAction(action)
+        rename.triggered.connect(lambda: self.ask_rename(conversation.id))
+        pin.triggered.connect(
+            lambda: self.pin_requested.emit(conversation.id, not conversation.pinned)
+        )
+        export.triggered.connect(lambda: self.export_requested.emit(conversation.id))
+        delete.triggered.connect(lambda: self.ask_delete(conversation.id))
+        menu.popup(self.list.viewport().mapToGlobal(point))
+
+    def ask_rename(self, conversation_id: int) -> None:
+        conversation = self._conversation(conversation_id)
+        from PySide6.QtWidgets import QInputDialog  # dialogs load when first used
+
+        title, ok = QInputDialog.getText(
+            self,
+            self.tr("Rename chat"),
+            self.tr("Title:"),
+            text=conversation.title if conversation else "",
+        )
+        if ok and title.strip():
+            self.rename_requested.emit(conversation_id, title.strip())
+
+    def ask_delete(self, conversation_id: int) -> None:
+        conversation = self._conversation(conversation_id)
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete chat"),
+            self.tr("Delete “{0}” and all its messages?").format(
+                conversation.title if conversation else ""
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_requested.emit(conversation_id)

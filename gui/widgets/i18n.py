@@ -1,0 +1,253 @@
+"""Interface language: Qt translators for Besedka's own texts and for Qt's standard ones.
+
+The sources are written in English; `resources/translations/besedka_ru.ts` holds the
+Russian translation and `besedka_en.ts` the English plural forms. `scripts/setup` compiles
+them to `.qm` next to the `.ts` (pyside6-lrelease), and the bundle carries `resources/`.
+Installing or removing a translator makes Qt send every widget a LanguageChange event;
+widgets that hold text retranslate themselves in `changeEvent`, so switching needs no
+restart.
+
+Provider metadata and provider errors come from the Qt-free `providers` package in
+English: `provider_text` and `localize_message` translate the known parts of them here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+__all__ = [
+    "CATALOG",
+    "LANGUAGES",
+    "Translations",
+    "localize_message",
+    "provider_text",
+    "resolve_language",
+]
+
+log = logging.getLogger(__name__)
+
+UiLanguage = Literal["en", "ru"]
+LANGUAGES: tuple[UiLanguage, ...] = ("en", "ru")
+CATALOG = "besedka"
+#: Qt's own texts (standard buttons, context menus). "qt_ru" is a meta-catalog that also
+#: wants modules PySide6-Essentials lacks; qtbase is the one the widgets use.
+QT_CATALOG = "qtbase"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate knows
+    """Mark `text` for lupdate under `context`; it is translated later by value."""
+    return text
+
+
+def resolve_language(choice: str, system: QLocale | None = None) -> UiLanguage:
+    """ "en" or "ru": the setting when it names one, else the first of the system's UI
+    languages that Besedka speaks, else English."""
+    if choice == "ru":
+        return "ru"
+    if choice == "en":
+        return "en"
+    locale = system if system is not None else QLocale.system()
+    for name in locale.uiLanguages():
+        code = name.replace("-", "_").split("_", 1)[0].lower()
+        if code == "ru":
+            return "ru"
+        if code == "en":
+            return "en"
+    return "en"
+
+
+class Translations:
+    """The translators installed on one application; `apply` swaps them at run time."""
+
+    def __init__(self, app: QCoreApplication, directory: Path) -> None:
+        """`directory` holds the compiled catalogs (`resources/translations`)."""
+        self.app = app
+        self.directory = directory
+        self.language: UiLanguage = "en"
+        self._installed: list[QTranslator] = []
+
+    def apply(self, choice: str, system: QLocale | None = None) -> UiLanguage:
+        """Switch to the language `choice` ("system", "en" or "ru") names; returns it."""
+        language = resolve_language(choice, system)
+        for translator in self._installed:
+            self.app.removeTranslator(translator)
+            translator.deleteLater()
+        self._installed.clear()
+        QLocale.setDefault(QLocale("ru_RU" if language == "ru" else "en_US"))
+        for translator in self._load(language):
+            self.app.installTranslator(translator)
+            self._installed.append(translator)
+        self.language = language
+        return language
+
+    def _load(self, language: UiLanguage) -> list[QTranslator]:
+        loaded: list[QTranslator] = []
+        own = QTranslator(self.app)
+        catalog = self.directory / f"{CATALOG}_{language}.qm"
+        if own.load(str(catalog)):
+            loaded.append(own)
+            self._warn_if_stale(catalog)
+        else:
+            log.warning("no %s translation at %s (scripts/setup builds it)", language, catalog)
+        if language != "en":
+            qt = QTranslator(self.app)
+            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if qt.load(f"{QT_CATALOG}_{language}", qt_dir):
+                loaded.append(qt)
+            else:
+                log.info("Qt's own %s texts not found in %s", language, qt_dir)
+        return loaded
+
+    @staticmethod
+    def _warn_if_stale(catalog: Path) -> None:
+        source = catalog.with_suffix(".ts")
+        if getattr(sys, "frozen", False) or not source.exists():
+            return
+        if source.stat().st_mtime > catalog.stat().st_mtime:
+            log.warning("%s is older than its .ts; run scripts/setup to rebuild it", catalog)
+
+
+# -- texts from the Qt-free providers package -----------------------------------------
+
+#: Provider labels and setting names that are words rather than brand names.
+PROVIDER_TEXTS = (
+    QT_TRANSLATE_NOOP("Providers", "Auto"),
+    QT_TRANSLATE_NOOP("Providers", "OpenAI-compatible"),
+    QT_TRANSLATE_NOOP("Providers", "Authorization key"),
+    QT_TRANSLATE_NOOP("Providers", "Scope"),
+    QT_TRANSLATE_NOOP("Providers", "API base URL"),
+    QT_TRANSLATE_NOOP("Providers", "OAuth URL"),
+    QT_TRANSLATE_NOOP("Providers", "Extra CA file"),
+    QT_TRANSLATE_NOOP("Providers", "Base URL"),
+    QT_TRANSLATE_NOOP("Providers", "API key (optional)"),
+    QT_TRANSLATE_NOOP("Providers", "Extra CA certificate file"),
+)
+
+
+def provider_text(text: str) -> str:
+    """A provider's label or a setting's name in the interface language."""
+    return QCoreApplication.translate("Providers", text)
+
+
+#: What to do about an error: `ProviderError.hint` of every class in providers/errors.py
+#: (a test keeps this list complete). Provider messages end with one of these.
+ERROR_HINTS = (
+    QT_TRANSLATE_NOOP("ProviderError", "Try again later."),
+    QT_TRANSLATE_NOOP("ProviderError", "Add a key in Settings."),
+    QT_TRANSLATE_NOOP("ProviderError", "Check the key and scope in Settings."),
+    QT_TRANSLATE_NOOP("ProviderError", "Wait a little and retry."),
+    QT_TRANSLATE_NOOP(
+        "ProviderError", "Change the request (shorter text, other parameters) and retry."
+    ),
+    QT_TRANSLATE_NOOP("ProviderError", "Pick another model or check the base URL in Settings."),
+    QT_TRANSLATE_NOOP("ProviderError", "The service has a problem; try again later."),
+    QT_TRANSLATE_NOOP(
+        "ProviderError", "The answer was cut or malformed; the text so far is kept. Retry."
+    ),
+    QT_TRANSLATE_NOOP(
+        "ProviderError", "Check the connection, the proxy and the base URL in Settings."
+    ),
+    QT_TRANSLATE_NOOP(
+        "ProviderError",
+        "The server's TLS certificate is not trusted; add its CA file in Settings.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "ProviderError", "The server stopped answering; retry, or raise the timeout in Settings."
+    ),
+    # Providers' own subclasses (gprochat.py, gptalk.py): hints their settings can act on.
+    QT_TRANSLATE_NOOP(
+        "ProviderError",
+        "The service refused the signed request; "
+        "check the computer's clock and the base URL in Settings.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "ProviderError",
+        "The server's TLS certificate is not trusted; check the base URL in Settings.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "ProviderError",
+        "The service refused the anonymous session; retry later or pick another provider.",
+    ),
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ProviderError", text)
+
+
+_Rewrite = Callable[[re.Match[str]], str]
+
+#: Whole sentences from Qt-free code (reply.py, provider_factory.py) and from the
+#: controller's error column, which the store keeps in English like the provider errors.
+_SENTENCES: tuple[tuple[str, _Rewrite], ...] = (  # patterns compile on first use
+    (
+        r"Internal error; the text so far is kept\.",
+        lambda m: QCoreApplication.translate(
+            "ProviderError", "Internal error; the text so far is kept."
+        ),
+    ),
+    (
+        r"(.+): cannot start \((\w+)\); check its Settings\.",
+        lambda m: QCoreApplication.translate(
+            "ProviderError", "{0}: cannot start ({1}); check its Settings."
+        ).format(provider_text(m[1]), m[2]),
+    ),
+    (
+        r"Internal error \((\w+)\); the text so far is kept\.",
+        lambda m: QCoreApplication.translate(
+            "ProviderError", "Internal error ({0}); the text so far is kept."
+        ).format(m[1]),
+    ),
+    (
+        r"(.+): connected, (\d+) models available\.",
+        lambda m: QCoreApplication.translate(
+            "ProviderError", "{0}: connected, {1} models available."
+        ).format(provider_text(m[1]), m[2]),
+    ),
+    (
+        r"(.+): connected\.",
+        lambda m: QCoreApplication.translate("ProviderError", "{0}: connected.").format(
+            provider_text(m[1])
+        ),
+    ),
+)
+_RETRY_IN = r"Retry in (\d+) s\.$"
+#: Openings error_for_status puts before the server's own text (after "provider: ").
+_PREFIXES = (
+    QT_TRANSLATE_NOOP("ProviderError", "access denied: "),
+    QT_TRANSLATE_NOOP("ProviderError", "request too large: "),
+    QT_TRANSLATE_NOOP("ProviderError", "every provider failed: "),
+)
+
+
+def localize_message(text: str) -> str:
+    """A provider's English error or test result with its known parts translated.
+
+    The provider name and the server's own words stay as they are; the hint (what to do)
+    and our fixed sentences are translated.
+    """
+    for pattern, rewrite in _SENTENCES:
+        match = re.fullmatch(pattern, text)
+        if match is not None:
+            return rewrite(match)
+    retry = re.search(_RETRY_IN, text)
+    if retry is not None:
+        again = QCoreApplication.translate("ProviderError", "Retry in {0} s.")
+        text = text[: retry.start()] + again.format(retry[1])
+    else:
+        for hint in sorted(ERROR_HINTS, key=len, reverse=True):
+            if text.endswith(hint):
+                text = text[: -len(hint)] + _tr(hint)
+                break
+    for prefix in _PREFIXES:
+        head, found, rest = text.partition(prefix)
+        if found and ":" not in head.removesuffix(": "):
+            return head + _tr(prefix) + rest
+    return text

@@ -1,0 +1,145 @@
+"""Provider and model choice; providers come with their capability flags."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from gui.widgets.i18n import provider_text
+
+if TYPE_CHECKING:
+    from gui.core.provider_info import ProviderInfo
+
+
+class ProviderPicker(QWidget):
+    #: provider name, model
+    changed = Signal(str, str)
+    #: the provider whose live model list should be fetched
+    models_wanted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.provider_box = QComboBox()
+        self.model_box = QComboBox()
+        self.model_box.setEditable(True)
+        self.model_box.setMinimumContentsLength(16)
+        self.provider_label = QLabel()
+        self.provider_label.setBuddy(self.provider_box)
+        self.model_label = QLabel()
+        self.model_label.setBuddy(self.model_box)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.provider_label)
+        layout.addWidget(self.provider_box, 1)
+        layout.addWidget(self.model_label)
+        layout.addWidget(self.model_box, 1)
+        self.setTabOrder(self.provider_box, self.model_box)
+        self._infos: dict[str, ProviderInfo] = {}
+        self._quiet = False
+        self.provider_box.currentIndexChanged.connect(self._on_provider_changed)
+        self.model_box.currentTextChanged.connect(self._on_model_changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.provider_label.setText(self.tr("&Provider:"))
+        self.model_label.setText(self.tr("&Model:"))
+        self.provider_box.setAccessibleName(self.tr("Provider"))
+        self.provider_box.setAccessibleDescription(
+            self.tr("The service that answers in this conversation")
+        )
+        self.model_box.setAccessibleName(self.tr("Model"))
+        self.model_box.setAccessibleDescription(
+            self.tr("Pick a model from the list or type its name")
+        )
+        self._label_providers()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_providers(self, infos: Sequence[ProviderInfo]) -> None:
+        self._quiet = True
+        try:
+            self.provider_box.clear()
+            self._infos = {info.name: info for info in infos}
+            for info in infos:
+                self.provider_box.addItem(info.label, info.name)
+        finally:
+            self._quiet = False
+        self._label_providers()
+
+    def _label_providers(self) -> None:
+        """Item texts and tips in the interface language (the data stays the name)."""
+        for index in range(self.provider_box.count()):
+            info = self._infos.get(str(self.provider_box.itemData(index)))
+            if info is None:
+                continue
+            label = provider_text(info.label)
+            if not info.working:
+                label = self.tr("{0} (not working)").format(label)
+            self.provider_box.setItemText(index, label)
+            tip = [self.tr("Needs a key") if info.needs_auth else self.tr("No key needed")]
+            if not info.working:
+                tip.append(
+                    self.tr(
+                        "The public service is gone; point it at a compatible host in Settings."
+                    )
+                )
+            self.provider_box.setItemData(index, "\n".join(tip), QtCore.Qt.ItemDataRole.ToolTipRole)
+
+    def provider(self) -> str:
+        return str(self.provider_box.currentData() or "")
+
+    def model(self) -> str:
+        return self.model_box.currentText().strip()
+
+    def select(self, provider: str, model: str) -> None:
+        """Show a conversation's choice without announcing it as a change."""
+        self._quiet = True
+        try:
+            index = self.provider_box.findData(provider)
+            if index >= 0:
+                self.provider_box.setCurrentIndex(index)
+            self._fill_models(self.provider(), model)
+        finally:
+            self._quiet = False
+        self.models_wanted.emit(self.provider())
+
+    def set_models(self, provider: str, models: Sequence[str]) -> None:
+        if provider != self.provider():
+            return
+        current = self.model()
+        self._quiet = True
+        try:
+            self.model_box.clear()
+            self.model_box.addItems(list(models))
+            self.model_box.setCurrentText(current)
+        finally:
+            self._quiet = False
+
+    def _fill_models(self, provider: str, model: str) -> None:
+        info = self._infos.get(provider)
+        self.model_box.clear()
+        if info is not None:
+            self.model_box.addItems(list(info.models))
+        self.model_box.setCurrentText(model or (info.default_model if info else ""))
+
+    def _on_provider_changed(self) -> None:
+        if self._quiet:
+            return
+        self._quiet = True
+        try:
+            self._fill_models(self.provider(), "")
+        finally:
+            self._quiet = False
+        self.models_wanted.emit(self.provider())
+        self.changed.emit(self.provider(), self.model())
+
+    def _on_model_changed(self, _text: str) -> None:
+        if not self._quiet:
+            self.changed.emit(self.provider(), self.model())
