@@ -24,7 +24,7 @@ from providers.errors import ProviderError
 
 if TYPE_CHECKING:
     from gui.core.provider_factory import ProviderFactory
-    from gui.core.provider_info import ProviderInfo
+    from gui.values import ProviderInfo
 
 log = logging.getLogger(__name__)
 

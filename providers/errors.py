@@ -1,15 +1,21 @@
 """Typed provider errors: the vocabulary the controller and the UI speak.
 
-Every error carries a message fit to show a person, the provider's label and, where
-there is one, the HTTP status. Messages never contain credentials: they are built from
-the server's own message (trimmed) and our text, never from request headers.
+An error is data: its `kind` (the class), a `reason` code for what happened in our words
+(a key of `REASONS`, with `params` for its template), the server's own words as `detail`,
+the provider's label and, where there is one, the HTTP status. The interface turns that
+into a sentence in its own language (`data()`); `message` and `user_message` are the
+English forms for logs and the command line. Nothing here holds a credential: texts are
+built from the server's message (trimmed) and our templates, never from request headers.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 __all__ = [
+    "REASONS",
     "AuthError",
     "BadRequestError",
     "CertificateError",
@@ -25,6 +31,11 @@ __all__ = [
     "error_for_status",
 ]
 
+#: What happened, in our words: reason code → English template; `{name}` comes from the
+#: error's `params`. The interface keeps a translation of each (a test holds them equal).
+REASONS: dict[str, str] = {}
+
+
 _MAX_SERVER_TEXT = 300
 
 
@@ -36,14 +47,44 @@ def _trim(text: str) -> str:
 class ProviderError(Exception):
     """Base of everything a provider raises on purpose."""
 
+    #: Which failure this is, as stored and as the interface looks up its words.
+    kind: ClassVar[str] = "failed"
     #: What the person can do about it; subclasses override.
     hint = "Try again later."
 
-    def __init__(self, message: str, *, provider: str = "", status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        provider: str = "",
+        status: int | None = None,
+        reason: str = "",
+        detail: str = "",
+        params: Mapping[str, str | int | float] | None = None,
+    ) -> None:
+        self.reason = reason
+        self.detail = _trim(detail)
+        self.params: dict[str, str | int | float] = dict(params or {})
+        if not message:
+            said = REASONS.get(reason, "").format(**self.params) if reason else ""
+            message = ": ".join(part for part in (said, self.detail) if part)
         self.message = _trim(message)
         self.provider = provider
         self.status = status
         super().__init__(self.message)
+
+    def data(self) -> dict[str, Any]:
+        """The error as plain data (JSON-able): what the history stores and the interface
+        puts into words. Without a reason, `detail` (or the English message) is what
+        happened."""
+        return {
+            "kind": self.kind,
+            "reason": self.reason,
+            "provider": self.provider,
+            "status": self.status,
+            "detail": self.detail if (self.reason or self.detail) else self.message,
+            "params": dict(self.params),
+        }
 
     def __str__(self) -> str:
         prefix = f"{self.provider}: " if self.provider else ""
@@ -65,24 +106,35 @@ class ProviderError(Exception):
 
 
 class MissingAuthError(ProviderError):
+    kind = "missing_key"
     hint = "Add a key in Settings."
 
 
 class AuthError(ProviderError):
+    kind = "auth"
     hint = "Check the key and scope in Settings."
 
 
 class RateLimitError(ProviderError):
+    kind = "rate_limit"
+
     def __init__(
         self,
-        message: str,
+        message: str = "",
         *,
         provider: str = "",
         status: int | None = 429,
         retry_after: float | None = None,
+        reason: str = "",
+        detail: str = "",
+        params: Mapping[str, str | int | float] | None = None,
     ) -> None:
-        super().__init__(message, provider=provider, status=status)
+        super().__init__(
+            message, provider=provider, status=status, reason=reason, detail=detail, params=params
+        )
         self.retry_after = retry_after
+        if retry_after is not None and 0 < retry_after < math.inf:
+            self.params["retry_after"] = math.ceil(retry_after)
 
     @property
     def hint(self) -> str:  # type: ignore[override]
@@ -93,36 +145,44 @@ class RateLimitError(ProviderError):
 
 
 class BadRequestError(ProviderError):
+    kind = "bad_request"
     hint = "Change the request (shorter text, other parameters) and retry."
 
 
 class NotFoundError(ProviderError):
+    kind = "not_found"
     hint = "Pick another model or check the base URL in Settings."
 
 
 class ServerError(ProviderError):
+    kind = "server"
     hint = "The service has a problem; try again later."
 
 
 class ProtocolError(ProviderError):
+    kind = "protocol"
     hint = "The answer was cut or malformed; the text so far is kept. Retry."
 
 
 class NetworkError(ProviderError):
+    kind = "network"
     hint = "Check the connection, the proxy and the base URL in Settings."
 
 
 class CertificateError(NetworkError):
+    kind = "certificate"
     hint = "The server's TLS certificate is not trusted; add its CA file in Settings."
 
 
 class TimedOutError(NetworkError):
+    kind = "timeout"
     hint = "The server stopped answering; retry, or raise the timeout in Settings."
 
 
 class UntrustedServerError(CertificateError):
     """An untrusted certificate at a provider that has no CA file setting to point at."""
 
+    kind = "untrusted_server"
     hint = "The server's TLS certificate is not trusted; check the base URL in Settings."
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-    from gui.core.provider_info import ProviderInfo
+    from gui.values import ProviderInfo
 
 __all__ = ["SERVICE", "KeychainUnavailableError", "SecretSource", "SecretStore"]
 

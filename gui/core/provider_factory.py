@@ -11,7 +11,8 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from gui.core.provider_info import ProviderInfo, describe
+from gui.core.provider_info import describe
+from gui.values import ProviderInfo
 from providers.base import Message, Provider, Timeouts
 from providers.errors import MissingAuthError, ProviderError
 from providers.registry import provider_class, provider_names

@@ -1,46 +1,13 @@
-"""Plain descriptions of providers for widgets, so widgets never import `providers`."""
+"""Provider classes described as plain values (`gui.values`) for the settings and the picker."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
+
+from gui.values import FieldInfo, ProviderInfo
 
 if TYPE_CHECKING:
     from providers.base import Provider
-
-
-@dataclasses.dataclass(frozen=True)
-class FieldInfo:
-    """One provider setting as the settings dialog shows it."""
-
-    name: str
-    label: str
-    kind: str  # "text" | "secret" | "url" | "choice" | "file"
-    choices: tuple[str, ...] = ()
-    default: str = ""
-    env: str = ""
-    advanced: bool = False
-
-    @property
-    def is_secret(self) -> bool:
-        return self.kind == "secret"
-
-
-@dataclasses.dataclass(frozen=True)
-class ProviderInfo:
-    name: str
-    label: str
-    working: bool
-    needs_auth: bool
-    supports_system_message: bool
-    default_model: str
-    models: tuple[str, ...]
-    fields: tuple[FieldInfo, ...]
-    options: frozenset[str]
-
-    @property
-    def secret_field(self) -> FieldInfo | None:
-        return next((field for field in self.fields if field.is_secret), None)
 
 
 def describe(cls: type[Provider]) -> ProviderInfo:

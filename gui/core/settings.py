@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, cast, get_args
 
 if TYPE_CHECKING:
     from gui.core.keychain import SecretStore
-    from gui.core.provider_info import FieldInfo, ProviderInfo
+    from gui.values import FieldInfo, ProviderInfo
     from providers.base import Timeouts
 
 __all__ = [

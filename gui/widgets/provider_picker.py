@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from gui.widgets.i18n import provider_text
 
 if TYPE_CHECKING:
-    from gui.core.provider_info import ProviderInfo
+    from gui.values import ProviderInfo
 
 
 class ProviderPicker(QWidget):

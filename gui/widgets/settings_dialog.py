@@ -53,8 +53,8 @@ from gui.widgets.i18n import localize_message, provider_text
 
 if TYPE_CHECKING:
     from gui.core.keychain import SecretSource, SecretStore
-    from gui.core.provider_info import FieldInfo, ProviderInfo
     from gui.core.settings import Settings
+    from gui.values import FieldInfo, ProviderInfo
 
     _P = ParamSpec("_P")
 

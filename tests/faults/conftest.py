@@ -28,8 +28,8 @@ from PySide6.QtWidgets import QApplication
 
 from gui.controller import ChatController
 from gui.core.provider_factory import ProviderFactory
-from gui.core.provider_info import ProviderInfo
 from gui.core.store import MessageStatus, Store, StoredMessage
+from gui.values import ProviderInfo
 from gui.widgets.main_window import MainWindow
 from providers.base import Provider, Timeouts
 from tests.servers.gprochat import GPROChatEmulator

@@ -16,8 +16,8 @@ import aiohttp
 
 from gui.controller import ChatController
 from gui.core.provider_factory import ProviderFactory
-from gui.core.provider_info import ProviderInfo
 from gui.core.store import MessageStatus, Store
+from gui.values import ProviderInfo
 from gui.widgets.main_window import MainWindow
 from providers.errors import CertificateError
 from providers.openai_compat import OpenAICompatible

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QApplication
 
 from gui.core.keychain import SecretStore
 from gui.core.paths import AppPaths
-from gui.core.provider_info import FieldInfo, ProviderInfo
 from gui.core.settings import Settings
+from gui.values import FieldInfo, ProviderInfo
 
 ENV_NAMES = (
     "GIGACHAT_CREDENTIALS",

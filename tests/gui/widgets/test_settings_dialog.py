@@ -22,8 +22,8 @@ from pytestqt.qtbot import QtBot
 
 from gui.core.keychain import SecretStore
 from gui.core.paths import AppPaths
-from gui.core.provider_info import ProviderInfo
 from gui.core.settings import Proxy, Settings
+from gui.values import ProviderInfo
 from gui.widgets.settings_dialog import FileEditor, SecretEditor, SettingsDialog
 from tests.gui.core.conftest import (
     GIGACHAT,
