@@ -117,7 +117,7 @@ def main(argv: list[str]) -> int:
 
     def check_attached() -> None:
         for widget in app.topLevelWidgets():
-            if getattr(widget, "controller", None) is not None:
+            if getattr(widget, "ready", False):
                 poll.stop()
                 view = getattr(widget, "view", None)
                 shown = len(view.message_ids()) if view is not None else 0

@@ -90,7 +90,9 @@ async def _runs(db: Path, big: int, small: int, runs: int) -> dict[str, Any]:
 
             controller = ChatController(store, ProviderFactory(session, no_config))
             window.show()
-            window.attach(controller, provider="openai", model="bench-model")
+            from gui.wiring import Wiring
+
+            Wiring(window, controller, provider="openai", model="bench-model")
             probe = PaintProbe()
             window.view.viewport().installEventFilter(probe)
             await asyncio.sleep(0.3)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from bench.common import PYTHON, WORK, Figure, child_env, emit, error_figure, first, run_child
 
@@ -34,7 +35,7 @@ class _Message:
     role: str
     text: str
     status: str = "complete"
-    error: str = ""
+    error: Any = None  # an ErrorInfo when it failed; none here
     provider: str = "openai"
     model: str = "bench-model"
     usage: dict[str, int] = field(default_factory=dict)

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from gui.core.keychain import SecretStore
     from gui.core.paths import AppPaths
+    from gui.core.provider_factory import ProviderFactory
     from gui.core.settings import Settings
     from gui.widgets.i18n import Translations
     from gui.widgets.main_window import MainWindow
@@ -173,12 +175,11 @@ class Application:
         previous = {sig: signal.signal(sig, self.request_quit) for sig in quit_signals}
         heartbeat = _heartbeat(self.app)  # lets Python see signals while Qt idles
         await asyncio.sleep(0)  # the window paints before the heavy imports below
-        import aiohttp
-
         from gui.controller import ChatController
         from gui.core.keychain import SecretStore
-        from gui.core.provider_factory import ProviderFactory
+        from gui.core.provider_factory import ProviderFactory, client_session
         from gui.core.store import Store, StoreError
+        from gui.wiring import Wiring
 
         settings = self.settings
         self.theme.follow_platform()
@@ -196,20 +197,20 @@ class Application:
                 signal.signal(sig, handler)
             return 1
         try:
-            async with aiohttp.ClientSession() as session:
+            async with client_session() as session:
                 providers = ProviderFactory(
                     session,
                     lambda info: settings.aprovider_config(info, secrets),
                     timeouts=settings.timeouts,
                 )
-                controller = ChatController(
-                    store, providers, default_provider=lambda: self.window.picker_choice()
+                controller = ChatController(store, providers)
+                Wiring(
+                    self.window,
+                    controller,
+                    provider=settings.last_provider,
+                    model=settings.last_model,
                 )
-                self.window.open_settings = lambda: self.open_settings(
-                    settings, secrets, controller
-                )
-                provider, model = settings.last_provider, settings.last_model
-                self.window.attach(controller, provider=provider, model=model)
+                self.connect_settings(secrets, providers)
                 if store.interrupted_on_open:
                     self.window.show_interrupted(store.interrupted_on_open)
                 if self.screenshot is not None:
@@ -221,7 +222,7 @@ class Application:
                 await self.quit.wait()
                 self.window.hide()
                 await controller.shutdown()
-                settings.set_last_choice(*self.window.picker_choice())
+                settings.set_last_choice(*controller.choice())
                 try:
                     settings.save()
                 except OSError as error:  # read-only profile: the choice is just not kept
@@ -257,20 +258,17 @@ class Application:
         box.open()
         await closed
 
-    def open_settings(self, settings: Any, secrets: Any, controller: Any) -> None:
-        from gui.widgets.settings_dialog import SettingsDialog
+    def connect_settings(self, secrets: SecretStore, providers: ProviderFactory) -> None:
+        """Settings… (button, menu, Ctrl+,) opens the dialog from now on."""
+        self.window.settings_requested.connect(lambda: self.open_settings(secrets, providers))
 
-        dialog = SettingsDialog(
-            self.window.controller.provider_infos() if self.window.controller else [],
-            settings,
-            secrets,
-            controller.test_connection,
-            self.window,
+    def open_settings(self, secrets: SecretStore, providers: ProviderFactory) -> None:
+        """Settings over the window; a save applies language, theme and tray at once."""
+        from gui.settings_controller import open_settings_dialog
+
+        open_settings_dialog(
+            self.window, self.settings, secrets, providers, on_saved=self.apply_preferences
         )
-        dialog.setModal(True)
-        dialog.accepted.connect(self.apply_preferences)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
 
     def apply_preferences(self) -> None:
         """Language, theme and tray icon from the saved settings, without a restart."""

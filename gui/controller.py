@@ -1,8 +1,8 @@
-"""The one place that drives providers: widgets send intents here and render its signals.
+"""The window's side of a chat turn: widgets send intents here and render its signals.
 
-Each conversation's reply runs as a named, cancellable task. Deltas are buffered and
-handed to the view at most once per frame; the reply is saved while it streams (at
-least once a second) and once at the end, so a crash loses at most a second of text.
+The turn itself (history, reply, provider, saving) is `gui.core.session.ChatSession`, the
+same as `besedka ask` runs. What is left here is Qt's: each conversation's reply runs as
+a named, cancellable task, and its text is handed to the view at most once per frame.
 """
 
 from __future__ import annotations
@@ -11,20 +11,18 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from gui.core.session import ReplyRecorder, history_for
+from gui.core.session import ChatSession, ReplyRecorder, Turn
 from gui.core.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
-from providers.base import Message, Provider
-from providers.errors import ProviderError
+from providers.registry import DEFAULT_PROVIDER
 
 if TYPE_CHECKING:
     from gui.core.provider_factory import ProviderFactory
-    from gui.values import ProviderInfo
+    from gui.values import ConnectionResult, ProviderInfo
 
 log = logging.getLogger(__name__)
 
@@ -72,18 +70,19 @@ class ChatController(QObject):
         store: Store,
         providers: ProviderFactory,
         *,
-        default_provider: Callable[[], tuple[str, str]] = lambda: ("gigachat", "GigaChat"),
+        choice: tuple[str, str] | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """`choice`: the provider and model new chats start with, until `set_provider`."""
         super().__init__(parent)
         self.store = store
         self.providers = providers
-        self._default_provider = default_provider
+        self.session = ChatSession(store, providers, default_provider=lambda: self.choice()[0])
+        self._choice = choice
         self._replies: dict[int, _LiveReply] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self.current_id: int | None = None
         self._speed_at = 0.0
-        self._models: dict[Provider, list[str]] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FRAME_MS)
         self._flush_timer.timeout.connect(self._flush)
@@ -103,13 +102,8 @@ class ChatController(QObject):
 
     def export(self, conversation_id: int, path: str, kind: str) -> str:
         """Write a chat as Markdown, JSON or HTML; returns a sentence for the status line."""
-        exporters = {
-            "md": self.store.export_markdown,
-            "json": self.store.export_json,
-            "html": self.store.export_html,
-        }
         try:
-            Path(path).write_text(exporters[kind](conversation_id), encoding="utf-8")
+            self.session.export_file(conversation_id, Path(path), kind)
         except OSError as error:
             return self.tr("Cannot export to {0}: {1}").format(path, error.strerror or error)
         return self.tr("Exported to {0}").format(path)
@@ -117,18 +111,21 @@ class ChatController(QObject):
     def import_chat(self, path: str) -> str:
         """Add a chat exported as JSON and open it; returns a sentence for the status line."""
         try:
-            text = Path(path).read_text(encoding="utf-8")
-            conversation = self.store.import_json(text)
-        except OSError as error:
-            return self.tr("Cannot import {0}: {1}").format(path, error.strerror or error)
-        except (UnicodeDecodeError, StoreError) as error:
-            return self.tr("Cannot import {0}: {1}").format(path, error)
+            conversation = self.session.import_file(Path(path))
+        except (OSError, UnicodeDecodeError, StoreError) as error:
+            reason = getattr(error, "strerror", None) or error
+            return self.tr("Cannot import {0}: {1}").format(path, reason)
         self.conversations_changed.emit()
         self.open_conversation(conversation.id)
         return self.tr("Imported “{0}”").format(conversation.title)
 
+    def choice(self) -> tuple[str, str]:
+        """The provider and model a new chat starts with: the last one chosen or shown."""
+        # Nothing chosen yet: the default provider with its own default model.
+        return self._choice if self._choice is not None else (DEFAULT_PROVIDER, "")
+
     def new_conversation(self) -> Conversation:
-        provider, model = self._default_provider()
+        provider, model = self.choice()
         conversation = self.store.create_conversation(provider=provider, model=model)
         self.conversations_changed.emit()
         self.open_conversation(conversation.id)
@@ -137,17 +134,10 @@ class ChatController(QObject):
     def open_conversation(self, conversation_id: int, *, scroll_to: int | None = None) -> None:
         conversation = self.store.get_conversation(conversation_id)
         self.current_id = conversation_id
-        messages = self.store.messages(conversation_id, limit=PAGE_SIZE)
-        if scroll_to is not None:
-            while messages and messages[0].id > scroll_to:
-                older = self.store.messages(
-                    conversation_id, limit=PAGE_SIZE, before_id=messages[0].id
-                )
-                if not older:
-                    break
-                messages = older + messages
+        if conversation.provider:  # the picker shows it now: a new chat starts with it
+            self._choice = conversation.provider, conversation.model
+        messages, has_older = self.session.page(conversation_id, PAGE_SIZE, reach=scroll_to)
         messages = [self._live(message) for message in messages]
-        has_older = bool(messages) and self._has_older(conversation_id, messages[0].id)
         self.conversation_opened.emit(conversation, messages, has_older)
         if scroll_to is not None:
             self.scroll_requested.emit(scroll_to)
@@ -156,12 +146,7 @@ class ChatController(QObject):
     def load_older(self, before_id: int) -> None:
         if self.current_id is None:
             return
-        older = self.store.messages(self.current_id, limit=PAGE_SIZE, before_id=before_id)
-        has_older = bool(older) and self._has_older(self.current_id, older[0].id)
-        self.older_loaded.emit(older, has_older)
-
-    def _has_older(self, conversation_id: int, first_id: int) -> bool:
-        return bool(self.store.messages(conversation_id, limit=1, before_id=first_id))
+        self.older_loaded.emit(*self.session.page(self.current_id, PAGE_SIZE, before_id))
 
     def _live(self, message: StoredMessage) -> StoredMessage:
         """A message still streaming shows its text so far, not the last saved one."""
@@ -187,6 +172,8 @@ class ChatController(QObject):
         self.conversations_changed.emit()
 
     def set_provider(self, conversation_id: int | None, provider: str, model: str) -> None:
+        """The picker changed: the chat's choice, and the one for new chats."""
+        self._choice = provider, model
         if conversation_id is not None:
             self.store.update_conversation(conversation_id, provider=provider, model=model)
 
@@ -200,18 +187,17 @@ class ChatController(QObject):
         """Add the person's message and start the reply; returns the conversation id, or
         None when the history could not take the message (the reason goes to `status`)."""
         try:
-            if conversation_id is None:
-                conversation_id = self.current_id
+            conversation_id = conversation_id if conversation_id is not None else self.current_id
             if conversation_id is None:
                 conversation_id = self.new_conversation().id
             self.stop(conversation_id)
-            message = self.store.add_message(conversation_id, "user", text)
+            question, turn = self.session.ask(conversation_id, text, _LiveReply)
         except StoreError as error:
             self.status.emit(self.tr("Not sent: {0}").format(error))
             return None
-        self.message_added.emit(message)
+        self.message_added.emit(question)
         self.conversations_changed.emit()
-        self._start_reply(conversation_id, self._history(conversation_id))
+        self._start_reply(turn)
         return conversation_id
 
     def regenerate(self, conversation_id: int | None = None) -> None:
@@ -220,34 +206,28 @@ class ChatController(QObject):
         if conversation_id is None:
             return
         self.stop(conversation_id)
-        last = self.store.messages(conversation_id, limit=1)
-        if last and last[0].role == "assistant":
-            self.store.delete_message(last[0].id)
-            self.message_removed.emit(last[0].id)
-        history = self._history(conversation_id)
-        if history:
-            self._start_reply(conversation_id, history)
+        removed, turn = self.session.regenerate(conversation_id, _LiveReply)
+        for message_id in removed:
+            self.message_removed.emit(message_id)
+        if turn is not None:
+            self._start_reply(turn)
 
     def retry(self, message_id: int) -> None:
         """Regenerate from a reply's links: only the newest reply can be replaced."""
-        conversation_id = self.store.get_message(message_id).conversation_id
-        newest = self.store.messages(conversation_id, limit=1)
-        if not newest or newest[0].id != message_id:
+        conversation_id = self.session.newest(message_id)
+        if conversation_id is None:
             self.status.emit(self.tr("Only the last reply can be regenerated."))
             return
         self.regenerate(conversation_id)
 
     def edit_and_resend(self, message_id: int, text: str) -> None:
         """Change a message of the person and drop everything after it, then ask again."""
-        message = self.store.get_message(message_id)
-        self.stop(message.conversation_id)
-        for later in self.store.messages(message.conversation_id):
-            if later.id > message_id:
-                self.store.delete_message(later.id)
-                self.message_removed.emit(later.id)
-        self.store.update_message(message_id, text=text)
-        self.message_updated.emit(self.store.get_message(message_id))
-        self._start_reply(message.conversation_id, self._history(message.conversation_id))
+        self.stop(self.store.get_message(message_id).conversation_id)
+        removed, edited, turn = self.session.edit(message_id, text, _LiveReply)
+        for later in removed:
+            self.message_removed.emit(later)
+        self.message_updated.emit(edited)
+        self._start_reply(turn)
 
     def delete_message(self, message_id: int) -> None:
         message = self.store.get_message(message_id)
@@ -266,102 +246,38 @@ class ChatController(QObject):
     def is_busy(self, conversation_id: int | None) -> bool:
         return conversation_id in self._replies
 
-    def _history(self, conversation_id: int) -> list[Message]:
-        return history_for(self.store, conversation_id)
-
-    def _start_reply(self, conversation_id: int, history: list[Message]) -> None:
-        """`history` is what the provider is sent (`_history`), read by the caller."""
-        conversation = self.store.get_conversation(conversation_id)
-        provider_name = conversation.provider or self._default_provider()[0]
-        message = self.store.add_message(
-            conversation_id,
-            "assistant",
-            "",
-            status=MessageStatus.STREAMING,
-            provider=provider_name,
-            model=conversation.model,
-        )
-        reply = _LiveReply(self.store, message, conversation_id)
+    def _start_reply(self, turn: Turn[_LiveReply]) -> None:
+        """Run an opened turn as this conversation's task and show it streaming."""
+        reply, conversation_id = turn.recorder, turn.conversation.id
         self._replies[conversation_id] = reply
-        self.reply_started.emit(message)
+        reply.task = self._spawn(self._run_reply(turn), name=f"reply-{conversation_id}")
+        reply.task.add_done_callback(lambda task: self._ensure_finished(turn, task))
+        self.reply_started.emit(reply.message)
         self.busy_changed.emit(conversation_id, True)
-        reply.task = self._spawn(
-            self._run_reply(reply, provider_name, conversation, history),
-            name=f"reply-{conversation_id}",
-        )
-        reply.task.add_done_callback(lambda task: self._ensure_finished(reply, task))
         self._flush_timer.start()
 
-    async def _run_reply(
-        self,
-        reply: _LiveReply,
-        provider_name: str,
-        conversation: Conversation,
-        history: list[Message],
-    ) -> None:
-        try:
-            provider = await self.providers.get(provider_name)
-        except asyncio.CancelledError:
-            # Stop, or a new message, while the settings and key were still being read (a
-            # keychain unlock prompt can take minutes): end the reply, never leave it streaming.
-            final = self._end_early(reply, MessageStatus.STOPPED, "")
-        except ProviderError as failure:  # bad settings, e.g. an unreadable CA file
-            log.info("cannot build provider %s: %s", provider_name, failure)
-            failure.with_provider(self._label(provider_name))
-            final = self._end_early(reply, MessageStatus.FAILED, failure.user_message)
-        except Exception as failure:  # unknown provider, or our bug
-            log.exception("cannot build provider %s", provider_name)
-            # Plain text like the provider errors beside it (gui/core/session.py): not translated.
-            label, kind = self._label(provider_name), type(failure).__name__
-            error = f"{label}: cannot start ({kind}); check its Settings."
-            final = self._end_early(reply, MessageStatus.FAILED, error)
-        else:
-            # A chat's parameters outlive a switch to a provider that takes fewer options.
-            options = {
-                k: v for k, v in conversation.params.items() if k in provider.supported_options
-            }
-            final = await reply.run(
-                provider,
-                conversation.model or None,
-                history,
-                options,
-                on_text=reply.pending.append,
-            )
-        self._finish(reply, final)
+    async def _run_reply(self, turn: Turn[_LiveReply]) -> None:
+        final = await self.session.run(turn, on_text=turn.recorder.pending.append)
+        self._finish(turn.recorder, final)
 
-    def _ensure_finished(self, reply: _LiveReply, task: asyncio.Task[None]) -> None:
+    def _ensure_finished(self, turn: Turn[_LiveReply], task: asyncio.Task[None]) -> None:
         """A task cancelled before its first step never runs its body (Stop right after
         Send), and one that crashed never reached `_finish`: end its reply here, or it would
         stay "streaming" with Stop lit forever."""
-        if reply.finished:
+        if turn.recorder.finished:
             return
-        if task.cancelled():
-            final = self._end_early(reply, MessageStatus.STOPPED, "")
-        else:  # the exception itself is logged by _on_task_done
-            error = "Internal error; the text so far is kept."
-            final = self._end_early(reply, MessageStatus.FAILED, error)
-        self._finish(reply, final)
-
-    def _end_early(self, reply: _LiveReply, status: MessageStatus, error: str) -> StoredMessage:
-        """Save the end of a reply that never ran to its own end."""
-        return reply.save_end(status, error)
-
-    def _label(self, provider_name: str) -> str:
-        try:
-            return self.providers.info(provider_name).label
-        except Exception:  # an unknown name is what we are reporting
-            return provider_name
+        cancelled = task.cancelled()  # a crash itself is logged by _on_task_done
+        status = MessageStatus.STOPPED if cancelled else MessageStatus.FAILED
+        self._finish(
+            turn.recorder, self.session.end(turn, status, None if cancelled else task.exception())
+        )
 
     def _flush(self) -> None:
         """Once per frame: hand each reply's buffered text to the view in one piece."""
         now = time.monotonic()
         for reply in self._replies.values():
-            if reply.pending:
-                if (
-                    now - reply.shown_at < FIREHOSE_FRAME_S
-                    and reply.pending_chars() > FIREHOSE_CHARS
-                ):
-                    continue
+            recent = now - reply.shown_at < FIREHOSE_FRAME_S
+            if reply.pending and not (recent and sum(map(len, reply.pending)) > FIREHOSE_CHARS):
                 reply.shown_at = now
                 piece = reply.take_piece()
                 if reply.conversation_id == self.current_id:
@@ -374,7 +290,7 @@ class ChatController(QObject):
 
     def _emit_speed(self, reply: _LiveReply) -> None:
         if reply.first_token_at is None:
-            self.status.emit(self.tr("Waiting for {0}…").format(reply.message.provider))
+            self.status.emit(self.tr("Waiting for {0}…").format(reply.label))
             return
         elapsed = max(time.monotonic() - reply.first_token_at, 1e-3)
         # A token is about four characters of text; good enough for a live figure.
@@ -399,9 +315,6 @@ class ChatController(QObject):
         reply.pending.clear()
         if self._replies.get(reply.conversation_id) is reply:
             del self._replies[reply.conversation_id]
-        self._announce_finished(reply, final)
-
-    def _announce_finished(self, reply: _LiveReply, final: StoredMessage) -> None:
         self.reply_finished.emit(final)
         # A reply replaced by a new message ends after its successor started: the
         # conversation is still busy then, and its Stop button must stay usable.
@@ -410,18 +323,18 @@ class ChatController(QObject):
         self.conversations_changed.emit()
 
     def _summary(self, message: StoredMessage) -> str:
-        who = f"{message.provider} / {message.model}" if message.model else message.provider
+        label = self.session.label(message.provider)
+        who = f"{label} / {message.model}" if message.model else label
         if message.status == MessageStatus.FAILED:
             return self.tr("{0}: failed").format(who)
         if message.status == MessageStatus.STOPPED:
             return self.tr("{0}: stopped").format(who)
-        usage = message.usage
-        if usage.get("total_tokens"):
+        if total := message.usage.get("total_tokens"):
+            prompt, reply = (
+                message.usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens")
+            )
             return self.tr("{0}: {1} tokens ({2} prompt + {3} reply)").format(
-                who,
-                usage["total_tokens"],
-                usage.get("prompt_tokens", 0),
-                usage.get("completion_tokens", 0),
+                who, total, prompt, reply
             )
         return self.tr("{0}: done").format(who)
 
@@ -430,25 +343,14 @@ class ChatController(QObject):
         self._spawn(self._load_models(provider), name=f"models-{provider}")
 
     async def _load_models(self, provider: str) -> None:
-        """The live list once per configured instance (a settings change makes a new one),
-        not on every chat switch; a failure falls back to the static list and is retried."""
-        try:
-            instance = await self.providers.get(provider)
-            models = self._models.get(instance)
-            if models is None:
-                models = self._models[instance] = await instance.list_models()
-        except ProviderError as error:
-            log.info("live model list unavailable: %s", error)
-            models = list(self.providers.info(provider).models)
-        self.models_loaded.emit(provider, models)
+        self.models_loaded.emit(provider, await self.providers.models(provider))
 
-    async def test_connection(self, provider: str, config: dict[str, str]) -> tuple[bool, str]:
+    async def test_connection(self, provider: str, config: dict[str, str]) -> ConnectionResult:
         return await self.providers.test_connection(provider, config)
 
     # -- tasks and shutdown ------------------------------------------------------------
     def _spawn(self, coroutine: Any, *, name: str) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.ensure_future(coroutine)
-        task.set_name(name)
+        task: asyncio.Task[Any] = asyncio.get_running_loop().create_task(coroutine, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._on_task_done)
         return task
@@ -471,17 +373,14 @@ class ChatController(QObject):
 class _LiveReply(ReplyRecorder):
     """A reply the window shows: its task and the text not yet handed to the view."""
 
-    def __init__(self, store: Store, message: StoredMessage, conversation_id: int) -> None:
+    def __init__(self, store: Store, message: StoredMessage) -> None:
         super().__init__(store, message)
-        self.conversation_id = conversation_id
+        self.conversation_id = message.conversation_id
         self.pending: list[str] = []
         self.task: asyncio.Task[None] | None = None
         self.finished = False
         #: when a piece of it was last handed to the view (time.monotonic)
         self.shown_at = 0.0
-
-    def pending_chars(self) -> int:
-        return sum(map(len, self.pending))
 
     def take_piece(self) -> str:
         """The pending text, or its first MAX_PIECE_CHARS when there is more."""

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ErrorInfo", "FieldInfo", "ProviderInfo"]
+__all__ = ["ConnectionResult", "ErrorInfo", "FieldInfo", "ProviderInfo"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,3 +99,17 @@ class ErrorInfo:
         if not isinstance(data, Mapping):
             raise ValueError("an error row is not a JSON object")
         return cls.from_data(data)
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectionResult:
+    """What Settings → Test connection found, as data: the dialog words it.
+
+    `provider` is the label; `models` how many the server listed (None when the
+    provider has no model list and a one-token request was made instead).
+    """
+
+    ok: bool
+    provider: str
+    models: int | None = None
+    error: ErrorInfo | None = None

@@ -51,27 +51,38 @@ _MASK = "***"
 
 
 def redact(error: ProviderError, *secrets: str) -> ProviderError:
-    """Blank credentials out of an error's text, in place, and return it.
+    """Blank credentials out of an error's text (message, detail, params), in place, and
+    return it.
 
     Error text quotes the server, and some servers (self-hosted proxies, OAuth gateways)
     quote the key they refused; that text goes on screen, into the history and the log.
     A key cut by the message's length limit is caught by its leading part too.
     """
-    message = error.message
-    for secret in secrets:
-        if len(secret) < _MIN_SECRET:
-            continue
-        message = message.replace(secret, _MASK)
-        if message.endswith("…"):
-            body = message[:-1]
-            for size in range(min(len(secret), len(body)), _MIN_SECRET - 1, -1):
-                if body.endswith(secret[:size]):
-                    message = body[:-size] + _MASK + "…"
-                    break
+    keys = [secret for secret in secrets if len(secret) >= _MIN_SECRET]
+    if not keys:
+        return error
+    message = _blank(error.message, keys)
     if message != error.message:
         error.message = message
         error.args = (message,)
+    error.detail = _blank(error.detail, keys)
+    error.params = {
+        name: _blank(value, keys) if isinstance(value, str) else value
+        for name, value in error.params.items()
+    }
     return error
+
+
+def _blank(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, _MASK)
+        if text.endswith("…"):
+            body = text[:-1]
+            for size in range(min(len(secret), len(body)), _MIN_SECRET - 1, -1):
+                if body.endswith(secret[:size]):
+                    text = body[:-size] + _MASK + "…"
+                    break
+    return text
 
 
 @dataclasses.dataclass(frozen=True)

@@ -28,6 +28,7 @@ __all__ = [
     "Provider",
     "Timeouts",
     "Usage",
+    "environment_value",
 ]
 
 Role = Literal["system", "user", "assistant"]
@@ -110,8 +111,19 @@ class ConfigField:
     advanced: bool = False
 
 
+def environment_value(variable: str) -> str | None:
+    """A setting's environment variable (`ConfigField.env`), stripped; None when unset or
+    blank. The one reading of it: the key, the other settings and the seeds' door all take
+    an environment variable over a saved value, as the official GigaChat SDK does."""
+    import os
+
+    return (os.environ.get(variable, "") if variable else "").strip() or None
+
+
 class Provider(abc.ABC):
-    """Base of every provider. Subclasses declare capabilities and implement `_stream`."""
+    """Base of every provider. Subclasses declare capabilities and implement `_stream`
+    (and `_list_models` where the service lists its models); `stream` and `list_models`
+    check the request and stamp this provider's label on every error."""
 
     #: Stable identifier used in settings, the database and `besedka ask --provider`.
     name: ClassVar[str]
@@ -120,12 +132,9 @@ class Provider(abc.ABC):
     url: ClassVar[str] = ""
     working: ClassVar[bool] = False
     needs_auth: ClassVar[bool] = False
-    supports_stream: ClassVar[bool] = True
     supports_system_message: ClassVar[bool] = False
-    supports_message_history: ClassVar[bool] = False
     default_model: ClassVar[str] = ""
     models: ClassVar[tuple[str, ...]] = ()
-    model_aliases: ClassVar[Mapping[str, str]] = {}
     #: Option names from ChatOptions this provider sends; any other option is an error.
     supported_options: ClassVar[frozenset[str]] = frozenset()
     #: Settings this provider takes (keywords of `__init__`), for the settings dialog.
@@ -153,10 +162,8 @@ class Provider(abc.ABC):
 
     @classmethod
     def get_model(cls, model: str | None) -> str:
-        """The seeds' model resolution: empty → default, alias → its target."""
-        if not model:
-            return cls.default_model
-        return cls.model_aliases.get(model, model)
+        """The seeds' model resolution: empty → the default model."""
+        return model or cls.default_model
 
     @classmethod
     def check_options(cls, options: Mapping[str, Any]) -> ChatOptions:
@@ -166,16 +173,34 @@ class Provider(abc.ABC):
             if value is None:
                 continue
             if key not in cls.supported_options:
-                raise BadRequestError(f"unknown option {key!r}", provider=cls.label)
+                raise BadRequestError(
+                    reason="bad_option", params={"option": key}, provider=cls.label
+                )
             expected = OPTION_TYPES[key]
             if isinstance(value, bool) or not isinstance(value, expected):
-                raise BadRequestError(f"option {key!r} has the wrong type", provider=cls.label)
+                raise BadRequestError(
+                    reason="option_type", params={"option": key}, provider=cls.label
+                )
             checked[key] = value
         return cast(ChatOptions, checked)
 
     async def list_models(self) -> list[str]:
-        """The live model list where the service has one; the static list otherwise."""
+        """The live model list where the service has one (`_list_models`); the static
+        list otherwise. Errors carry this provider's label, as from `stream`."""
+        try:
+            return await self._list_models()
+        except ProviderError as error:
+            error.with_provider(self.label)
+            raise
+
+    async def _list_models(self) -> list[str]:
+        """Provider-specific model listing; the static list unless overridden."""
         return list(self.models)
+
+    @classmethod
+    def lists_live_models(cls) -> bool:
+        """Whether `list_models` asks the service (Settings → Test connection uses it)."""
+        return cls._list_models is not Provider._list_models
 
     async def stream(
         self,
@@ -187,7 +212,7 @@ class Provider(abc.ABC):
     ) -> AsyncGenerator[Chunk, None]:
         """Yield the reply as text deltas, then optional FinishReason and Usage items."""
         if not messages:
-            raise BadRequestError("there is no message to send", provider=self.label)
+            raise BadRequestError(reason="no_message", provider=self.label)
         checked = self.check_options(options or {})
         try:
             async for chunk in self._stream(self.get_model(model), messages, stream, checked):

@@ -35,13 +35,12 @@ async def read_deltas(
     response: aiohttp.ClientResponse,
     read_event: EventReader,
     *,
-    provider: str,
     cut: str,
-    what: str = "data in the stream",
+    malformed: str = "malformed_stream",
 ) -> AsyncGenerator[Chunk, None]:
-    """Text, then the finish reason and usage; `cut` is the error when neither `[DONE]`
-    nor a finish reason came before the body ended, `what` names an event's data in the
-    error for one that is not JSON."""
+    """Text, then the finish reason and usage; `cut` is the reason code of the error when
+    neither `[DONE]` nor a finish reason came before the body ended, `malformed` the one
+    for an event that is not JSON. The provider's label is stamped by `Provider.stream`."""
     finish: str | None = None
     usage: Usage | None = None
     done = False
@@ -63,7 +62,7 @@ async def read_deltas(
             for value, data in zip(values, datas, strict=True):
                 try:
                     if value is _ONE_BY_ONE:
-                        value = parse_json(data, provider=provider, what=what)
+                        value = parse_json(data, reason=malformed)
                     text, reason, event_usage = read_event(value, data)
                 except ProviderError as error:
                     failure = error
@@ -79,7 +78,7 @@ async def read_deltas(
             if done:
                 break
     if not done and not finish:
-        raise ProtocolError(cut, provider=provider)
+        raise ProtocolError(reason=cut)
     if finish:
         yield FinishReason(finish)
     if usage is not None:

@@ -29,11 +29,62 @@ __all__ = [
     "TimedOutError",
     "UntrustedServerError",
     "error_for_status",
+    "recast",
+    "refit_for_keyless",
 ]
 
 #: What happened, in our words: reason code → English template; `{name}` comes from the
 #: error's `params`. The interface keeps a translation of each (a test holds them equal).
-REASONS: dict[str, str] = {}
+REASONS: dict[str, str] = {
+    # Requests we refuse before sending (base.py)
+    "no_message": "there is no message to send",
+    "bad_option": "unknown option '{option}'",
+    "option_type": "option '{option}' has the wrong type",
+    # HTTP statuses (error_for_status); the server's words are the detail
+    "http_status": "HTTP {status}",
+    "access_denied": "access denied",
+    "too_large": "request too large",
+    "reported_error": "the server reported an error",
+    # Trust and the network (http.py)
+    "ca_text_invalid": "the CA certificate text is not valid",
+    "ca_file_unreadable": "cannot read the CA file {path}",
+    "untrusted_certificate": "TLS certificate of {host} is not trusted",
+    "tls_failed": "TLS failed",
+    "dns": "cannot resolve host {host}",
+    "proxy_connect": "cannot connect to the proxy {host}:{port}",
+    "connect": "cannot connect to {host}:{port}",
+    "timeout": "the server did not answer in time",
+    "cut": "the connection closed mid-answer",
+    "invalid_url": "invalid URL {url}",
+    "network_error": "network error: {type}",
+    "proxy_scheme": "unsupported proxy type {scheme}://, use an http:// or https:// proxy",
+    # Answers we could not read
+    "malformed_stream": "malformed data in the stream",
+    "malformed_answer": "malformed data in the answer",
+    "unexpected_data": "unexpected data in the answer",
+    "stopped_early": "the answer stopped before it was complete",
+    "cut_short": "the answer was cut before its end",
+    "error_instead_of_answer": "the server sent an error instead of an answer",
+    "not_event_stream": "expected an event stream, got {content_type}",
+    "no_content_type": "expected an event stream, got no content type",
+    "no_choices": "an answer without choices",
+    "not_json_object": "the answer is not a JSON object",
+    "item_not_object": "a stream item is not a JSON object",
+    "no_content": "the answer has no message content",
+    "rewrote": "the service rewrote text it had already sent",
+    "no_model_data": "the model list has no data",
+    "model_list_format": "the model list is not in the OpenAI format",
+    # Keys, tokens and sessions
+    "no_key": "no key is set",
+    "no_key_env": "no authorization key; set it in Settings or {variable}",
+    "authorization_failed": "authorization failed",
+    "client_secret_pasted": (
+        "authorization failed (paste the Authorization key, not the Client Secret)"
+    ),
+    "no_token": "the OAuth server sent no token",
+    "login_refused": "the service refused the anonymous login",
+    "question_refused": "the service refused the question (no free quota left?)",
+}
 
 
 _MAX_SERVER_TEXT = 300
@@ -66,12 +117,20 @@ class ProviderError(Exception):
         self.detail = _trim(detail)
         self.params: dict[str, str | int | float] = dict(params or {})
         if not message:
-            said = REASONS.get(reason, "").format(**self.params) if reason else ""
-            message = ": ".join(part for part in (said, self.detail) if part)
+            message = ": ".join(part for part in (self._said(), self.detail) if part)
         self.message = _trim(message)
         self.provider = provider
         self.status = status
         super().__init__(self.message)
+
+    def _said(self) -> str:
+        """The reason's English template with its params; a template whose params are
+        missing is shown unfilled rather than failing while reporting a failure."""
+        template = REASONS.get(self.reason, "")
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            return template
 
     def data(self) -> dict[str, Any]:
         """The error as plain data (JSON-able): what the history stores and the interface
@@ -186,14 +245,30 @@ class UntrustedServerError(CertificateError):
     hint = "The server's TLS certificate is not trusted; check the base URL in Settings."
 
 
+def recast(error: ProviderError, cls: type[ProviderError], provider: str = "") -> ProviderError:
+    """The same failure as another class: reason, detail, params, status and the (maybe
+    redacted) message carried over."""
+    recast_error = cls(
+        error.message,
+        provider=error.provider or provider,
+        status=error.status,
+        reason=error.reason,
+        detail=error.detail,
+        params=error.params,
+    )
+    if isinstance(error, RateLimitError) and isinstance(recast_error, RateLimitError):
+        recast_error.retry_after = error.retry_after
+    return recast_error
+
+
 def refit_for_keyless(
     error: ProviderError, provider: str, refused: type[AuthError]
 ) -> ProviderError:
     """The same failure with hints a provider without key or CA settings can act on."""
     if isinstance(error, AuthError) and not isinstance(error, refused):
-        return refused(error.message, provider=provider, status=error.status)
+        return recast(error, refused, provider)
     if isinstance(error, CertificateError) and not isinstance(error, UntrustedServerError):
-        return UntrustedServerError(error.message, provider=provider, status=error.status)
+        return recast(error, UntrustedServerError, provider)
     return error
 
 
@@ -203,19 +278,24 @@ def error_for_status(
     *,
     provider: str = "",
     retry_after: float | None = None,
+    fallback: str = "http_status",
 ) -> ProviderError:
-    """Map an HTTP status to the typed error a person should see."""
-    text = message or f"HTTP {status}"
+    """Map an HTTP status to the typed error a person should see; `message` (the
+    server's words) becomes the detail, `fallback` the reason when it is empty."""
+    fields: dict[str, Any] = {"provider": provider, "status": status, "detail": message}
+    if not message:
+        fields["reason"] = fallback
+        fields["params"] = {"status": status} if fallback == "http_status" else {}
     if status == 401:
-        return AuthError(text, provider=provider, status=status)
+        return AuthError(**fields)
     if status == 403:
-        return AuthError(f"access denied: {text}", provider=provider, status=status)
+        return AuthError(**{**fields, "reason": "access_denied", "params": {}})
     if status == 404:
-        return NotFoundError(text, provider=provider, status=status)
+        return NotFoundError(**fields)
     if status in (402, 429):
-        return RateLimitError(text, provider=provider, status=status, retry_after=retry_after)
+        return RateLimitError(**fields, retry_after=retry_after)
     if status == 413:
-        return BadRequestError(f"request too large: {text}", provider=provider, status=status)
+        return BadRequestError(**{**fields, "reason": "too_large", "params": {}})
     if 400 <= status < 500:
-        return BadRequestError(text, provider=provider, status=status)
-    return ServerError(text, provider=provider, status=status)
+        return BadRequestError(**fields)
+    return ServerError(**fields)

@@ -1,26 +1,23 @@
 """GigaChat (Sber) over its REST API v1, the way the official Python SDK speaks it.
 
 The authorization key is traded for a 30-minute access token at a separate OAuth host
-(`Basic` key, fresh `RqUID`, form `scope`); tokens live in a TokenCache shared by
-requests. Both hosts chain to the Russian Trusted Root CA, which ships with the package
-and is added to (never replaces) the system trust store.
+(providers/gigachat_auth.py); tokens live in a TokenCache shared by requests. Both
+hosts chain to the Russian Trusted Root CA, which ships with the package and is added
+to (never replaces) the system trust store.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import json
 import os
 import ssl
-import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from yarl import URL
 
-from providers.auth import Secret, Token, TokenCache, redact
+from providers.auth import Secret, Token, TokenCache
 from providers.base import (
     ChatOptions,
     Chunk,
@@ -30,22 +27,23 @@ from providers.base import (
     Provider,
     Timeouts,
     Usage,
+    environment_value,
 )
 from providers.delta_stream import read_deltas
 from providers.errors import (
-    AuthError,
     MissingAuthError,
     NetworkError,
     ProtocolError,
     ProviderError,
     error_for_status,
 )
+from providers.gigachat_auth import USER_AGENT, fetch_token, normalize_key
 from providers.http import (
     client_timeout,
-    network_errors,
     parse_json,
     raise_for_status,
     read_body,
+    request_errors,
     russian_ca_pem,
     server_message,
     ssl_context,
@@ -59,8 +57,8 @@ __all__ = ["DEFAULT_AUTH_URL", "DEFAULT_BASE_URL", "SCOPES", "USER_AGENT", "Giga
 DEFAULT_BASE_URL = "https://gigachat.devices.sberbank.ru/api/v1"
 DEFAULT_AUTH_URL = "https://ngw.devices.sberbank.ru:9443/api/v2/oauth"
 SCOPES = ("GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP")
-#: The official SDK's User-Agent, sent to both hosts so we look like the client Sber documents.
-USER_AGENT = "GigaChat-python-lib"
+#: The official SDK's variable for the authorization key.
+KEY_VARIABLE = "GIGACHAT_CREDENTIALS"
 #: Largest error or non-stream body read into memory.
 _MAX_BODY = 4 * 1024 * 1024
 
@@ -71,36 +69,18 @@ def _normalize_scope(scope: str) -> str:
     return f"GIGACHAT_API_{scope}" if scope in ("PERS", "B2B", "CORP") else scope
 
 
-def _normalize_key(key: str) -> str:
-    """The key as the cabinet shows it; a pasted `Basic ` prefix is dropped."""
-    key = key.strip()
-    if key[:6].lower() == "basic ":
-        key = key[6:].strip()
-    return key
-
-
-def _looks_like_authorization_key(key: str) -> bool:
-    """The authorization key is base64 of `client_id:client_secret` (the SDK checks too)."""
-    try:
-        return b":" in base64.b64decode(key, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-
-
-def _error_object(data: Mapping[str, Any], provider: str) -> ProviderError:
+def _error_object(data: Mapping[str, Any]) -> ProviderError:
     """A `{"status", "message"}` object where an answer was expected."""
     status = data.get("status")
     message = data.get("message")
     text = message if isinstance(message, str) else json.dumps(data, ensure_ascii=False)[:200]
     if isinstance(status, int) and not isinstance(status, bool) and status >= 400:
-        return error_for_status(status, text, provider=provider)
-    return ProtocolError(
-        f"the server sent an error instead of an answer: {text}", provider=provider
-    )
+        return error_for_status(status, text)
+    return ProtocolError(reason="error_instead_of_answer", detail=text)
 
 
-#: How an event's data is named in the error for one that is not JSON.
-_WHAT = "data in the answer"
+#: The reason of the error for an event's data that is not JSON.
+_MALFORMED = "malformed_answer"
 
 
 class GigaChat(Provider):
@@ -111,9 +91,7 @@ class GigaChat(Provider):
     url: ClassVar[str] = "https://developers.sber.ru/gigachat"
     working: ClassVar[bool] = True
     needs_auth: ClassVar[bool] = True
-    supports_stream: ClassVar[bool] = True
     supports_system_message: ClassVar[bool] = True
-    supports_message_history: ClassVar[bool] = True
     default_model: ClassVar[str] = "GigaChat"
     models: ClassVar[tuple[str, ...]] = (
         "GigaChat",
@@ -127,7 +105,7 @@ class GigaChat(Provider):
         {"temperature", "top_p", "max_tokens", "repetition_penalty", "update_interval"}
     )
     config_fields: ClassVar[tuple[ConfigField, ...]] = (
-        ConfigField("api_key", "Authorization key", kind="secret", env="GIGACHAT_CREDENTIALS"),
+        ConfigField("api_key", "Authorization key", kind="secret", env=KEY_VARIABLE),
         ConfigField(
             "scope",
             "Scope",
@@ -169,7 +147,7 @@ class GigaChat(Provider):
         token_cache: TokenCache | None = None,
     ) -> None:
         super().__init__(session=session, proxy=proxy, timeouts=timeouts)
-        self._api_key = Secret(_normalize_key(api_key or self._setting("api_key")))
+        self._api_key = Secret(normalize_key(api_key or self._setting("api_key")))
         self.scope = _normalize_scope(scope or self._setting("scope"))
         self.base_url = (base_url or self._setting("base_url")).rstrip("/")
         self.auth_url = auth_url or self._setting("auth_url")
@@ -182,7 +160,7 @@ class GigaChat(Provider):
     def _setting(cls, name: str) -> str:
         """A config field's environment variable, else its default (the SDK's order)."""
         field = next(f for f in cls.config_fields if f.name == name)
-        return (os.environ.get(field.env, "") if field.env else "").strip() or field.default
+        return environment_value(field.env) or field.default
 
     @property
     def has_key(self) -> bool:
@@ -191,10 +169,7 @@ class GigaChat(Provider):
     def ssl_context(self) -> ssl.SSLContext:
         """System store + Russian Trusted Root CA + `ca_bundle`; built once, on first use."""
         if self._ssl is None:
-            try:
-                self._ssl = ssl_context(extra_ca_pem=russian_ca_pem(), extra_ca_file=self.ca_bundle)
-            except ProviderError as error:
-                raise error.with_provider(self.label) from None
+            self._ssl = ssl_context(extra_ca_pem=russian_ca_pem(), extra_ca_file=self.ca_bundle)
         return self._ssl
 
     # -- the chat --------------------------------------------------------------------
@@ -209,20 +184,17 @@ class GigaChat(Provider):
             headers.update({"Accept": "text/event-stream", "Cache-Control": "no-store"})
         else:
             headers["Accept"] = "application/json"
-        try:
-            with network_errors(self.label):
-                async with self._request(
-                    "POST", "/chat/completions", data=body, headers=headers
-                ) as response:
-                    if stream:
-                        async with contextlib.aclosing(self._read_stream(response)) as chunks:
-                            async for chunk in chunks:
-                                yield chunk
-                    else:
-                        for chunk in await self._read_whole(response):
+        with request_errors(self._api_key.reveal()):
+            async with self._request(
+                "POST", "/chat/completions", data=body, headers=headers
+            ) as response:
+                if stream:
+                    async with contextlib.aclosing(self._read_stream(response)) as chunks:
+                        async for chunk in chunks:
                             yield chunk
-        except ProviderError as error:
-            raise self._redacted(error) from None
+                else:
+                    for chunk in await self._read_whole(response):
+                        yield chunk
 
     @staticmethod
     def _chat_body(model: str, messages: Messages, stream: bool, options: ChatOptions) -> bytes:
@@ -239,9 +211,8 @@ class GigaChat(Provider):
     async def _read_stream(self, response: aiohttp.ClientResponse) -> AsyncGenerator[Chunk, None]:
         if response.content_type != "text/event-stream":
             raise await self._not_a_stream(response)
-        cut = "the answer stopped before it was complete"
         async for chunk in read_deltas(
-            response, self._read_event, provider=self.label, cut=cut, what=_WHAT
+            response, self._read_event, cut="stopped_early", malformed=_MALFORMED
         ):
             yield chunk
 
@@ -266,22 +237,20 @@ class GigaChat(Provider):
         with contextlib.suppress(ValueError):
             data = json.loads(body)
             if isinstance(data, dict) and ("status" in data or "message" in data):
-                return _error_object(data, self.label)
-        message = server_message(body, response.content_type)
-        detail = f": {message}" if message else ""
+                return _error_object(data)
+        detail = server_message(body, response.content_type)
+        if not response.content_type:
+            return ProtocolError(reason="no_content_type", detail=detail)
         return ProtocolError(
-            f"expected an event stream, got {response.content_type or 'no content type'}{detail}",
-            provider=self.label,
+            reason="not_event_stream", params={"content_type": response.content_type}, detail=detail
         )
 
     def _parse(self, text: str) -> dict[str, Any]:
-        return self._object(parse_json(text, provider=self.label, what=_WHAT), text)
+        return self._object(parse_json(text, reason=_MALFORMED), text)
 
     def _object(self, value: Any, text: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise ProtocolError(
-                f"unexpected data in the answer: {text[:60]!r}", provider=self.label
-            )
+            raise ProtocolError(reason="unexpected_data", detail=text[:60])
         return value
 
     def _choice(self, data: dict[str, Any], part: str) -> tuple[str, str | None, Usage | None]:
@@ -289,8 +258,8 @@ class GigaChat(Provider):
         choices = data.get("choices")
         if not isinstance(choices, list):
             if "status" in data or "message" in data:
-                raise _error_object(data, self.label)
-            raise ProtocolError("an answer without choices", provider=self.label)
+                raise _error_object(data)
+            raise ProtocolError(reason="no_choices")
         text = ""
         reason: str | None = None
         if choices and isinstance(choices[0], dict):
@@ -303,25 +272,22 @@ class GigaChat(Provider):
 
     # -- models ----------------------------------------------------------------------
 
-    async def list_models(self) -> list[str]:
+    async def _list_models(self) -> list[str]:
         """Chat models from `GET /models` when a key is set, else the static list.
 
         With a key, failures are raised (typed) so Settings can say what is wrong.
         """
         if not self.has_key:
             return list(self.models)
-        try:
-            with network_errors(self.label):
-                async with self._request(
-                    "GET", "/models", headers={"Accept": "application/json"}
-                ) as response:
-                    body = await read_body(response, _MAX_BODY)
-        except ProviderError as error:
-            raise self._redacted(error) from None
-        data = self._parse(body.decode("utf-8", "replace"))
+        with request_errors(self._api_key.reveal()):
+            async with self._request(
+                "GET", "/models", headers={"Accept": "application/json"}
+            ) as response:
+                body = await read_body(response, _MAX_BODY)
+            data = self._parse(body.decode("utf-8", "replace"))
         items = data.get("data")
         if not isinstance(items, list):
-            raise ProtocolError("the model list has no data", provider=self.label)
+            raise ProtocolError(reason="no_model_data")
         return [
             item["id"]
             for item in items
@@ -332,16 +298,9 @@ class GigaChat(Provider):
 
     # -- plumbing --------------------------------------------------------------------
 
-    def _redacted(self, error: ProviderError) -> ProviderError:
-        """The error without the key, should the OAuth server or API have quoted it."""
-        return redact(error, self._api_key.reveal())
-
     def _require_key(self) -> None:
         if not self.has_key:
-            raise MissingAuthError(
-                "no authorization key; set it in Settings or GIGACHAT_CREDENTIALS",
-                provider=self.label,
-            )
+            raise MissingAuthError(reason="no_key_env", params={"variable": KEY_VARIABLE})
 
     def _proxy(self) -> str | None:
         """The proxy for both hosts; a kind aiohttp cannot use is an error, not ignored."""
@@ -349,10 +308,7 @@ class GigaChat(Provider):
             return None
         scheme = URL(self.proxy).scheme
         if scheme not in ("http", "https"):
-            raise NetworkError(
-                f"unsupported proxy type {scheme or '?'}://, use an http:// or https:// proxy",
-                provider=self.label,
-            )
+            raise NetworkError(reason="proxy_scheme", params={"scheme": scheme or "?"})
         return self.proxy
 
     @contextlib.asynccontextmanager
@@ -383,44 +339,17 @@ class GigaChat(Provider):
                 if response.status == 401 and attempt == 1:
                     self._tokens.invalidate(self._token_key, token)
                     continue
-                await raise_for_status(response, provider=self.label)
+                await raise_for_status(response)
                 yield response
                 return
 
     async def _fetch_token(self) -> Token:
-        """OAuth exactly as the SDK: Basic key as given, fresh uuid4 RqUID, form scope."""
-        key = self._api_key.reveal()
-        async with self.session.post(
+        return await fetch_token(
+            self.session,
             self.auth_url,
-            data={"scope": self.scope},
-            headers={
-                "Authorization": f"Basic {key}",
-                "RqUID": str(uuid.uuid4()),
-                "User-Agent": USER_AGENT,
-            },
-            ssl=self.ssl_context(),
+            self._api_key.reveal(),
+            self.scope,
+            ssl_context=self.ssl_context(),
             proxy=self._proxy(),
-            timeout=client_timeout(self.timeouts),
-        ) as response:
-            if response.status in (400, 401):
-                body = await read_body(response, 64 * 1024)
-                message = server_message(body, response.content_type) or f"HTTP {response.status}"
-                if not _looks_like_authorization_key(key):
-                    message += " (paste the Authorization key, not the Client Secret)"
-                raise AuthError(
-                    f"authorization failed: {message}", provider=self.label, status=response.status
-                )
-            await raise_for_status(response, provider=self.label)
-            body = await read_body(response, 64 * 1024)
-        try:
-            data = json.loads(body)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise ProtocolError("the OAuth server sent no token", provider=self.label)
-        value = data.get("access_token", data.get("tok"))
-        expires = data.get("expires_at", data.get("exp"))
-        if not isinstance(value, str) or not value or not isinstance(expires, int | float):
-            raise ProtocolError("the OAuth server sent no token", provider=self.label)
-        # `expires_at` is epoch milliseconds; tolerate seconds from look-alike servers.
-        return Token(value, expires / 1000 if expires > 10**11 else float(expires))
+            timeouts=self.timeouts,
+        )

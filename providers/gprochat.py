@@ -18,6 +18,7 @@ from providers.errors import (
     ProviderError,
     RateLimitError,
     ServerError,
+    recast,
     refit_for_keyless,
 )
 from providers.http import client_timeout, iter_text, network_errors, origin_of, raise_for_status
@@ -63,6 +64,7 @@ class RequestRefusedError(AuthError):
     """A 401/403 from a service that takes no key: the base auth hint would send people
     looking for a key field that does not exist."""
 
+    kind = "signature_refused"
     hint = (
         "The service refused the signed request; "
         "check the computer's clock and the base URL in Settings."
@@ -76,7 +78,6 @@ class GPROChat(Provider):
     label = "GPROChat"
     url = DEFAULT_BASE_URL
     working = False
-    supports_message_history = True
     default_model = "gemini-1.5-pro"
     models = ("gemini-1.5-pro",)
     supported_options = frozenset()
@@ -114,7 +115,7 @@ class GPROChat(Provider):
     ) -> AsyncGenerator[Chunk, None]:
         body = request_body(format_prompt(messages), int(self.clock() * 1000))
         try:
-            with network_errors(self.label):
+            with network_errors():
                 async with self.session.post(
                     f"{self.base_url}/api/generate",
                     data=json.dumps(body),
@@ -131,8 +132,8 @@ class GPROChat(Provider):
     async def _raise_for_status(self, response: aiohttp.ClientResponse) -> None:
         """429, and the Gemini quota surfacing as a 500, are both "wait and retry"."""
         try:
-            await raise_for_status(response, provider=self.label)
+            await raise_for_status(response)
         except ServerError as error:
             if error.status == 500 and "quota exceeded" in error.message.lower():
-                raise RateLimitError(error.message, provider=self.label, status=500) from None
+                raise recast(error, RateLimitError) from None
             raise

@@ -93,6 +93,7 @@ class LoginState:
 class SessionRefusedError(AuthError):
     """A refused login or a 401/403: there is no key to check, only the anonymous session."""
 
+    kind = "session_refused"
     hint = "The service refused the anonymous session; retry later or pick another provider."
 
 
@@ -112,7 +113,6 @@ class GPTalk(Provider):
     label = "GPTalk"
     url = DEFAULT_BASE_URL
     working = False
-    supports_message_history = True
     default_model = "gpt-3.5-turbo"
     models = ("gpt-3.5-turbo",)
     supported_options = frozenset({"temperature"})
@@ -151,7 +151,7 @@ class GPTalk(Provider):
         return headers
 
     async def _post_json(self, path: str, body: dict[str, Any], token: str | None = None) -> Any:
-        with network_errors(self.label):
+        with network_errors():
             async with self.session.post(
                 f"{self.base_url}{path}",
                 json=body,
@@ -159,9 +159,9 @@ class GPTalk(Provider):
                 proxy=self.proxy,
                 timeout=client_timeout(self.timeouts),
             ) as response:
-                await raise_for_status(response, provider=self.label)
+                await raise_for_status(response)
                 text = await response.text(encoding="utf-8", errors="replace")
-        return parse_json(text, provider=self.label)
+        return parse_json(text, reason="malformed_answer")
 
     # -- login ----------------------------------------------------------------------
 
@@ -172,8 +172,7 @@ class GPTalk(Provider):
         data = payload.get("data") if isinstance(payload, dict) else None
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(data, dict) or not isinstance(token, str) or not token:
-            message = _server_message(payload) or "the service refused the anonymous login"
-            raise AuthError(message, provider=self.label)
+            raise AuthError(reason="login_refused", detail=_server_message(payload))
         expires_at = data.get("expires_at")
         if isinstance(expires_at, bool) or not isinstance(expires_at, int | float):
             # No expiry given: the use count and the missing-`data` retry still renew it.
@@ -221,11 +220,7 @@ class GPTalk(Provider):
                 return token
             self._drop_login(login)
             message = _server_message(payload)
-        raise RateLimitError(
-            message or "the service refused the question (no free quota left?)",
-            provider=self.label,
-            status=None,
-        )
+        raise RateLimitError(reason="question_refused", detail=message, status=None)
 
     # -- stream ---------------------------------------------------------------------
 
@@ -234,7 +229,7 @@ class GPTalk(Provider):
     ) -> AsyncGenerator[Chunk, None]:
         try:
             token = await self._stream_token(model, format_prompt(messages), options)
-            with network_errors(self.label):
+            with network_errors():
                 async with self.session.get(
                     f"{self.base_url}{STREAM_PATH}",
                     params={"token": token},
@@ -242,7 +237,7 @@ class GPTalk(Provider):
                     proxy=self.proxy,
                     timeout=client_timeout(self.timeouts),
                 ) as response:
-                    await raise_for_status(response, provider=self.label)
+                    await raise_for_status(response)
                     async for delta in self._read_stream(response):
                         yield delta
         except ProviderError as error:
@@ -255,22 +250,20 @@ class GPTalk(Provider):
             async for line in lines:
                 if line.startswith(DONE):
                     return
-                item = parse_json(line, provider=self.label)
+                item = parse_json(line)
                 content = item.get("content") if isinstance(item, dict) else None
                 if not isinstance(content, str):
                     message = _server_message(item)
                     if message:
-                        raise ServerError(message, provider=self.label)
+                        raise ServerError(detail=message)
                     continue
                 delta = cumulative_delta(previous, content)
                 if delta is None:
-                    raise ProtocolError(
-                        "the service rewrote text it had already sent", provider=self.label
-                    )
+                    raise ProtocolError(reason="rewrote")
                 previous = content
                 if delta:
                     yield delta
-        raise ProtocolError("the answer was cut before its end", provider=self.label)
+        raise ProtocolError(reason="cut_short")
 
 
 async def _data_lines(response: aiohttp.ClientResponse) -> AsyncGenerator[str, None]:

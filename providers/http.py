@@ -23,6 +23,7 @@ import aiohttp
 import orjson
 from yarl import URL
 
+from providers.auth import redact
 from providers.base import Timeouts
 from providers.errors import (
     CertificateError,
@@ -42,6 +43,7 @@ __all__ = [
     "loads_json",
     "network_errors",
     "raise_for_status",
+    "request_errors",
     "russian_ca_pem",
     "ssl_context",
 ]
@@ -69,12 +71,14 @@ def ssl_context(*, extra_ca_pem: str = "", extra_ca_file: str | None = None) -> 
         try:
             context.load_verify_locations(cadata=extra_ca_pem)
         except ssl.SSLError as error:
-            raise CertificateError(f"the CA certificate text is not valid: {error}") from None
+            raise CertificateError(reason="ca_text_invalid", detail=str(error)) from None
     if extra_ca_file:
         try:
             context.load_verify_locations(cafile=extra_ca_file)
         except (OSError, ssl.SSLError) as error:
-            raise CertificateError(f"cannot read the CA file {extra_ca_file}: {error}") from None
+            raise CertificateError(
+                reason="ca_file_unreadable", params={"path": extra_ca_file}, detail=str(error)
+            ) from None
     return context
 
 
@@ -165,36 +169,54 @@ async def raise_for_status(response: aiohttp.ClientResponse, *, provider: str = 
 
 @contextlib.contextmanager
 def network_errors(provider: str = "") -> Iterator[None]:
-    """Turn aiohttp and socket failures into typed errors that name the provider."""
+    """Turn aiohttp and socket failures into typed errors (named by `provider` when given;
+    `Provider.stream` and `list_models` name the rest)."""
     try:
         yield
     except ProviderError:
         raise
     except aiohttp.ClientConnectorCertificateError as error:
         raise CertificateError(
-            f"TLS certificate of {error.host} is not trusted", provider=provider
+            reason="untrusted_certificate", params={"host": error.host}, provider=provider
         ) from None
     except aiohttp.ClientSSLError as error:
-        raise CertificateError(f"TLS failed: {error}", provider=provider) from None
+        raise CertificateError(reason="tls_failed", detail=str(error), provider=provider) from None
     except aiohttp.ClientConnectorDNSError as error:
-        raise NetworkError(f"cannot resolve host {error.host}", provider=provider) from None
+        raise NetworkError(reason="dns", params={"host": error.host}, provider=provider) from None
     except aiohttp.ClientProxyConnectionError as error:  # before its base class below
         raise NetworkError(
-            f"cannot connect to the proxy {error.host}:{error.port}", provider=provider
+            reason="proxy_connect", params=_host_port(error), provider=provider
         ) from None
     except aiohttp.ClientConnectorError as error:
-        raise NetworkError(
-            f"cannot connect to {error.host}:{error.port}", provider=provider
-        ) from None
+        raise NetworkError(reason="connect", params=_host_port(error), provider=provider) from None
     except (aiohttp.ServerTimeoutError, TimeoutError):
-        raise TimedOutError("the server did not answer in time", provider=provider) from None
+        raise TimedOutError(reason="timeout", provider=provider) from None
     except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError):
-        raise ProtocolError("the connection closed mid-answer", provider=provider) from None
+        raise ProtocolError(reason="cut", provider=provider) from None
     except aiohttp.InvalidURL as error:
         url = without_credentials(str(error.url))
-        raise NetworkError(f"invalid URL {url}", provider=provider) from None
+        raise NetworkError(reason="invalid_url", params={"url": url}, provider=provider) from None
     except aiohttp.ClientError as error:
-        raise NetworkError(f"network error: {type(error).__name__}", provider=provider) from None
+        raise NetworkError(
+            reason="network_error", params={"type": type(error).__name__}, provider=provider
+        ) from None
+
+
+def _host_port(error: aiohttp.ClientConnectorError) -> dict[str, str | int | float]:
+    # aiohttp gives `port` as an int; None for a host it could not split.
+    port = error.port
+    return {"host": str(error.host), "port": port if isinstance(port, int) else str(port)}
+
+
+@contextlib.contextmanager
+def request_errors(*secrets: str) -> Iterator[None]:
+    """The guard around a provider's request: network failures become typed errors and
+    no error leaves with a credential in its text (servers quote the key they refused)."""
+    try:
+        with network_errors():
+            yield
+    except ProviderError as error:
+        raise redact(error, *secrets) from None
 
 
 async def iter_sse_batches(
@@ -244,9 +266,10 @@ def loads_json(data: str | bytes) -> Any:
         return json.loads(data)
 
 
-def parse_json(data: str, *, provider: str = "", what: str = "data in the stream") -> Any:
-    """JSON of one stream item or reply, or a ProtocolError quoting a little of it."""
+def parse_json(data: str, *, provider: str = "", reason: str = "malformed_stream") -> Any:
+    """JSON of one stream item or reply, or a ProtocolError (`reason`, e.g.
+    "malformed_answer") quoting a little of it."""
     try:
         return loads_json(data)
     except ValueError:
-        raise ProtocolError(f"malformed {what}: {data[:60]!r}", provider=provider) from None
+        raise ProtocolError(reason=reason, detail=data[:60], provider=provider) from None

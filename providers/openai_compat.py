@@ -11,7 +11,6 @@ import ssl
 from collections.abc import AsyncGenerator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from providers.auth import redact
 from providers.base import (
     ChatOptions,
     Chunk,
@@ -26,9 +25,9 @@ from providers.delta_stream import read_deltas
 from providers.errors import ProtocolError, ProviderError, RateLimitError, error_for_status
 from providers.http import (
     client_timeout,
-    network_errors,
     parse_json,
     raise_for_status,
+    request_errors,
     ssl_context,
 )
 
@@ -42,23 +41,25 @@ DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"
 
 
 def error_from_body(body: Mapping[str, Any], *, provider: str = "") -> ProviderError | None:
-    """The typed error an `{"error": …}` body (in a 200 or inside a stream) stands for."""
+    """The typed error an `{"error": …}` body (in a 200 or inside a stream) stands for;
+    the server's message is its detail."""
     error = body.get("error")
     if error is None:
         return None
     if isinstance(error, Mapping):
-        message = str(error.get("message") or error.get("type") or "the server reported an error")
+        message = str(error.get("message") or error.get("type") or "")
         code = error.get("code", body.get("status"))
         kind = f"{error.get('type', '')} {code}".lower()
     else:
         message, code, kind = str(error), body.get("status"), ""
     if isinstance(code, str) and code.isdigit():
         code = int(code)
-    if isinstance(code, int) and not isinstance(code, bool) and 400 <= code < 600:
-        return error_for_status(code, message, provider=provider)
-    if "rate_limit" in kind or "insufficient_quota" in kind:
-        return RateLimitError(message, provider=provider, status=None)
-    return error_for_status(500, message, provider=provider)
+    if not (isinstance(code, int) and not isinstance(code, bool) and 400 <= code < 600):
+        if "rate_limit" in kind or "insufficient_quota" in kind:
+            reason = "" if message else "reported_error"
+            return RateLimitError(provider=provider, status=None, reason=reason, detail=message)
+        code = 500
+    return error_for_status(code, message, provider=provider, fallback="reported_error")
 
 
 def _first_choice(chunk: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -76,7 +77,6 @@ class OpenAICompatible(Provider):
     url = "https://platform.openai.com/docs/api-reference/chat"
     working = True
     supports_system_message = True
-    supports_message_history = True
     default_model = "llama3.2"
     models = ("llama3.2",)
     supported_options = frozenset({"temperature", "top_p", "max_tokens"})
@@ -109,25 +109,22 @@ class OpenAICompatible(Provider):
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers
 
-    async def list_models(self) -> list[str]:
+    async def _list_models(self) -> list[str]:
         """The server's live list; a failure raises its typed error (no guessing)."""
-        try:
-            with network_errors(self.label):
-                async with self.session.get(
-                    f"{self.base_url}/models",
-                    headers=self._headers(),
-                    proxy=self.proxy,
-                    ssl=self._ssl,
-                    timeout=client_timeout(self.timeouts),
-                ) as response:
-                    await raise_for_status(response, provider=self.label)
-                    text = await response.text(encoding="utf-8", errors="replace")
-        except ProviderError as error:
-            raise self._redacted(error) from None
-        body = parse_json(text, provider=self.label)
+        with request_errors(*self._secrets()):
+            async with self.session.get(
+                f"{self.base_url}/models",
+                headers=self._headers(),
+                proxy=self.proxy,
+                ssl=self._ssl,
+                timeout=client_timeout(self.timeouts),
+            ) as response:
+                await raise_for_status(response)
+                text = await response.text(encoding="utf-8", errors="replace")
+            body = parse_json(text, reason="malformed_answer")
         data = body.get("data") if isinstance(body, Mapping) else None
         if not isinstance(data, list):
-            raise ProtocolError("the model list is not in the OpenAI format", provider=self.label)
+            raise ProtocolError(reason="model_list_format")
         return [str(item["id"]) for item in data if isinstance(item, Mapping) and item.get("id")]
 
     async def _stream(
@@ -139,48 +136,42 @@ class OpenAICompatible(Provider):
             "stream": stream,
             **options,
         }
-        try:
-            with network_errors(self.label):
-                async with self.session.post(
-                    f"{self.base_url}/chat/completions",
-                    json=body,
-                    headers=self._headers(event_stream=stream),
-                    proxy=self.proxy,
-                    ssl=self._ssl,
-                    timeout=client_timeout(self.timeouts),
-                ) as response:
-                    await raise_for_status(response, provider=self.label)
-                    if stream and response.content_type != "application/json":
-                        cut = "the answer was cut before its end"
-                        async for chunk in read_deltas(
-                            response, self._read_event, provider=self.label, cut=cut
-                        ):
-                            yield chunk
-                    else:
-                        # Also a streaming request answered with JSON: a server that ignores
-                        # `stream`, or an error object with status 200.
-                        text = await response.text(encoding="utf-8", errors="replace")
-                        for chunk in self._read_completion(text):
-                            yield chunk
-        except ProviderError as error:
-            raise self._redacted(error) from None
+        with request_errors(*self._secrets()):
+            async with self.session.post(
+                f"{self.base_url}/chat/completions",
+                json=body,
+                headers=self._headers(event_stream=stream),
+                proxy=self.proxy,
+                ssl=self._ssl,
+                timeout=client_timeout(self.timeouts),
+            ) as response:
+                await raise_for_status(response)
+                if stream and response.content_type != "application/json":
+                    async for chunk in read_deltas(response, self._read_event, cut="cut_short"):
+                        yield chunk
+                else:
+                    # Also a streaming request answered with JSON: a server that ignores
+                    # `stream`, or an error object with status 200.
+                    text = await response.text(encoding="utf-8", errors="replace")
+                    for chunk in self._read_completion(text):
+                        yield chunk
 
-    def _redacted(self, error: ProviderError) -> ProviderError:
-        """The error without the key, should the server have quoted it back."""
-        return redact(error, self._api_key) if self._api_key else error
+    def _secrets(self) -> tuple[str, ...]:
+        """What to blank out of errors, should the server have quoted the key back."""
+        return (self._api_key,) if self._api_key else ()
 
     def _read_completion(self, text: str) -> list[Chunk]:
-        body = parse_json(text, provider=self.label)
+        body = parse_json(text, reason="malformed_answer")
         if not isinstance(body, Mapping):
-            raise ProtocolError("the answer is not a JSON object", provider=self.label)
-        error = error_from_body(body, provider=self.label)
+            raise ProtocolError(reason="not_json_object")
+        error = error_from_body(body)
         if error is not None:
             raise error
         choice = _first_choice(body)
         message = choice.get("message")
         content = message.get("content") if isinstance(message, Mapping) else None
         if not isinstance(content, str):
-            raise ProtocolError("the answer has no message content", provider=self.label)
+            raise ProtocolError(reason="no_content")
         chunks: list[Chunk] = [content] if content else []
         if isinstance(choice.get("finish_reason"), str):
             chunks.append(FinishReason(choice["finish_reason"]))
@@ -193,9 +184,9 @@ class OpenAICompatible(Provider):
         # Runs for every token of a stream: dict checks (JSON objects are dicts), and
         # the error and usage parsers only for events that carry them.
         if not isinstance(chunk, dict):
-            raise ProtocolError("a stream item is not a JSON object", provider=self.label)
+            raise ProtocolError(reason="item_not_object")
         if "error" in chunk:
-            error = error_from_body(chunk, provider=self.label)
+            error = error_from_body(chunk)
             if error is not None:
                 raise error
         choices = chunk.get("choices")

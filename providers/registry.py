@@ -10,15 +10,23 @@ from functools import cache
 
 from providers.base import Provider
 
-__all__ = ["PROVIDER_PATHS", "provider_class", "provider_classes", "provider_names"]
+__all__ = [
+    "DEFAULT_PROVIDER",
+    "PROVIDER_PATHS",
+    "provider_class",
+    "provider_classes",
+    "provider_names",
+]
 
-#: name → "module:Class". The first is the default for a fresh profile.
+#: name → "module:Class", in picker order.
 PROVIDER_PATHS: dict[str, str] = {
     "gigachat": "providers.gigachat:GigaChat",
     "openai": "providers.openai_compat:OpenAICompatible",
     "gprochat": "providers.gprochat:GPROChat",
     "gptalk": "providers.gptalk:GPTalk",
 }
+#: The provider a fresh profile, a new chat and `besedka ask` start with.
+DEFAULT_PROVIDER = "gigachat"
 
 
 def provider_names() -> list[str]:

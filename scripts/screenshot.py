@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from gui.core.paths import AppPaths  # noqa: E402
 from gui.core.settings import Settings  # noqa: E402
 from gui.core.store import MessageStatus, Store  # noqa: E402
+from gui.values import ErrorInfo  # noqa: E402
 
 QUESTION = "Как отсортировать список словарей по ключу в Python?"
 ANSWER = """Используйте `sorted` с параметром `key`:
@@ -45,8 +46,14 @@ print(by_age[0]["имя"])  # Борис
 
 
 FOLLOW_UP = "А как отсортировать по убыванию?"
-#: A failed reply as the store keeps it (English hint): the view shows it translated.
-FAILURE = "GigaChat: Too Many Requests. Retry in 30 s."
+#: A failed reply as the store keeps it (as data): the view words it in its language.
+FAILURE = ErrorInfo(
+    "rate_limit",
+    provider="GigaChat",
+    status=429,
+    detail="Too Many Requests",
+    params={"retry_after": 30},
+)
 
 #: file name, interface language, theme
 SHOTS = (

@@ -1,7 +1,8 @@
 """`besedka ask`: one question on the command line, the reply streamed to stdout.
 
-Both messages land in the same history the window shows. Failures print the typed
-error's message on stderr and exit non-zero; the partial reply is kept in the history.
+The turn is the window's (`gui.core.session.ChatSession`): both messages land in the
+same history the window shows. Failures print the error in plain English on stderr and
+exit non-zero; the partial reply is kept in the history.
 """
 
 from __future__ import annotations
@@ -43,11 +44,10 @@ async def ask(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    import aiohttp
-
+    from gui.cli.errors import english
     from gui.core.keychain import SecretStore
-    from gui.core.provider_factory import ProviderFactory
-    from gui.core.session import ReplyRecorder, history_for
+    from gui.core.provider_factory import ProviderFactory, client_session
+    from gui.core.session import ChatSession, ReplyRecorder
     from gui.core.settings import Settings
     from gui.core.store import MessageStatus, Store
 
@@ -57,7 +57,7 @@ async def ask(
     secrets = SecretStore()
     store = Store.open(paths.history_db)
     try:
-        async with aiohttp.ClientSession() as session:
+        async with client_session() as session:
             factory = ProviderFactory(
                 session,
                 lambda info: settings.aprovider_config(info, secrets),
@@ -84,33 +84,25 @@ async def ask(
             if continue_id is None:
                 conversation = store.create_conversation(provider=provider, model=model)
             else:
-                store.update_conversation(conversation.id, provider=provider, model=model)
-            store.add_message(conversation.id, "user", text)
-            history = history_for(store, conversation.id)
-            message = store.add_message(
-                conversation.id,
-                "assistant",
-                "",
-                status=MessageStatus.STREAMING,
-                provider=provider,
-                model=model,
-            )
+                conversation = store.update_conversation(
+                    conversation.id, provider=provider, model=model
+                )
 
             def write(piece: str) -> None:
                 out.write(piece)
                 out.flush()
 
-            recorder = ReplyRecorder(store, message)
-            chosen = await factory.get(provider)
-            options = {
-                k: v for k, v in conversation.params.items() if k in chosen.supported_options
-            }
-            final = await recorder.run(chosen, model, history, options, on_text=write)
+            chat = ChatSession(store, factory)
+            _question, turn = chat.ask(conversation, text, ReplyRecorder)
+            final = await chat.run(turn, on_text=write)
             if final.text and not final.text.endswith("\n"):
                 out.write("\n")
             out.flush()
             if final.status != MessageStatus.COMPLETE:
-                print(f"besedka ask: {final.error or final.status}", file=err)
+                print(
+                    f"besedka ask: {english(final.error) if final.error else final.status}",
+                    file=err,
+                )
                 return FAILED
             return OK
     finally:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
 if TYPE_CHECKING:
@@ -75,13 +74,7 @@ class SecretStore:
     `a…` coroutines, which run the call in a worker thread.
     """
 
-    def __init__(
-        self,
-        backend: KeyringBackend | None = None,
-        *,
-        env_names: Mapping[str, str] | None = None,
-        service: str = SERVICE,
-    ) -> None:
+    def __init__(self, backend: KeyringBackend | None = None, *, service: str = SERVICE) -> None:
         if backend is None:
             import keyring  # imported on first use: it is slow to load and widgets need not
 
@@ -90,26 +83,9 @@ class SecretStore:
         self._backend, self._reason = _secure_backend(chosen)
         self._backend_name = type(chosen).__name__
         self._service = service
-        self._env_names = dict(env_names or {})
         self._session: dict[str, str] = {}
         if self._reason:
             log.info("keychain not used: %s", self._reason)
-
-    @classmethod
-    def for_providers(
-        cls,
-        providers: Iterable[ProviderInfo],
-        backend: KeyringBackend | None = None,
-        *,
-        service: str = SERVICE,
-    ) -> SecretStore:
-        """A store that knows each provider's environment variable."""
-        env_names = {
-            info.name: info.secret_field.env
-            for info in providers
-            if info.secret_field is not None and info.secret_field.env
-        }
-        return cls(backend, env_names=env_names, service=service)
 
     def __repr__(self) -> str:
         # Names only: never a key, not even a length.
@@ -124,19 +100,16 @@ class SecretStore:
         """Whether a secure keychain is usable (False after any keychain call failed)."""
         return self._backend is not None
 
-    @property
-    def reason(self) -> str:
-        """Why the keychain is unavailable, for logs; "" when it is available."""
-        return self._reason
+    @staticmethod
+    def env_name(provider: str | ProviderInfo) -> str:
+        """The environment variable that overrides this provider's key ("" if none).
 
-    def env_name(self, provider: str | ProviderInfo) -> str:
-        """The environment variable that overrides this provider's key ("" if none)."""
+        Only a description names one: a bare provider name reads no variable.
+        """
         if isinstance(provider, str):
-            return self._env_names.get(provider, "")
+            return ""
         field = provider.secret_field
-        if field is not None and field.env:
-            return field.env
-        return self._env_names.get(provider.name, "")
+        return field.env if field is not None else ""
 
     def _give_up(self, action: str, error: BaseException) -> None:
         # Only the exception type is logged: backend messages are not ours to trust.
@@ -156,10 +129,9 @@ class SecretStore:
 
     def from_environment(self, provider: str | ProviderInfo) -> str | None:
         """The key from the provider's environment variable (never stored anywhere)."""
-        name = self.env_name(provider)
-        if not name:
-            return None
-        return os.environ.get(name) or None
+        from providers.base import environment_value  # the one reading of the environment
+
+        return environment_value(self.env_name(provider))
 
     def lookup(
         self, provider: str | ProviderInfo, *, environment: bool = True
@@ -180,14 +152,6 @@ class SecretStore:
     def get(self, provider: str | ProviderInfo) -> str | None:
         """The key the app should use now: environment, then session, then keychain."""
         return self.lookup(provider)[0]
-
-    def stored(self, provider: str | ProviderInfo) -> str | None:
-        """The key the user saved (session memory or keychain), ignoring the environment."""
-        return self.lookup(provider, environment=False)[0]
-
-    def source(self, provider: str | ProviderInfo) -> SecretSource | None:
-        """Where `get()` finds the key, or None when there is none."""
-        return self.lookup(provider)[1]
 
     def set(self, provider: str | ProviderInfo, secret: str) -> None:
         """Store the key in the keychain; raise KeychainUnavailableError if there is none."""
@@ -242,12 +206,6 @@ class SecretStore:
     ) -> tuple[str | None, SecretSource | None]:
         call = functools.partial(self.lookup, environment=environment)
         return (await asyncio.to_thread(_sealed_call, call, provider)).value
-
-    async def astored(self, provider: str | ProviderInfo) -> str | None:
-        return (await asyncio.to_thread(_sealed_call, self.stored, provider)).value
-
-    async def asource(self, provider: str | ProviderInfo) -> SecretSource | None:
-        return await asyncio.to_thread(self.source, provider)
 
     async def aset(self, provider: str | ProviderInfo, secret: str) -> None:
         await asyncio.to_thread(self._set_sealed, provider, _Sealed(secret))

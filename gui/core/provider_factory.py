@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from gui.core.errors import error_info, setup_error
 from gui.core.provider_info import describe
-from gui.values import ProviderInfo
+from gui.values import ConnectionResult, ProviderInfo
 from providers.base import Message, Provider, Timeouts
 from providers.errors import MissingAuthError, ProviderError
 from providers.registry import provider_class, provider_names
@@ -20,9 +22,25 @@ from providers.registry import provider_class, provider_names
 if TYPE_CHECKING:
     import aiohttp
 
+log = logging.getLogger(__name__)
+
 #: provider → its constructor keywords; the settings layer supplies it. Async because
 #: reading a key from the keychain is a D-Bus call that must not block the GUI thread.
 ConfigSource = Callable[[ProviderInfo], Awaitable[Mapping[str, str | None]]]
+
+
+def client_session(**kwargs: Any) -> aiohttp.ClientSession:
+    """The HTTP session providers share. Request bodies are serialized with orjson: a
+    long chat's history is sent with every reply, and the standard library's escaped
+    JSON is twice the bytes and several times the time (about 3 ms for 1,000 messages)
+    before the first token can even be asked for."""
+    import aiohttp
+    import orjson
+
+    def dumps(value: Any) -> str:
+        return orjson.dumps(value).decode()
+
+    return aiohttp.ClientSession(json_serialize=dumps, **kwargs)
 
 
 class ProviderFactory:
@@ -40,6 +58,7 @@ class ProviderFactory:
         self._classes = dict(classes) if classes is not None else None
         self._instances: dict[str, tuple[tuple[Any, ...], Provider]] = {}
         self._token_cache: Any = None
+        self._models: dict[Provider, list[str]] = {}
 
     def names(self) -> list[str]:
         return list(self._classes) if self._classes is not None else provider_names()
@@ -67,6 +86,19 @@ class ProviderFactory:
         self._instances[name] = (key, instance)
         return instance
 
+    async def models(self, name: str) -> list[str]:
+        """The live list once per configured instance (a settings change makes a new one),
+        not on every chat switch; a failure falls back to the static list and is retried."""
+        try:
+            instance = await self.get(name)
+            models = self._models.get(instance)
+            if models is None:
+                models = self._models[instance] = await instance.list_models()
+        except ProviderError as error:
+            log.info("live model list unavailable: %s", error)
+            return list(self.info(name).models)
+        return models
+
     def build(self, name: str, config: Mapping[str, str | None], timeouts: Timeouts) -> Provider:
         cls = self.cls(name)
         parameters = inspect.signature(cls).parameters
@@ -85,15 +117,17 @@ class ProviderFactory:
 
     async def test_connection(
         self, name: str, config: Mapping[str, str | None]
-    ) -> tuple[bool, str]:
-        """A real request with the given (unsaved) settings, in plain words."""
+    ) -> ConnectionResult:
+        """A real request with the given (unsaved) settings; the dialog words the result."""
+        label = self._label(name)
         try:
             provider = self.build(name, config, self._timeouts())  # a bad CA file fails here
+            label = provider.label
             if not provider.has_key:
-                raise MissingAuthError("no key is set", provider=provider.label)
-            if type(provider).list_models is not Provider.list_models:
+                raise MissingAuthError(reason="no_key", provider=label)
+            if provider.lists_live_models():
                 models = await provider.list_models()
-                return True, f"{provider.label}: connected, {len(models)} models available."
+                return ConnectionResult(True, label, models=len(models))
             options = {"max_tokens": 1} if "max_tokens" in provider.supported_options else {}
             ping: list[Message] = [{"role": "user", "content": "ping"}]
             replies = provider.stream(None, ping, options=options)
@@ -101,5 +135,14 @@ class ProviderFactory:
                 async for _chunk in replies:
                     break
         except ProviderError as error:
-            return False, error.user_message
-        return True, f"{provider.label}: connected."
+            return ConnectionResult(False, label, error=error_info(error, label))
+        except Exception as error:  # settings the class cannot take, or our bug
+            log.warning("connection test for %s: %s", name, type(error).__name__, exc_info=True)
+            return ConnectionResult(False, label, error=setup_error(error, label))
+        return ConnectionResult(True, label)
+
+    def _label(self, name: str) -> str:
+        try:
+            return self.cls(name).label
+        except Exception:  # an unknown name is shown as it is
+            return name

@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_MODEL",
-    "DEFAULT_PROVIDER",
     "DEFAULT_READ_TIMEOUT",
+    "LANGUAGES",
+    "MAX_TIMEOUT",
+    "PROXY_MODES",
+    "THEMES",
     "Language",
     "Proxy",
     "ProxyMode",
@@ -35,6 +38,7 @@ __all__ = [
     "Theme",
     "assemble_config",
     "env_override",
+    "has_password",
     "is_http_url",
     "resolve_proxy",
 ]
@@ -47,7 +51,6 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 THEMES: tuple[Theme, ...] = get_args(Theme)
 PROXY_MODES: tuple[ProxyMode, ...] = get_args(ProxyMode)
 
-DEFAULT_PROVIDER = "gigachat"
 DEFAULT_MODEL = "GigaChat"
 DEFAULT_CONNECT_TIMEOUT = 15.0
 DEFAULT_READ_TIMEOUT = 60.0
@@ -55,11 +58,10 @@ MAX_TIMEOUT = 3600.0
 
 _GENERAL = "general"
 _PROVIDER_PREFIX = "provider:"
-#: Per-provider keys that are not config fields.
-_MODEL_KEY = "last_model"
+#: Per-provider keys that are not config fields ("last_model" is in older files).
 _PROXY_MODE_KEY = "proxy_mode"
 _PROXY_URL_KEY = "proxy_url"
-_RESERVED_KEYS = frozenset({_MODEL_KEY, _PROXY_MODE_KEY, _PROXY_URL_KEY})
+_RESERVED_KEYS = frozenset({"last_model", _PROXY_MODE_KEY, _PROXY_URL_KEY})
 
 
 class Proxy(NamedTuple):
@@ -108,9 +110,11 @@ def resolve_proxy(proxy: Proxy, target_url: str = "") -> str | None:
 
 def env_override(field: FieldInfo) -> str | None:
     """A non-secret field's value from its environment variable: for this session only."""
-    if not field.env or field.is_secret:
+    if field.is_secret:
         return None
-    return os.environ.get(field.env, "").strip() or None
+    from providers.base import environment_value  # the one reading of the environment
+
+    return environment_value(field.env)
 
 
 def _target_url(info: ProviderInfo, values: Mapping[str, str]) -> str:
@@ -251,12 +255,14 @@ class Settings:
 
     def timeouts(self) -> Timeouts:
         """The network timeouts as providers take them."""
-        from providers.base import Timeouts  # here: the settings dialog must not load providers
+        from providers.base import Timeouts  # here: not needed before the first frame
 
         return Timeouts(connect=self.connect_timeout, read=self.read_timeout)
 
     @property
     def last_provider(self) -> str:
+        from providers.registry import DEFAULT_PROVIDER  # here: not needed before the first frame
+
         return self._get(_GENERAL, "provider") or DEFAULT_PROVIDER
 
     @last_provider.setter
@@ -272,19 +278,11 @@ class Settings:
         self._set(_GENERAL, "model", model)
 
     def set_last_choice(self, provider: str, model: str) -> None:
-        """Remember the picker's provider and model (globally and for that provider)."""
+        """Remember the picker's provider and model for the next start."""
         self.last_provider = provider
         self.last_model = model
-        self.set_model(provider, model)
 
     # -- per provider ------------------------------------------------------------------
-
-    def model(self, provider: str, default: str = "") -> str:
-        """The model last used with `provider`."""
-        return self._get(_PROVIDER_PREFIX + provider, _MODEL_KEY) or default
-
-    def set_model(self, provider: str, model: str) -> None:
-        self._set(_PROVIDER_PREFIX + provider, _MODEL_KEY, model)
 
     def field(self, info: ProviderInfo, name: str) -> str:
         """A non-secret field's saved value, or its default."""
@@ -328,15 +326,11 @@ class Settings:
         self._set(section, _PROXY_MODE_KEY, proxy.mode)
         self._set(section, _PROXY_URL_KEY, proxy.url.strip())
 
-    def provider_config(self, info: ProviderInfo, secrets: SecretStore) -> dict[str, str]:
+    async def aprovider_config(self, info: ProviderInfo, secrets: SecretStore) -> dict[str, str]:
         """Constructor keywords for `info`: saved fields, the key (environment first), proxy.
 
-        May block on the keychain; from the GUI thread use `aprovider_config`.
+        The keychain is read in a worker thread.
         """
-        secret = secrets.get(info) if info.secret_field is not None else None
-        return assemble_config(info, self.field_values(info), secret, self.proxy(info.name))
-
-    async def aprovider_config(self, info: ProviderInfo, secrets: SecretStore) -> dict[str, str]:
         secret = await secrets.aget(info) if info.secret_field is not None else None
         return assemble_config(info, self.field_values(info), secret, self.proxy(info.name))
 

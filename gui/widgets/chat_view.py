@@ -7,106 +7,39 @@ is rendered once when it finishes. Nothing is ever fetched while rendering.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
 from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QGuiApplication,
-    QTextCharFormat,
-    QTextCursor,
-    QTextFrame,
-    QTextFrameFormat,
-)
+from PySide6.QtGui import QGuiApplication, QTextCharFormat, QTextCursor, QTextFrame
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from gui.widgets import markdown
-from gui.widgets.i18n import localize_message
+from gui.widgets.message_html import (
+    MAX_MARKDOWN_CHARS,
+    MessageLike,
+    Shown,
+    footer,
+    frame_format,
+    heading,
+    parse_action,
+    streaming_format,
+    utf16_len,
+    wants_markdown,
+)
 
-ACTION_SCHEME = "besedka"
+__all__ = ["MAX_MARKDOWN_CHARS", "RENDER_PIECE_CHARS", "ChatView", "MessageLike", "parse_action"]
 
-#: Longer replies stay plain text: parsing and laying out Markdown that large would
-#: hold the GUI thread for a noticeable time (hundreds of ms at 200 KB).
-MAX_MARKDOWN_CHARS = 60_000
 #: A reply that ends longer than this is rendered a piece of about this size per loop
 #: turn (Markdown to HTML and its layout cost ~5 µs a character), each piece replacing
 #: its own streamed text, so the end of a long reply never holds the GUI for long.
 RENDER_PIECE_CHARS = 1_500
 
 
-class MessageLike(Protocol):
-    """What the view needs of a message (the store's StoredMessage fits)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def role(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def error(self) -> str: ...
-    @property
-    def provider(self) -> str: ...
-    @property
-    def model(self) -> str: ...
-
-
-class _Shown(NamedTuple):
-    """What a frame was last rendered from, to render it again (theme, language)."""
-
-    id: int
-    role: str
-    text: str
-    status: str
-    error: str
-    provider: str
-    model: str
-
-
-def _action_url(action: str, message_id: int) -> str:
-    return f"{ACTION_SCHEME}:msg/{action}/{message_id}"
-
-
-@functools.cache
-def _streaming_format() -> QTextCharFormat:
-    """Text as it streams in: laid out without shaping where the script does not need it
-    (Cyrillic, Latin; Arabic and the like are still shaped), which halves the layout
-    cost of a fast stream (bench/run item 3) at the price of kerning and ligatures until
-    the reply is rendered when it ends."""
-    from PySide6.QtGui import QFont
-
-    fmt = QTextCharFormat()
-    fmt.setFontStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
-    return fmt
-
-
-def parse_action(url: str) -> tuple[str, int] | None:
-    prefix = f"{ACTION_SCHEME}:msg/"
-    if not url.startswith(prefix):
-        return None
-    action, _, ident = url[len(prefix) :].partition("/")
-    return (action, int(ident)) if ident.isdigit() else None
-
-
-def _wants_markdown(message: MessageLike) -> bool:
-    """Finished replies are shown as Markdown, unless too large to lay out quickly."""
-    return message.role == "assistant" and len(message.text) <= MAX_MARKDOWN_CHARS
-
-
-def _utf16_len(text: str) -> int:
-    """How many positions `text` takes in a QTextDocument (characters past U+FFFF, such
-    as most emoji, take two)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
 class _Progress:
     """A finished reply being rendered a piece per loop turn."""
 
-    def __init__(self, message: _Shown, pieces: list[str]) -> None:
+    def __init__(self, message: Shown, pieces: list[str]) -> None:
         self.message = message
         self.pieces = pieces
         self.done = 0  # pieces rendered
@@ -130,7 +63,7 @@ class ChatView(QTextBrowser):
         self.document().setDocumentMargin(12)
         self.setObjectName("chatView")
         self._frames: dict[int, QTextFrame] = {}
-        self._shown: dict[int, _Shown] = {}
+        self._shown: dict[int, Shown] = {}
         self._roles: dict[int, str] = {}
         self._code_blocks: dict[int, tuple[str, ...]] = {}
         self._texts: dict[int, str] = {}
@@ -266,7 +199,7 @@ class ChatView(QTextBrowser):
         self._streaming.discard(message.id)
         self._progress.pop(message.id, None)
         if was_streaming and self._texts.get(message.id) == message.text:
-            if not _wants_markdown(message):
+            if not wants_markdown(message):
                 # The streamed plain text is what should stay: add the footer only,
                 # rather than re-inserting a reply that may be hundreds of KB.
                 self._remember(message)
@@ -296,10 +229,10 @@ class ChatView(QTextBrowser):
         piece = progress.pieces[progress.done]
         last = progress.done == len(progress.pieces) - 1
         # The text not rendered yet is the end of the frame. Positions count UTF-16 units.
-        start = frame.lastPosition() - _utf16_len(message.text[progress.offset :])
+        start = frame.lastPosition() - utf16_len(message.text[progress.offset :])
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
-        cursor.setPosition(start + _utf16_len(piece), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(start + utf16_len(piece), QTextCursor.MoveMode.KeepAnchor)
         if cursor.selectedText() != piece.replace("\n", "\u2029"):
             del self._progress[message_id]
             self.update_message(message)
@@ -356,7 +289,7 @@ class ChatView(QTextBrowser):
         bar = self.verticalScrollBar()
         follow = bar.value() >= bar.maximum() - 4
         cursor = frame.lastCursorPosition()
-        cursor.insertText(text, _streaming_format())
+        cursor.insertText(text, streaming_format())
         self._texts[message_id] = self._texts.get(message_id, "") + text
         if follow:
             bar.setValue(bar.maximum())
@@ -365,51 +298,26 @@ class ChatView(QTextBrowser):
         return message_id in self._streaming
 
     # -- rendering -------------------------------------------------------------------
-    def _frame_format(self, role: str) -> QTextFrameFormat:
-        fmt = QTextFrameFormat()
-        fmt.setPadding(8)
-        fmt.setTopMargin(6)
-        fmt.setBottomMargin(6)
-        if role == "user":
-            fmt.setBackground(QColor("#2b3a4a") if self.dark else QColor("#eef3fb"))
-        elif role == "system":
-            fmt.setBackground(QColor("#3a3a2b") if self.dark else QColor("#fbf8e8"))
-        return fmt
-
     def _insert_message(self, message: MessageLike, *, at_start: bool) -> None:
         cursor = QTextCursor(self.document())
         if at_start:
             cursor.movePosition(QTextCursor.MoveOperation.Start)
         else:
             cursor.movePosition(QTextCursor.MoveOperation.End)
-        frame = cursor.insertFrame(self._frame_format(message.role))
+        frame = cursor.insertFrame(frame_format(message.role, dark=self.dark))
         self._frames[message.id] = frame
         self._roles[message.id] = message.role
         self._fill(frame.firstCursorPosition(), message)
 
-    def _heading(self, message: MessageLike) -> str:
-        who = {"user": self.tr("You"), "system": self.tr("System prompt")}.get(message.role)
-        if who is None:
-            who = message.model or message.provider or self.tr("Assistant")
-        return f"<p><b>{markdown.escape(who)}</b></p>"
-
     def _remember(self, message: MessageLike) -> None:
         self._texts[message.id] = message.text
-        self._shown[message.id] = _Shown(
-            message.id,
-            message.role,
-            message.text,
-            message.status,
-            message.error,
-            message.provider,
-            message.model,
-        )
+        self._shown[message.id] = Shown.of(message)
 
     def _fill(self, cursor: QTextCursor, message: MessageLike) -> None:
         self._remember(message)
-        html = [self._heading(message)]
+        html = [heading(message)]
         streaming = message.status == "streaming"
-        if not streaming and _wants_markdown(message):
+        if not streaming and wants_markdown(message):
             rendered = markdown.render_markdown(
                 message.text, dark=self.dark, message_id=message.id, copy_label=self.tr("Copy")
             )
@@ -425,34 +333,7 @@ class ChatView(QTextBrowser):
             cursor.insertText(message.text, QTextCharFormat())
 
     def _footer(self, message: MessageLike) -> str:
-        # Texts are translated outside the f-strings: lupdate does not look inside them.
-        parts: list[str] = []
-        if message.status == "stopped":
-            stopped = self.tr("Stopped.")
-            parts.append(f"<i>{markdown.escape(stopped)}</i>")
-        elif message.status == "interrupted":
-            interrupted = self.tr("Interrupted: the app closed while this reply streamed.")
-            parts.append(f"<i>{markdown.escape(interrupted)}</i>")
-        if message.status == "failed" and message.error:
-            colour = "#ff8a80" if self.dark else "#b3261e"
-            error = localize_message(message.error)
-            retry = self.tr("Retry")
-            parts.append(
-                f'<span style="color:{colour}">{markdown.escape(error)}</span>'
-                f' <a href="{_action_url("retry", message.id)}">{markdown.escape(retry)}</a>'
-            )
-        actions = [("copy", self.tr("Copy"))]
-        if message.role == "assistant":
-            actions.append(("regenerate", self.tr("Regenerate")))
-        elif message.role == "user":
-            actions.append(("edit", self.tr("Edit")))
-        actions.append(("delete", self.tr("Delete")))
-        links = " · ".join(
-            f'<a href="{_action_url(action, message.id)}">{markdown.escape(label)}</a>'
-            for action, label in actions
-        )
-        parts.append(f'<span style="font-size:small">{links}</span>')
-        return "".join(f"<p>{part}</p>" for part in parts)
+        return footer(message, dark=self.dark)
 
     # -- links -----------------------------------------------------------------------
     def on_anchor_clicked(self, url: QUrl) -> None:

@@ -7,16 +7,14 @@ Installing or removing a translator makes Qt send every widget a LanguageChange 
 widgets that hold text retranslate themselves in `changeEvent`, so switching needs no
 restart.
 
-Provider metadata and provider errors come from the Qt-free `providers` package in
-English: `provider_text` and `localize_message` translate the known parts of them here.
+Provider labels and setting names come from the Qt-free `providers` package in English:
+`provider_text` translates them here. Errors are data, worded by gui/widgets/error_text.py.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -26,7 +24,6 @@ __all__ = [
     "CATALOG",
     "LANGUAGES",
     "Translations",
-    "localize_message",
     "provider_text",
     "resolve_language",
 ]
@@ -118,7 +115,6 @@ class Translations:
 
 #: Provider labels and setting names that are words rather than brand names.
 PROVIDER_TEXTS = (
-    QT_TRANSLATE_NOOP("Providers", "Auto"),
     QT_TRANSLATE_NOOP("Providers", "OpenAI-compatible"),
     QT_TRANSLATE_NOOP("Providers", "Authorization key"),
     QT_TRANSLATE_NOOP("Providers", "Scope"),
@@ -134,120 +130,3 @@ PROVIDER_TEXTS = (
 def provider_text(text: str) -> str:
     """A provider's label or a setting's name in the interface language."""
     return QCoreApplication.translate("Providers", text)
-
-
-#: What to do about an error: `ProviderError.hint` of every class in providers/errors.py
-#: (a test keeps this list complete). Provider messages end with one of these.
-ERROR_HINTS = (
-    QT_TRANSLATE_NOOP("ProviderError", "Try again later."),
-    QT_TRANSLATE_NOOP("ProviderError", "Add a key in Settings."),
-    QT_TRANSLATE_NOOP("ProviderError", "Check the key and scope in Settings."),
-    QT_TRANSLATE_NOOP("ProviderError", "Wait a little and retry."),
-    QT_TRANSLATE_NOOP(
-        "ProviderError", "Change the request (shorter text, other parameters) and retry."
-    ),
-    QT_TRANSLATE_NOOP("ProviderError", "Pick another model or check the base URL in Settings."),
-    QT_TRANSLATE_NOOP("ProviderError", "The service has a problem; try again later."),
-    QT_TRANSLATE_NOOP(
-        "ProviderError", "The answer was cut or malformed; the text so far is kept. Retry."
-    ),
-    QT_TRANSLATE_NOOP(
-        "ProviderError", "Check the connection, the proxy and the base URL in Settings."
-    ),
-    QT_TRANSLATE_NOOP(
-        "ProviderError",
-        "The server's TLS certificate is not trusted; add its CA file in Settings.",
-    ),
-    QT_TRANSLATE_NOOP(
-        "ProviderError", "The server stopped answering; retry, or raise the timeout in Settings."
-    ),
-    # Providers' own subclasses (gprochat.py, gptalk.py): hints their settings can act on.
-    QT_TRANSLATE_NOOP(
-        "ProviderError",
-        "The service refused the signed request; "
-        "check the computer's clock and the base URL in Settings.",
-    ),
-    QT_TRANSLATE_NOOP(
-        "ProviderError",
-        "The server's TLS certificate is not trusted; check the base URL in Settings.",
-    ),
-    QT_TRANSLATE_NOOP(
-        "ProviderError",
-        "The service refused the anonymous session; retry later or pick another provider.",
-    ),
-)
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ProviderError", text)
-
-
-_Rewrite = Callable[[re.Match[str]], str]
-
-#: Whole sentences from Qt-free code (reply.py, provider_factory.py) and from the
-#: controller's error column, which the store keeps in English like the provider errors.
-_SENTENCES: tuple[tuple[str, _Rewrite], ...] = (  # patterns compile on first use
-    (
-        r"Internal error; the text so far is kept\.",
-        lambda m: QCoreApplication.translate(
-            "ProviderError", "Internal error; the text so far is kept."
-        ),
-    ),
-    (
-        r"(.+): cannot start \((\w+)\); check its Settings\.",
-        lambda m: QCoreApplication.translate(
-            "ProviderError", "{0}: cannot start ({1}); check its Settings."
-        ).format(provider_text(m[1]), m[2]),
-    ),
-    (
-        r"Internal error \((\w+)\); the text so far is kept\.",
-        lambda m: QCoreApplication.translate(
-            "ProviderError", "Internal error ({0}); the text so far is kept."
-        ).format(m[1]),
-    ),
-    (
-        r"(.+): connected, (\d+) models available\.",
-        lambda m: QCoreApplication.translate(
-            "ProviderError", "{0}: connected, {1} models available."
-        ).format(provider_text(m[1]), m[2]),
-    ),
-    (
-        r"(.+): connected\.",
-        lambda m: QCoreApplication.translate("ProviderError", "{0}: connected.").format(
-            provider_text(m[1])
-        ),
-    ),
-)
-_RETRY_IN = r"Retry in (\d+) s\.$"
-#: Openings error_for_status puts before the server's own text (after "provider: ").
-_PREFIXES = (
-    QT_TRANSLATE_NOOP("ProviderError", "access denied: "),
-    QT_TRANSLATE_NOOP("ProviderError", "request too large: "),
-    QT_TRANSLATE_NOOP("ProviderError", "every provider failed: "),
-)
-
-
-def localize_message(text: str) -> str:
-    """A provider's English error or test result with its known parts translated.
-
-    The provider name and the server's own words stay as they are; the hint (what to do)
-    and our fixed sentences are translated.
-    """
-    for pattern, rewrite in _SENTENCES:
-        match = re.fullmatch(pattern, text)
-        if match is not None:
-            return rewrite(match)
-    retry = re.search(_RETRY_IN, text)
-    if retry is not None:
-        again = QCoreApplication.translate("ProviderError", "Retry in {0} s.")
-        text = text[: retry.start()] + again.format(retry[1])
-    else:
-        for hint in sorted(ERROR_HINTS, key=len, reverse=True):
-            if text.endswith(hint):
-                text = text[: -len(hint)] + _tr(hint)
-                break
-    for prefix in _PREFIXES:
-        head, found, rest = text.partition(prefix)
-        if found and ":" not in head.removesuffix(": "):
-            return head + _tr(prefix) + rest
-    return text

@@ -194,6 +194,293 @@
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <source>there is no message to send</source>
+        <translation>нет сообщения для отправки</translation>
+    </message>
+    <message>
+        <source>unknown option '{option}'</source>
+        <translation>неизвестный параметр «{option}»</translation>
+    </message>
+    <message>
+        <source>option '{option}' has the wrong type</source>
+        <translation>у параметра «{option}» неверный тип</translation>
+    </message>
+    <message>
+        <source>HTTP {status}</source>
+        <translation>HTTP {status}</translation>
+    </message>
+    <message>
+        <source>access denied</source>
+        <translation>доступ запрещён</translation>
+    </message>
+    <message>
+        <source>request too large</source>
+        <translation>слишком большой запрос</translation>
+    </message>
+    <message>
+        <source>the server reported an error</source>
+        <translation>сервер сообщил об ошибке</translation>
+    </message>
+    <message>
+        <source>the CA certificate text is not valid</source>
+        <translation>текст сертификата CA неверен</translation>
+    </message>
+    <message>
+        <source>cannot read the CA file {path}</source>
+        <translation>не удалось прочитать файл CA {path}</translation>
+    </message>
+    <message>
+        <source>TLS certificate of {host} is not trusted</source>
+        <translation>TLS-сертификат {host} не признан доверенным</translation>
+    </message>
+    <message>
+        <source>TLS failed</source>
+        <translation>сбой TLS</translation>
+    </message>
+    <message>
+        <source>cannot resolve host {host}</source>
+        <translation>не удалось найти адрес узла {host}</translation>
+    </message>
+    <message>
+        <source>cannot connect to the proxy {host}:{port}</source>
+        <translation>не удалось подключиться к прокси {host}:{port}</translation>
+    </message>
+    <message>
+        <source>cannot connect to {host}:{port}</source>
+        <translation>не удалось подключиться к {host}:{port}</translation>
+    </message>
+    <message>
+        <source>the server did not answer in time</source>
+        <translation>сервер не ответил вовремя</translation>
+    </message>
+    <message>
+        <source>the connection closed mid-answer</source>
+        <translation>соединение закрылось посреди ответа</translation>
+    </message>
+    <message>
+        <source>invalid URL {url}</source>
+        <translation>неверный адрес {url}</translation>
+    </message>
+    <message>
+        <source>network error: {type}</source>
+        <translation>сетевая ошибка: {type}</translation>
+    </message>
+    <message>
+        <source>unsupported proxy type {scheme}://, use an http:// or https:// proxy</source>
+        <translation>тип прокси {scheme}:// не поддерживается, укажите прокси http:// или https://</translation>
+    </message>
+    <message>
+        <source>malformed data in the stream</source>
+        <translation>искажённые данные в потоке</translation>
+    </message>
+    <message>
+        <source>malformed data in the answer</source>
+        <translation>искажённые данные в ответе</translation>
+    </message>
+    <message>
+        <source>unexpected data in the answer</source>
+        <translation>неожиданные данные в ответе</translation>
+    </message>
+    <message>
+        <source>the answer stopped before it was complete</source>
+        <translation>ответ прервался, не завершившись</translation>
+    </message>
+    <message>
+        <source>the answer was cut before its end</source>
+        <translation>ответ оборвался до конца</translation>
+    </message>
+    <message>
+        <source>the server sent an error instead of an answer</source>
+        <translation>сервер прислал ошибку вместо ответа</translation>
+    </message>
+    <message>
+        <source>expected an event stream, got {content_type}</source>
+        <translation>ожидался поток событий, а пришло {content_type}</translation>
+    </message>
+    <message>
+        <source>expected an event stream, got no content type</source>
+        <translation>ожидался поток событий, а тип содержимого не указан</translation>
+    </message>
+    <message>
+        <source>an answer without choices</source>
+        <translation>ответ без вариантов</translation>
+    </message>
+    <message>
+        <source>the answer is not a JSON object</source>
+        <translation>ответ — не объект JSON</translation>
+    </message>
+    <message>
+        <source>a stream item is not a JSON object</source>
+        <translation>элемент потока — не объект JSON</translation>
+    </message>
+    <message>
+        <source>the answer has no message content</source>
+        <translation>в ответе нет текста сообщения</translation>
+    </message>
+    <message>
+        <source>the service rewrote text it had already sent</source>
+        <translation>сервис переписал уже отправленный текст</translation>
+    </message>
+    <message>
+        <source>the model list has no data</source>
+        <translation>в списке моделей нет данных</translation>
+    </message>
+    <message>
+        <source>the model list is not in the OpenAI format</source>
+        <translation>список моделей не в формате OpenAI</translation>
+    </message>
+    <message>
+        <source>no key is set</source>
+        <translation>ключ не задан</translation>
+    </message>
+    <message>
+        <source>no authorization key; set it in Settings or {variable}</source>
+        <translation>нет ключа авторизации; задайте его в настройках или в {variable}</translation>
+    </message>
+    <message>
+        <source>authorization failed</source>
+        <translation>авторизация не удалась</translation>
+    </message>
+    <message>
+        <source>authorization failed (paste the Authorization key, not the Client Secret)</source>
+        <translation>авторизация не удалась (вставьте ключ авторизации, а не Client Secret)</translation>
+    </message>
+    <message>
+        <source>the OAuth server sent no token</source>
+        <translation>сервер OAuth не прислал токен</translation>
+    </message>
+    <message>
+        <source>the service refused the anonymous login</source>
+        <translation>сервис отклонил анонимный вход</translation>
+    </message>
+    <message>
+        <source>the service refused the question (no free quota left?)</source>
+        <translation>сервис отклонил вопрос (закончилась бесплатная квота?)</translation>
+    </message>
+    <message>
+        <source>the request failed</source>
+        <translation>запрос не удался</translation>
+    </message>
+    <message>
+        <source>the service refused the credentials</source>
+        <translation>сервис отклонил учётные данные</translation>
+    </message>
+    <message>
+        <source>too many requests</source>
+        <translation>слишком много запросов</translation>
+    </message>
+    <message>
+        <source>the service refused the request</source>
+        <translation>сервис отклонил запрос</translation>
+    </message>
+    <message>
+        <source>the model or the address was not found</source>
+        <translation>модель или адрес не найдены</translation>
+    </message>
+    <message>
+        <source>the service failed</source>
+        <translation>сбой сервиса</translation>
+    </message>
+    <message>
+        <source>the answer broke off</source>
+        <translation>ответ оборвался</translation>
+    </message>
+    <message>
+        <source>cannot connect</source>
+        <translation>не удалось подключиться</translation>
+    </message>
+    <message>
+        <source>the server's certificate is not trusted</source>
+        <translation>сертификат сервера не признан доверенным</translation>
+    </message>
+    <message>
+        <source>the server stopped answering</source>
+        <translation>сервер перестал отвечать</translation>
+    </message>
+    <message>
+        <source>the service refused the signed request</source>
+        <translation>сервис отклонил подписанный запрос</translation>
+    </message>
+    <message>
+        <source>the service refused the anonymous session</source>
+        <translation>сервис отклонил анонимный сеанс</translation>
+    </message>
+    <message>
+        <source>Try again later.</source>
+        <translation>Попробуйте позже.</translation>
+    </message>
+    <message>
+        <source>Add a key in Settings.</source>
+        <translation>Добавьте ключ в настройках.</translation>
+    </message>
+    <message>
+        <source>Check the key and scope in Settings.</source>
+        <translation>Проверьте ключ и область доступа (scope) в настройках.</translation>
+    </message>
+    <message>
+        <source>Wait a little and retry.</source>
+        <translation>Подождите немного и повторите.</translation>
+    </message>
+    <message>
+        <source>Change the request (shorter text, other parameters) and retry.</source>
+        <translation>Измените запрос (короче текст, другие параметры) и повторите.</translation>
+    </message>
+    <message>
+        <source>Pick another model or check the base URL in Settings.</source>
+        <translation>Выберите другую модель или проверьте базовый адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The service has a problem; try again later.</source>
+        <translation>У сервиса неполадки; попробуйте позже.</translation>
+    </message>
+    <message>
+        <source>The answer was cut or malformed; the text so far is kept. Retry.</source>
+        <translation>Ответ оборвался или пришёл искажённым; полученный текст сохранён. Повторите запрос.</translation>
+    </message>
+    <message>
+        <source>Check the connection, the proxy and the base URL in Settings.</source>
+        <translation>Проверьте подключение, прокси и базовый адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The server's TLS certificate is not trusted; add its CA file in Settings.</source>
+        <translation>TLS-сертификат сервера не признан доверенным; добавьте файл его удостоверяющего центра (CA) в настройках.</translation>
+    </message>
+    <message>
+        <source>The server stopped answering; retry, or raise the timeout in Settings.</source>
+        <translation>Сервер перестал отвечать; повторите или увеличьте тайм-аут в настройках.</translation>
+    </message>
+    <message>
+        <source>The server's TLS certificate is not trusted; check the base URL in Settings.</source>
+        <translation>TLS-сертификат сервера не признан доверенным; проверьте базовый адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The service refused the signed request; check the computer's clock and the base URL in Settings.</source>
+        <translation>Сервис отклонил подписанный запрос; проверьте часы компьютера и базовый адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The service refused the anonymous session; retry later or pick another provider.</source>
+        <translation>Сервис отклонил анонимный сеанс; повторите позже или выберите другого провайдера.</translation>
+    </message>
+    <message>
+        <source>Retry in {retry_after} s.</source>
+        <translation>Повторите через {retry_after} с.</translation>
+    </message>
+    <message>
+        <source>Internal error ({type}); the text so far is kept.</source>
+        <translation>Внутренняя ошибка ({type}); полученный текст сохранён.</translation>
+    </message>
+    <message>
+        <source>{provider}: cannot start ({type}); check its Settings.</source>
+        <translation>{provider}: не удалось запустить ({type}); проверьте его настройки.</translation>
+    </message>
+    <message>
+        <source>The history could not save the end of this reply; the text shown may be lost.</source>
+        <translation>История не смогла сохранить конец этого ответа; показанный текст может пропасть.</translation>
+    </message>
+</context>
+<context>
     <name>FileEditor</name>
     <message>
         <source>Browse…</source>
@@ -458,7 +745,7 @@
         <translation>Задать температуру</translation>
     </message>
     <message>
-        <source>When off, the provider&apos;s default temperature is used</source>
+        <source>When off, the provider's default temperature is used</source>
         <translation>Если выключено, используется температура провайдера по умолчанию</translation>
     </message>
     <message>
@@ -501,96 +788,12 @@
 <context>
     <name>ProviderError</name>
     <message>
-        <source>Try again later.</source>
-        <translation>Попробуйте позже.</translation>
-    </message>
-    <message>
-        <source>Add a key in Settings.</source>
-        <translation>Добавьте ключ в настройках.</translation>
-    </message>
-    <message>
-        <source>Check the key and scope in Settings.</source>
-        <translation>Проверьте ключ и область доступа (scope) в настройках.</translation>
-    </message>
-    <message>
-        <source>Wait a little and retry.</source>
-        <translation>Подождите немного и повторите.</translation>
-    </message>
-    <message>
-        <source>Change the request (shorter text, other parameters) and retry.</source>
-        <translation>Измените запрос (короче текст, другие параметры) и повторите.</translation>
-    </message>
-    <message>
-        <source>Pick another model or check the base URL in Settings.</source>
-        <translation>Выберите другую модель или проверьте базовый адрес в настройках.</translation>
-    </message>
-    <message>
-        <source>The service has a problem; try again later.</source>
-        <translation>У сервиса неполадки; попробуйте позже.</translation>
-    </message>
-    <message>
-        <source>The answer was cut or malformed; the text so far is kept. Retry.</source>
-        <translation>Ответ оборвался или пришёл искажённым; полученный текст сохранён. Повторите запрос.</translation>
-    </message>
-    <message>
-        <source>Check the connection, the proxy and the base URL in Settings.</source>
-        <translation>Проверьте подключение, прокси и базовый адрес в настройках.</translation>
-    </message>
-    <message>
-        <source>The server&apos;s TLS certificate is not trusted; add its CA file in Settings.</source>
-        <translation>TLS-сертификат сервера не признан доверенным; добавьте файл его удостоверяющего центра (CA) в настройках.</translation>
-    </message>
-    <message>
-        <source>The server stopped answering; retry, or raise the timeout in Settings.</source>
-        <translation>Сервер перестал отвечать; повторите или увеличьте тайм-аут в настройках.</translation>
-    </message>
-    <message>
-        <source>The service refused the signed request; check the computer&apos;s clock and the base URL in Settings.</source>
-        <translation>Сервис отклонил подписанный запрос; проверьте часы компьютера и базовый адрес в настройках.</translation>
-    </message>
-    <message>
-        <source>The server&apos;s TLS certificate is not trusted; check the base URL in Settings.</source>
-        <translation>TLS-сертификат сервера не признан доверенным; проверьте базовый адрес в настройках.</translation>
-    </message>
-    <message>
-        <source>The service refused the anonymous session; retry later or pick another provider.</source>
-        <translation>Сервис отклонил анонимный сеанс; повторите позже или выберите другого провайдера.</translation>
-    </message>
-    <message>
-        <source>Internal error; the text so far is kept.</source>
-        <translation>Внутренняя ошибка; полученный текст сохранён.</translation>
-    </message>
-    <message>
-        <source>{0}: cannot start ({1}); check its Settings.</source>
-        <translation>{0}: не удалось запустить ({1}); проверьте его настройки.</translation>
-    </message>
-    <message>
-        <source>Internal error ({0}); the text so far is kept.</source>
-        <translation>Внутренняя ошибка ({0}); полученный текст сохранён.</translation>
-    </message>
-    <message>
         <source>{0}: connected, {1} models available.</source>
         <translation>{0}: подключено, доступно моделей: {1}.</translation>
     </message>
     <message>
         <source>{0}: connected.</source>
         <translation>{0}: подключено.</translation>
-    </message>
-    <message>
-        <source>access denied: </source>
-        <translation>доступ запрещён: </translation>
-    </message>
-    <message>
-        <source>request too large: </source>
-        <translation>слишком большой запрос: </translation>
-    </message>
-    <message>
-        <source>every provider failed: </source>
-        <translation>все провайдеры дали сбой: </translation>
-    </message>
-    <message>
-        <source>Retry in {0} s.</source>
-        <translation>Повторите через {0} с.</translation>
     </message>
 </context>
 <context>
@@ -725,10 +928,6 @@
 </context>
 <context>
     <name>Providers</name>
-    <message>
-        <source>Auto</source>
-        <translation>Авто</translation>
-    </message>
     <message>
         <source>OpenAI-compatible</source>
         <translation>OpenAI-совместимый</translation>

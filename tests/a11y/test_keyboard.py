@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QToolButton, QWidget
 
 from gui.core.keychain import SecretStore
 from gui.core.settings import Settings
+from gui.settings_controller import SettingsEditor
+from gui.values import ConnectionResult
 from gui.widgets.main_window import MainWindow
 from gui.widgets.parameters_dialog import ParametersDialog
-from gui.widgets.settings_dialog import SettingsDialog
 from gui.widgets.shortcuts_dialog import ShortcutsDialog
 from tests.gui.conftest import Script, wait_for
 from tests.gui.core.conftest import GIGACHAT, GPTALK, OPENAI, MemoryKeyring
@@ -95,7 +96,7 @@ async def test_every_focusable_control_has_a_name_and_a_description(
     assert undescribed == []
     chain = tab_chain(window, window.composer)
     assert chain[:3] == [window.composer, window.send_button, window.stop_button]
-    window.stop_action.trigger()
+    window.commands.stop_action.trigger()
     await wait_for(lambda: not window.stop_button.isEnabled())
 
 
@@ -141,16 +142,16 @@ async def test_settings_dialog_pages_have_named_controls(
 ) -> None:
     monkeypatch.delenv("GIGACHAT_CREDENTIALS", raising=False)
 
-    async def no_test(name: str, config: dict[str, str]) -> tuple[bool, str]:
-        return True, ""
+    async def no_test(name: str, config: dict[str, str]) -> ConnectionResult:
+        return ConnectionResult(ok=True, provider=name)
 
-    dialog = SettingsDialog(
+    dialog = SettingsEditor(
         [GIGACHAT, OPENAI, GPTALK],
         Settings(tmp_path / "besedka.ini"),
         SecretStore(MemoryKeyring()),
         no_test,
-        window,
-    )
+        parent=window,
+    ).dialog
     dialog.show()
     dialog.activateWindow()
     await wait_for(dialog.isActiveWindow)

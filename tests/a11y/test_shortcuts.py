@@ -24,21 +24,21 @@ def keys(text: str) -> str:
 
 def test_every_command_has_its_shortcut(window: MainWindow) -> None:
     wanted = {
-        window.new_action: QKeySequence(QKeySequence.StandardKey.New).toString(NATIVE),
-        window.search_action: QKeySequence(QKeySequence.StandardKey.Find).toString(NATIVE),
-        window.focus_action: keys("Ctrl+L"),
-        window.stop_action: keys("Esc"),
-        window.regenerate_action: keys("Ctrl+R"),
-        window.copy_reply_action: keys("Ctrl+Shift+C"),
-        window.next_action: keys("Ctrl+PgDown"),
-        window.previous_action: keys("Ctrl+PgUp"),
-        window.settings_action: keys("Ctrl+,"),
-        window.quit_action: keys("Ctrl+Q"),
+        window.commands.new_action: QKeySequence(QKeySequence.StandardKey.New).toString(NATIVE),
+        window.commands.search_action: QKeySequence(QKeySequence.StandardKey.Find).toString(NATIVE),
+        window.commands.focus_action: keys("Ctrl+L"),
+        window.commands.stop_action: keys("Esc"),
+        window.commands.regenerate_action: keys("Ctrl+R"),
+        window.commands.copy_reply_action: keys("Ctrl+Shift+C"),
+        window.commands.next_action: keys("Ctrl+PgDown"),
+        window.commands.previous_action: keys("Ctrl+PgUp"),
+        window.commands.settings_action: keys("Ctrl+,"),
+        window.commands.quit_action: keys("Ctrl+Q"),
     }
     for action, key in wanted.items():
         assert key and key in shortcut_text(action).split(", "), action.text()
-    assert keys("Ctrl+/") in shortcut_text(window.shortcuts_action)
-    assert keys("F1") in shortcut_text(window.shortcuts_action)
+    assert keys("Ctrl+/") in shortcut_text(window.commands.shortcuts_action)
+    assert keys("F1") in shortcut_text(window.commands.shortcuts_action)
 
 
 def test_no_two_commands_share_a_key(window: MainWindow) -> None:
@@ -58,7 +58,7 @@ async def test_f1_opens_the_cheat_sheet_built_from_the_actions(window: MainWindo
     assert dialog is not None
     await wait_for(dialog.isVisible)
     rows = dict(dialog.rows())
-    assert rows["New chat"] == shortcut_text(window.new_action)
+    assert rows["New chat"] == shortcut_text(window.commands.new_action)
     assert rows["Stop"] == keys("Esc")
     assert rows["Copy last reply"] == keys("Ctrl+Shift+C")
     assert rows["Next chat"] == keys("Ctrl+PgDown")
@@ -68,7 +68,7 @@ async def test_f1_opens_the_cheat_sheet_built_from_the_actions(window: MainWindo
     # It reads the actions, so it cannot go stale.
     dialog.close()
     await wait_for(lambda: not dialog.isVisible())
-    window.regenerate_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+    window.commands.regenerate_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
     window.activateWindow()
     await wait_for(window.isActiveWindow)
     QTest.keyClick(window.composer, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
@@ -84,7 +84,7 @@ async def test_cheat_sheet_follows_the_language(
     translations.apply("ru")
     await wait_for(lambda: dialog.windowTitle() == "Сочетания клавиш")
     rows = dict(dialog.rows())
-    assert rows["Новый чат"] == shortcut_text(window.new_action)
+    assert rows["Новый чат"] == shortcut_text(window.commands.new_action)
     assert rows["Копировать последний ответ"] == keys("Ctrl+Shift+C")
     assert dialog.table.horizontalHeaderItem(0).text() == "Действие"
     dialog.deleteLater()
@@ -93,7 +93,7 @@ async def test_cheat_sheet_follows_the_language(
 async def test_ctrl_shift_c_copies_the_last_reply(
     window: MainWindow, store: Store, script: Script
 ) -> None:
-    window.copy_reply_action.trigger()
+    window.commands.copy_reply_action.trigger()
     assert window.status_label.text() == "No reply to copy yet."
     script.pieces = ["Первый ", "ответ"]
     window.composer.setPlainText("q1")

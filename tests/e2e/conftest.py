@@ -21,6 +21,7 @@ from gui.core.provider_factory import ProviderFactory
 from gui.core.store import Store
 from gui.values import ProviderInfo
 from gui.widgets.main_window import MainWindow
+from gui.wiring import Wiring
 from providers.base import Timeouts
 from tests.servers.gigachat import GigaChatEmulator, run_gigachat
 
@@ -66,12 +67,10 @@ async def factory(gigachat_config: dict[str, str]) -> AsyncIterator[ProviderFact
 async def e2e_window(
     qtbot: Any, e2e_store: Store, factory: ProviderFactory
 ) -> AsyncIterator[MainWindow]:
-    controller = ChatController(
-        e2e_store, factory, default_provider=lambda: ("gigachat", "GigaChat")
-    )
+    controller = ChatController(e2e_store, factory, choice=("gigachat", "GigaChat"))
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    window.attach(controller, provider="gigachat", model="GigaChat")
+    Wiring(window, controller, provider="gigachat", model="GigaChat")
     yield window
     await controller.shutdown()

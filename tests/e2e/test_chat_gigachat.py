@@ -53,7 +53,7 @@ async def test_type_enter_stream_stop_regenerate(
     window.composer.setPlainText("Tell me a long story")
     window.composer.submit()
     await wait_for(lambda: "слово5 " in window.view.toPlainText(), timeout=15)
-    window.stop_action.trigger()
+    window.commands.stop_action.trigger()
     await wait_for(lambda: not window.stop_button.isEnabled(), timeout=5)
     stopped = _replies(e2e_store)[-1]
     assert stopped.status == MessageStatus.STOPPED
@@ -63,7 +63,7 @@ async def test_type_enter_stream_stop_regenerate(
 
     # Regenerate replaces the stopped reply with a full one.
     gigachat.chunk_delay = 0.0
-    window.regenerate_action.trigger()
+    window.commands.regenerate_action.trigger()
     await wait_for(lambda: _replies(e2e_store)[-1].status == MessageStatus.COMPLETE, timeout=15)
     replies = _replies(e2e_store)
     assert [r.text for r in replies] == [REPLY, gigachat.reply]

@@ -1,5 +1,6 @@
 """Fault-suite plumbing: a real window on a real controller, emulator fault switches the
-emulators lack, and the FAULTS.md table the matrix run writes at the end.
+emulators lack, and the FAULTS.md table a whole matrix run checks at the end (and rewrites
+only when asked: `BESEDKA_WRITE_FAULTS=1`, since no test writes into the work tree).
 
 Everything here runs on a qasync loop (as the app does), so widgets, the controller, the
 provider and the loopback emulators share one event loop in one thread.
@@ -31,12 +32,15 @@ from gui.core.provider_factory import ProviderFactory
 from gui.core.store import MessageStatus, Store, StoredMessage
 from gui.values import ProviderInfo
 from gui.widgets.main_window import MainWindow
+from gui.wiring import Wiring
 from providers.base import Provider, Timeouts
 from tests.servers.gprochat import GPROChatEmulator
 from tests.servers.gptalk import GPTalkEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULTS_MD = ROOT / "tests" / "FAULTS.md"
+#: Set to 1 to rewrite FAULTS.md from a whole matrix run instead of checking it.
+WRITE_FAULTS = "BESEDKA_WRITE_FAULTS"
 
 
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Callable[[], Any]]:
@@ -136,11 +140,27 @@ def pytest_runtest_makereport(
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write the table when the whole matrix ran (a `-k` subset leaves the file alone)."""
+    """When the whole matrix ran, check that FAULTS.md says what this run saw, or rewrite it
+    with BESEDKA_WRITE_FAULTS=1. A `-k` subset checks nothing; a stale table fails the run."""
     cells = matrix_cells()
     if not cells or any(cell not in _OUTCOMES for cell in cells):
         return
-    FAULTS_MD.write_text(render_table(_OUTCOMES), encoding="utf-8")
+    table = render_table(_OUTCOMES)
+    if os.environ.get(WRITE_FAULTS) == "1":
+        FAULTS_MD.write_text(table, encoding="utf-8")
+        return
+    written = FAULTS_MD.read_text(encoding="utf-8") if FAULTS_MD.exists() else ""
+    if written == table:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep(
+            "=",
+            f"tests/FAULTS.md does not say what this run saw: if the change is right, "
+            f"rewrite it with {WRITE_FAULTS}=1 pytest tests/faults",
+            red=True,
+        )
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _md(text: str) -> str:
@@ -157,8 +177,8 @@ def render_table(outcomes: Mapping[tuple[str, str], tuple[str, Mapping[str, str]
     lines = [
         "# Faults × providers",
         "",
-        "_Written by the test run (`pytest tests/faults`, see `tests/faults/conftest.py`);"
-        " do not edit by hand._",
+        f"_Written by `{WRITE_FAULTS}=1 pytest tests/faults` (see `tests/faults/conftest.py`);"
+        " a plain run checks it. Do not edit by hand._",
         "",
         "Each cell is one end-to-end run: the real `MainWindow` (offscreen) and `ChatController`,"
         " the real `ProviderFactory` and provider, and the provider's loopback emulator"
@@ -413,8 +433,8 @@ async def open_desk(
             window = MainWindow()
             qtbot.addWidget(window)
             window.show()
-            controller = ChatController(store, factory, default_provider=window.picker_choice)
-            window.attach(controller, provider=provider, model=model)
+            controller = ChatController(store, factory)
+            Wiring(window, controller, provider=provider, model=model)
             desk = Desk(qtbot, window, controller, store, factory, configs, ticker)
             try:
                 yield desk

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import pytest
 
 from gui.core.store import MessageStatus
+from gui.widgets.error_text import error_text
 from providers.base import Provider, Timeouts
 from providers.errors import (
     AuthError,
@@ -496,10 +497,15 @@ async def test_fault(
 
         # The person sees what failed, where, and what to do — inline, under the reply.
         assert failed.status == MessageStatus.FAILED, failed
-        assert failed.error.startswith(f"{rig.label}: "), failed.error
-        assert expect.says in failed.error, failed.error
+        # Stored as data: the failure's kind and the provider's label, worded on display.
+        assert failed.error is not None, failed
+        assert failed.error.kind == expect.error.kind, failed.error
+        assert failed.error.provider == rig.label, failed.error
+        said = error_text(failed.error)
+        assert said.startswith(f"{rig.label}: "), said
+        assert expect.says in said, said
         shown = desk.view_text()
-        assert failed.error in shown
+        assert said in shown
         # The text that arrived is kept on screen and in the database, and nothing else.
         assert desk.window.view.message_text(failed.id) == failed.text
         if expect.partial:
@@ -534,6 +540,6 @@ async def test_fault(
         record_cell(
             error=expect.error.__name__,
             how=expect.how,
-            message=failed.error,
+            message=said,
             kept="yes, on screen and saved" if expect.partial else "nothing had arrived",
         )

@@ -32,12 +32,17 @@ from gui.core.paths import AppPaths
 from gui.core.provider_factory import ProviderFactory
 from gui.core.settings import Settings
 from gui.core.store import MessageStatus, Store
+from gui.widgets.error_text import error_text
 from gui.widgets.main_window import MainWindow
+from gui.wiring import Wiring
 from providers.gigachat import GigaChat
 from providers.openai_compat import OpenAICompatible
 from tests.faults.conftest import Desk, Ticker, open_desk, wait_for
 from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator, run_gigachat
 from tests.servers.openai import OpenAIEmulator, run_openai
+
+#: The offscreen platform's notice when a window sizes itself; nothing of ours.
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -206,8 +211,8 @@ async def _window_session(qtbot: Any, paths: AppPaths, emulator: CrashingGigaCha
             window = MainWindow()
             qtbot.addWidget(window)
             window.show()
-            controller = ChatController(store, factory, default_provider=window.picker_choice)
-            window.attach(controller, provider="gigachat", model="GigaChat")
+            controller = ChatController(store, factory)
+            Wiring(window, controller, provider="gigachat", model="GigaChat")
             desk = Desk(qtbot, window, controller, store, factory, {}, ticker)
             try:
                 conversation = desk.ask("Привет из окна")
@@ -224,14 +229,18 @@ async def _window_session(qtbot: Any, paths: AppPaths, emulator: CrashingGigaCha
                 desk.type_and_send("and now a crash")
                 crashed = await desk.finished(conversation)
                 assert crashed.status == MessageStatus.FAILED
-                assert "Internal error (ValueError)" in crashed.error
-                assert crashed.error in desk.view_text()
+                assert crashed.error is not None
+                assert (crashed.error.kind, crashed.error.params) == (
+                    "internal",
+                    {"type": "ValueError"},
+                )
+                assert error_text(crashed.error) in desk.view_text()
 
                 exports = paths.data_dir / "exports"
                 exports.mkdir()
                 for kind in ("md", "json", "html"):
                     controller.export(conversation, str(exports / f"chat.{kind}"), kind)
-                settings.set_last_choice(*window.picker_choice())
+                settings.set_last_choice(*controller.choice())
                 settings.save()
             finally:
                 await controller.shutdown()
@@ -295,19 +304,22 @@ async def test_a_server_quoting_the_key_back_does_not_put_it_on_screen_or_disk(
             conversation = desk.ask("Привет")
             failed = await desk.finished(conversation)
             assert failed.status == MessageStatus.FAILED
-            assert "Incorrect API key provided" in failed.error  # the server's words stay
+            assert failed.error is not None
+            assert "Incorrect API key provided" in failed.error.detail  # the server's words stay
             desk.window.picker.select("gigachat", "GigaChat")
             desk.controller.set_provider(conversation, "gigachat", "GigaChat")
             desk.type_and_send("and with GigaChat")
             await wait_for(lambda: desk.controller.is_busy(conversation) is False)
             refused = desk.last_reply(conversation)
             assert refused.status == MessageStatus.FAILED
-            assert "authorization failed" in refused.error
+            assert refused.error is not None
+            assert (refused.error.kind, refused.error.provider) == ("auth", "GigaChat")
             shown = desk.view_text()
+            assert error_text(failed.error) in shown and error_text(refused.error) in shown
     database = _history_bytes(tmp_path)
     assert openai.requests[0].headers.get("Authorization") == f"Bearer {wrong_key}"
     for secret in (wrong_key, gigachat_key):
-        assert secret not in failed.error and secret not in refused.error
+        assert secret not in failed.error.to_json() and secret not in refused.error.to_json()
         assert secret not in shown
         assert secret.encode() not in database
         assert secret not in caplog.text

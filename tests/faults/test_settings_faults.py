@@ -18,11 +18,15 @@ from gui.controller import ChatController
 from gui.core.provider_factory import ProviderFactory
 from gui.core.store import MessageStatus, Store
 from gui.values import ProviderInfo
+from gui.widgets.error_text import error_text
 from gui.widgets.main_window import MainWindow
+from gui.wiring import Wiring
 from providers.errors import CertificateError
 from providers.openai_compat import OpenAICompatible
 from tests.faults.conftest import Desk, Ticker, open_desk, wait_for
 from tests.servers.openai import OpenAIEmulator, run_openai
+
+#: The offscreen platform's notice when a window sizes itself; nothing of ours.
 
 
 async def test_stop_while_the_keychain_is_still_answering_ends_the_reply(
@@ -45,8 +49,8 @@ async def test_stop_while_the_keychain_is_still_answering_ends_the_reply(
                 window = MainWindow()
                 qtbot.addWidget(window)
                 window.show()
-                controller = ChatController(store, factory, default_provider=window.picker_choice)
-                window.attach(controller, provider="openai", model="llama3.2")
+                controller = ChatController(store, factory)
+                Wiring(window, controller, provider="openai", model="llama3.2")
                 desk = Desk(qtbot, window, controller, store, factory, {}, ticker)
                 try:
                     conversation = desk.ask("Привет")
@@ -96,10 +100,14 @@ async def test_an_unreadable_ca_file_names_the_provider_and_the_setting(
         conversation = desk.ask("Привет")
         failed = await desk.finished(conversation)
         assert failed.status == MessageStatus.FAILED
-        assert failed.error.startswith("OpenAI-compatible: ")
-        assert "gone.pem" in failed.error
-        assert CertificateError.hint in failed.error
-        assert failed.error in desk.view_text()
+        assert failed.error is not None
+        assert (failed.error.kind, failed.error.provider) == ("certificate", "OpenAI-compatible")
+        assert failed.error.params["path"] == str(tmp_path / "gone.pem")  # the setting's value
+        shown = error_text(failed.error)
+        assert shown.startswith("OpenAI-compatible: ")
+        assert "gone.pem" in shown
+        assert shown.endswith(CertificateError.hint)
+        assert shown in desk.view_text()
 
         desk.configs["openai"] = {"base_url": emulator.base_url}  # fixed in Settings
         desk.type_and_send("again")

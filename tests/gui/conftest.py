@@ -23,6 +23,7 @@ from gui.controller import ChatController
 from gui.core.provider_factory import ProviderFactory
 from gui.core.store import Store
 from gui.widgets.main_window import MainWindow
+from gui.wiring import Wiring
 from providers.base import ChatOptions, Chunk, FinishReason, Messages, Provider, Usage
 
 
@@ -47,7 +48,6 @@ def scripted_provider(script: Script) -> type[Provider]:
         label = "Scripted"
         working = True
         supports_system_message = True
-        supports_message_history = True
         default_model = "echo-1"
         models = ("echo-1", "echo-2")
         supported_options = frozenset({"temperature", "max_tokens"})
@@ -100,7 +100,7 @@ async def controller(store: Store, script: Script) -> AsyncIterator[ChatControll
         factory = ProviderFactory(
             session, no_config, classes={"scripted": scripted_provider(script)}
         )
-        chat = ChatController(store, factory, default_provider=lambda: ("scripted", "echo-1"))
+        chat = ChatController(store, factory, choice=("scripted", "echo-1"))
         yield chat
         await chat.shutdown()
 
@@ -110,5 +110,5 @@ async def window(qtbot: Any, controller: ChatController) -> MainWindow:
     main = MainWindow()
     qtbot.addWidget(main)
     main.show()
-    main.attach(controller, provider="scripted", model="echo-1")
+    Wiring(main, controller, provider="scripted", model="echo-1")
     return main

@@ -92,6 +92,7 @@ def test_russian_text_is_russian() -> None:
         "{0}:",
         "{0}: {1}",
         "Markdown (*.md);;JSON (*.json);;HTML (*.html)",
+        "HTTP {status}",
     }
     for entry in read_ts(RU):
         if entry.source in same_by_nature:

@@ -11,10 +11,13 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from gui.app import Application
+from gui.controller import ChatController
 from gui.core.keychain import SecretStore
 from gui.core.paths import AppPaths, resources_dir
 from gui.core.settings import Settings
 from gui.core.store import MessageStatus, Store
+from gui.settings_controller import SettingsEditor
+from gui.values import ConnectionResult, ErrorInfo
 from gui.widgets.i18n import Translations, resolve_language
 from gui.widgets.main_window import MainWindow
 from gui.widgets.settings_dialog import SettingsDialog
@@ -63,19 +66,26 @@ def test_a_missing_catalog_leaves_english_and_says_so(
 async def test_menus_buttons_and_fields_switch_to_russian_and_back(
     window: MainWindow, translations: Translations
 ) -> None:
-    assert window.file_menu.title() == "&File"
+    assert window.commands.file_menu.title() == "&File"
     assert window.send_button.text() == "Send"
 
     translations.apply("ru")
     await settle()
     assert window.windowTitle() == "Беседка"
-    assert [menu.title() for menu in (window.file_menu, window.chat_menu, window.help_menu)] == [
+    assert [
+        menu.title()
+        for menu in (
+            window.commands.file_menu,
+            window.commands.chat_menu,
+            window.commands.help_menu,
+        )
+    ] == [
         "&Файл",
         "&Чат",
         "&Справка",
     ]
-    assert window.new_action.text() == "&Новый чат"
-    assert window.copy_reply_action.text() == "&Копировать последний ответ"
+    assert window.commands.new_action.text() == "&Новый чат"
+    assert window.commands.copy_reply_action.text() == "&Копировать последний ответ"
     assert window.send_button.text() == "Отправить"
     assert window.stop_button.accessibleName() == "Остановить ответ"
     assert window.sidebar.new_button.text() == "Новый чат"
@@ -87,7 +97,7 @@ async def test_menus_buttons_and_fields_switch_to_russian_and_back(
 
     translations.apply("en")
     await settle()
-    assert window.file_menu.title() == "&File"
+    assert window.commands.file_menu.title() == "&File"
     assert window.send_button.text() == "Send"
     assert window.status_label.text() == "Ready"
 
@@ -111,7 +121,7 @@ async def test_messages_and_errors_in_the_view_are_said_again_in_russian(
     assert store.list_conversations()[0].id is not None
 
     script.error = AuthError("bad credentials")
-    window.regenerate_action.trigger()
+    window.commands.regenerate_action.trigger()
     await wait_for(lambda: "Проверьте ключ и область доступа" in window.view.toPlainText())
 
     translations.apply("en")
@@ -152,21 +162,21 @@ async def test_plural_forms_follow_the_number(
     assert said["ru", 21].startswith("21 ответ был прерван")
 
 
-def test_settings_dialog_opens_in_russian(
+async def test_settings_dialog_opens_in_russian(
     translations: Translations, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("GIGACHAT_CREDENTIALS", raising=False)
     translations.apply("ru")
 
-    async def no_test(name: str, config: dict[str, str]) -> tuple[bool, str]:
-        return True, ""
+    async def no_test(name: str, config: dict[str, str]) -> ConnectionResult:
+        return ConnectionResult(ok=True, provider=name)
 
-    dialog = SettingsDialog(
+    dialog = SettingsEditor(
         [GIGACHAT, OPENAI],
         Settings(tmp_path / "besedka.ini"),
         SecretStore(MemoryKeyring()),
         no_test,
-    )
+    ).dialog
     try:
         assert dialog.windowTitle() == "Настройки"
         pages = [dialog.page_list.item(row).text() for row in range(dialog.page_list.count())]
@@ -179,11 +189,12 @@ def test_settings_dialog_opens_in_russian(
         page = dialog.pages["gigachat"]
         assert page.secret_editor is not None
         assert page.secret_editor.source_label.text() == "Ключ не задан."
-        page.show_result(False, "GigaChat: Unauthorized. Check the key and scope in Settings.")
-        assert page.result_label.text() == (
-            "GigaChat: Unauthorized. Проверьте ключ и область доступа (scope) в настройках."
-        )
-        page.show_result(True, "GigaChat: connected, 4 models available.")
+        refused = ErrorInfo("auth", provider="GigaChat", status=401, detail="Unauthorized")
+        page.show_connection(ConnectionResult(ok=False, provider="GigaChat", error=refused))
+        shown = page.result_label.text()
+        assert shown.startswith("GigaChat: ") and "«Unauthorized»" in shown
+        assert shown.endswith("Проверьте ключ и область доступа (scope) в настройках.")
+        page.show_connection(ConnectionResult(ok=True, provider="GigaChat", models=4))
         assert page.result_label.text() == "GigaChat: подключено, доступно моделей: 4."
     finally:
         dialog.deleteLater()
@@ -191,6 +202,7 @@ def test_settings_dialog_opens_in_russian(
 
 async def test_saving_the_settings_dialog_switches_the_running_window(
     window: MainWindow,
+    controller: ChatController,
     translations: Translations,
     qapp: QApplication,
     tmp_path: Path,
@@ -205,25 +217,25 @@ async def test_saving_the_settings_dialog_switches_the_running_window(
         qapp, window, paths, settings=settings, translations=translations, theme=theme
     )
     secrets = SecretStore(MemoryKeyring())
+    app.connect_settings(secrets, controller.providers)
     try:
-        app.open_settings(settings, secrets, window.controller)
+        window.commands.settings_action.trigger()
         dialog = window.findChild(SettingsDialog)
         assert dialog is not None and dialog.isVisible()
         dialog.language.setCurrentIndex(dialog.language.findData("ru"))
-        dialog.accept()  # saves synchronously, then the app applies it
-        await settle()
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        await wait_for(lambda: window.send_button.text() == "Отправить")
         assert Settings(paths.settings_file).language == "ru"
-        assert window.send_button.text() == "Отправить"
-        assert window.file_menu.title() == "&Файл"
+        assert window.commands.file_menu.title() == "&Файл"
     finally:
         theme.apply("system")
         app.tray = None
 
 
-async def test_failed_reply_status_line_and_stored_error_stay_english_in_the_store(
+async def test_a_failed_reply_is_stored_as_data_and_shown_in_russian(
     window: MainWindow, translations: Translations, store: Store, script: Script
 ) -> None:
-    """Only the display is translated: the history keeps what the provider said."""
+    """Only the display is worded: the history keeps what happened, as data."""
     translations.apply("ru")
     script.pieces = []
     script.error = RateLimitError("Too many requests", retry_after=3)
@@ -233,4 +245,7 @@ async def test_failed_reply_status_line_and_stored_error_stay_english_in_the_sto
     conversation = store.list_conversations()[0]
     failed = [m for m in store.messages(conversation.id) if m.role == "assistant"][-1]
     assert failed.status == MessageStatus.FAILED
-    assert failed.error.endswith("Retry in 3 s.")
+    assert failed.error is not None
+    assert (failed.error.kind, failed.error.provider) == ("rate_limit", "Scripted")
+    assert failed.error.params["retry_after"] == 3
+    assert "Too many requests" in failed.error.detail

@@ -35,7 +35,6 @@ class Scripted(Provider):
     working = True
     default_model = "scripted-small"
     models = ("scripted-small", "scripted-big")
-    model_aliases: ClassVar[dict[str, str]] = {"big": "scripted-big"}
     supported_options = frozenset({"temperature", "max_tokens"})
     config_fields = (
         ConfigField("api_key", "API key", kind="secret"),
@@ -133,11 +132,11 @@ async def test_stream_yields_script_with_resolved_model(session: aiohttp.ClientS
     provider = Scripted(
         session=session, script=("При", "вет", FinishReason("stop"), Usage(1, 2, 3))
     )
-    chunks = await collect(provider.stream("big", HELLO, options={"temperature": 0.5}))
-    assert chunks[0] == "model=scripted-big"
+    chunks = await collect(provider.stream(None, HELLO, options={"temperature": 0.5}))
+    assert chunks[0] == "model=scripted-small"
     assert chunks[1] == "options=[('temperature', 0.5)]"
     assert chunks[4:] == ["При", "вет", FinishReason("stop"), Usage(1, 2, 3)]
-    assert provider.calls == [("scripted-big", HELLO, True, {"temperature": 0.5})]
+    assert provider.calls == [("scripted-small", HELLO, True, {"temperature": 0.5})]
 
 
 async def test_stream_rejects_unknown_option_before_any_request(
@@ -189,12 +188,11 @@ async def test_stream_flag_reaches_the_provider(session: aiohttp.ClientSession) 
     [
         (None, "scripted-small"),
         ("", "scripted-small"),
-        ("big", "scripted-big"),
         ("scripted-big", "scripted-big"),
         ("something-new", "something-new"),  # unknown names pass through, as in the seeds
     ],
 )
-def test_get_model_default_and_alias(asked: str | None, used: str) -> None:
+def test_get_model_empty_means_default(asked: str | None, used: str) -> None:
     assert Scripted.get_model(asked) == used
 
 
@@ -207,7 +205,7 @@ async def test_list_models_defaults_to_static_list(session: aiohttp.ClientSessio
 
 async def test_door_is_an_async_generator_and_owns_its_session() -> None:
     generator = Scripted.create_async_generator(
-        "big",
+        "scripted-big",
         HELLO,
         api_key=SECRET,
         base_url="http://127.0.0.1:1234",
@@ -295,7 +293,7 @@ def test_capability_flags_have_seed_defaults() -> None:
         ) -> AsyncGenerator[Chunk, None]:
             yield ""
 
-    assert (Bare.working, Bare.needs_auth, Bare.supports_stream) == (False, False, True)
-    assert (Bare.supports_system_message, Bare.supports_message_history) == (False, False)
+    assert (Bare.working, Bare.needs_auth, Bare.supports_system_message) == (False, False, False)
+    assert not Bare.lists_live_models()
     with pytest.raises(BadRequestError, match="unknown option 'temperature'"):
         Bare.check_options({"temperature": 0.5})

@@ -257,9 +257,9 @@ async def test_model_list_without_key_is_static_and_offline(
 def test_declared_capabilities_and_settings() -> None:
     assert provider_class("gigachat") is GigaChat
     assert (GigaChat.name, GigaChat.label) == ("gigachat", "GigaChat")
-    for flag in ("working", "needs_auth", "supports_stream", "supports_system_message"):
+    for flag in ("working", "needs_auth", "supports_system_message"):
         assert getattr(GigaChat, flag) is True
-    assert GigaChat.supports_message_history is True
+    assert GigaChat.lists_live_models()
     assert GigaChat.default_model == "GigaChat"
     assert GigaChat.models == (
         "GigaChat",

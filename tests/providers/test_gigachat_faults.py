@@ -109,6 +109,14 @@ async def test_cut_stream_keeps_the_text_then_fails(
         await drain(giga.stream("GigaChat", HELLO), text)
     assert "".join(text) == "".join(emulator.chunks()[:3])  # the text before the fault
     assert "text so far is kept" in caught.value.user_message
+    if abort:  # the socket closed: our words, as data, and the English sentence as before
+        assert (caught.value.kind, caught.value.reason) == ("protocol", "cut")
+        assert caught.value.user_message == (
+            "GigaChat: the connection closed mid-answer."
+            " The answer was cut or malformed; the text so far is kept. Retry."
+        )
+    else:  # the body ended without `[DONE]` or a finish reason
+        assert caught.value.reason == "stopped_early"
 
 
 async def test_stream_cut_after_all_text_but_before_the_finish_is_still_an_error(
@@ -148,6 +156,7 @@ async def test_error_object_inside_a_200_stream(
     with pytest.raises(error_type, match=emulator.error_message) as caught:
         await drain(giga.stream("GigaChat", HELLO), text)
     assert caught.value.status == status
+    assert caught.value.detail == emulator.error_message  # the server's words, as detail
     assert "".join(text) == "".join(emulator.chunks()[:4])  # the text before the fault
     assert len(emulator.chat_requests) == 1  # never retried once text was shown
 

@@ -190,7 +190,7 @@ async def test_requests_go_through_the_proxy(
 def test_registry_and_declared_shape() -> None:
     assert provider_class("gprochat") is GPROChat
     assert GPROChat.working is False
-    assert GPROChat.supports_message_history is True
+    assert not GPROChat.lists_live_models()
     assert GPROChat.default_model == "gemini-1.5-pro"
     (field,) = GPROChat.config_fields
     assert (field.name, field.kind, field.default) == ("base_url", "url", "https://gprochat.com")

@@ -183,10 +183,20 @@ async def test_unreachable_server_is_a_network_error(
     session: aiohttp.ClientSession, closed_port: int
 ) -> None:
     provider = OpenAICompatible(session=session, base_url=f"http://127.0.0.1:{closed_port}/v1")
-    with pytest.raises(NetworkError, match="cannot connect"):
+    with pytest.raises(NetworkError, match="cannot connect") as listing:
         await provider.list_models()
-    with pytest.raises(NetworkError, match="cannot connect"):
+    with pytest.raises(NetworkError, match="cannot connect") as chatting:
         await collect(provider)
+    # Both doors stamp the label and say the same thing, as data.
+    for caught in (listing, chatting):
+        assert caught.value.data() == {
+            "kind": "network",
+            "reason": "connect",
+            "provider": "OpenAI-compatible",
+            "status": None,
+            "detail": "",
+            "params": {"host": "127.0.0.1", "port": closed_port},
+        }
 
 
 async def test_requests_go_through_the_proxy(

@@ -4,16 +4,19 @@ Qt-free and aiohttp-free on purpose, so the window, `besedka ask` and tests shar
 """
 
 from gui.core.store.models import (
+    UNCHANGED,
     Conversation,
     DatabaseTooNewError,
     MessageStatus,
     SearchHit,
     StoredMessage,
     StoreError,
+    Unchanged,
 )
 from gui.core.store.store import Store, title_from_text
 
 __all__ = [
+    "UNCHANGED",
     "Conversation",
     "DatabaseTooNewError",
     "MessageStatus",
@@ -21,5 +24,6 @@ __all__ = [
     "Store",
     "StoreError",
     "StoredMessage",
+    "Unchanged",
     "title_from_text",
 ]

@@ -1,27 +1,31 @@
-"""Conversation exports (Markdown, JSON, HTML) and the checked reading of our JSON back.
+"""Conversation exports: Markdown and HTML for a person to read, JSON to keep and import.
 
 The JSON export is the lossless one. It names no database ids: messages are listed oldest
 first and a message's `parent` is the index of its parent in that list, so exporting, importing
-and exporting again gives the very same text. Timestamps are kept as they were. The one change
-on import is that a message exported while it was `streaming` comes back `interrupted`, since
-nothing will finish it. No export contains secrets: the store never holds any, and `params`
-is numbers only.
+and exporting again gives the very same text. Timestamps are kept as they were; a provider is
+its internal name and an error is data (`ErrorInfo.to_data()`), as stored. The one change on
+import is that a message exported while it was `streaming` comes back `interrupted`, since
+nothing will finish it (see `json_import`). No export contains secrets: the store never holds
+any, and `params` is numbers only.
+
+Markdown and HTML are made here, without Qt, but read by a person: the caller passes
+`label_of` (provider name → its label) and `error_text` (ErrorInfo → a sentence) in the
+interface language. Without them, names stay as stored and errors are plain English.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
-import math
 import time
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
-from gui.core.store.models import ROLES, Conversation, MessageStatus, StoredMessage, StoreError
+from gui.core.store.models import Conversation, MessageStatus, StoredMessage
+from gui.values import ErrorInfo
 
 FORMAT = "besedka-conversation"
-FORMAT_VERSION = 1
+#: 2: a message's error is an object (ErrorInfo data) or null, no longer a sentence.
+FORMAT_VERSION = 2
 
 _STATUS_NOTES = {
     MessageStatus.STOPPED: "Stopped before the reply was complete.",
@@ -30,36 +34,65 @@ _STATUS_NOTES = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class ImportedMessage:
-    role: str
-    text: str
-    status: MessageStatus
-    error: str
-    provider: str
-    model: str
-    usage: dict[str, int]
-    parent: int | None
-    created_at: float
+LabelOf = Callable[[str], str]
+ErrorText = Callable[[ErrorInfo], str]
+
+#: What happened, per kind, when the caller has no words of its own (as the English interface
+#: says it, gui/widgets/error_text.py); `{type}` comes from the error's params.
+_KIND_TEXTS = {
+    "failed": "the request failed",
+    "missing_key": "no key is set",
+    "auth": "the service refused the credentials",
+    "rate_limit": "too many requests",
+    "bad_request": "the service refused the request",
+    "not_found": "the model or the address was not found",
+    "server": "the service failed",
+    "protocol": "the answer broke off",
+    "network": "cannot connect",
+    "certificate": "the server's certificate is not trusted",
+    "timeout": "the server stopped answering",
+    "untrusted_server": "the server's certificate is not trusted",
+    "signature_refused": "the service refused the signed request",
+    "session_refused": "the service refused the anonymous session",
+    "internal": "internal error ({type})",
+    "provider_setup": "cannot start ({type})",
+    "not_saved": "the history could not save the end of this reply",
+}
 
 
-@dataclasses.dataclass(frozen=True)
-class ImportedConversation:
-    title: str
-    provider: str
-    model: str
-    system_prompt: str
-    params: dict[str, float | int]
-    pinned: bool
-    created_at: float
-    updated_at: float
-    messages: tuple[ImportedMessage, ...]
+def same_label(provider: str) -> str:
+    """The default `label_of`: the provider's name as stored."""
+    return provider
 
 
-def _status_note(message: StoredMessage) -> str:
+def _filled(template: str, params: Mapping[str, object]) -> str:
+    try:
+        return template.format_map(dict(params))
+    except (KeyError, IndexError, ValueError):
+        return template.replace(" ({type})", "")
+
+
+def english_error_text(error: ErrorInfo) -> str:
+    """The default `error_text`: the error in plain English, for exports made without the
+    interface (scripts, tests), shaped as the interface says it. Per kind only: the reason
+    templates live with the providers, which the store does not import."""
+    template = _KIND_TEXTS.get(error.kind, "")
+    what = _filled(template, error.params) if template else error.kind.replace("_", " ")
+    sentence = f"{error.provider}: {what}" if error.provider else what[:1].upper() + what[1:]
+    sentence = sentence.rstrip(".") + "."
+    if error.detail:
+        sentence += f" «{error.detail}»"
+    retry_after = error.params.get("retry_after")
+    if error.kind == "rate_limit" and retry_after:
+        sentence += f" Retry in {retry_after} s."
+    return sentence
+
+
+def _status_note(message: StoredMessage, error_text: ErrorText) -> str:
+    error = error_text(message.error) if message.error is not None else ""
     if message.status is MessageStatus.FAILED:
-        return f"Failed: {message.error}" if message.error else "Failed."
-    return _STATUS_NOTES.get(message.status, "")
+        return f"Failed: {error}" if error else "Failed."
+    return " ".join(note for note in (_STATUS_NOTES.get(message.status, ""), error) if note)
 
 
 def _when(timestamp: float) -> str:
@@ -74,10 +107,10 @@ def _title(conversation: Conversation) -> str:
     return _single_line(conversation.title) or "Untitled conversation"
 
 
-def _details(conversation: Conversation) -> list[str]:
+def _details(conversation: Conversation, label_of: LabelOf) -> list[str]:
     details = []
     if conversation.provider:
-        details.append(f"Provider: {conversation.provider}")
+        details.append(f"Provider: {label_of(conversation.provider)}")
     if conversation.model:
         details.append(f"Model: {conversation.model}")
     details.append(f"Started: {_when(conversation.created_at)}")
@@ -92,13 +125,18 @@ def _speaker(message: StoredMessage) -> str:
     return f"{name} · {message.model}" if message.role == "assistant" and message.model else name
 
 
-def to_markdown(conversation: Conversation, messages: Sequence[StoredMessage]) -> str:
-    parts = [f"# {_title(conversation)}", " · ".join(_details(conversation))]
+def to_markdown(
+    conversation: Conversation,
+    messages: Sequence[StoredMessage],
+    label_of: LabelOf = same_label,
+    error_text: ErrorText = english_error_text,
+) -> str:
+    parts = [f"# {_title(conversation)}", " · ".join(_details(conversation, label_of))]
     if conversation.system_prompt:
         parts += ["## System prompt", conversation.system_prompt]
     for message in messages:
         parts += [f"## {_speaker(message)}", message.text or "*(empty)*"]
-        note = _status_note(message)
+        note = _status_note(message, error_text)
         if note:
             parts.append(f"> *{_single_line(note)}*")
     return "\n\n".join(parts) + "\n"
@@ -124,7 +162,7 @@ def to_json(conversation: Conversation, messages: Sequence[StoredMessage]) -> st
                 "role": message.role,
                 "text": message.text,
                 "status": str(message.status),
-                "error": message.error,
+                "error": None if message.error is None else message.error.to_data(),
                 "provider": message.provider,
                 "model": message.model,
                 "usage": message.usage,
@@ -159,7 +197,12 @@ h2 { font-size: .9rem; color: var(--muted); margin: 0 0 .5rem; }
 """
 
 
-def to_html(conversation: Conversation, messages: Sequence[StoredMessage]) -> str:
+def to_html(
+    conversation: Conversation,
+    messages: Sequence[StoredMessage],
+    label_of: LabelOf = same_label,
+    error_text: ErrorText = english_error_text,
+) -> str:
     """A standalone page: inline style only, no scripts, no remote resources, all text escaped."""
     escape = html.escape
     title = escape(_title(conversation))
@@ -170,13 +213,13 @@ def to_html(conversation: Conversation, messages: Sequence[StoredMessage]) -> st
             f'<div class="text">{escape(conversation.system_prompt)}</div></section>'
         )
     for message in messages:
-        note = _status_note(message)
+        note = _status_note(message, error_text)
         note_html = f'<p class="note">{escape(note)}</p>' if note else ""
         sections.append(
             f'<section class="{escape(message.role)}"><h2>{escape(_speaker(message))}</h2>'
             f'<div class="text">{escape(message.text)}</div>{note_html}</section>'
         )
-    details = escape(" · ".join(_details(conversation)))
+    details = escape(" · ".join(_details(conversation, label_of)))
     body = "\n".join(sections)
     return f"""<!DOCTYPE html>
 <html>
@@ -195,139 +238,3 @@ def to_html(conversation: Conversation, messages: Sequence[StoredMessage]) -> st
 </body>
 </html>
 """
-
-
-# Reading our JSON back: every value is checked, and the error says where the problem is.
-
-
-def _invalid(where: str, problem: str) -> StoreError:
-    return StoreError(f"Cannot import: {where} {problem}.")
-
-
-def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
-    if key not in data:
-        if required:
-            raise _invalid(f"{where}.{key}", "is missing")
-        return ""
-    value = data[key]
-    if not isinstance(value, str):
-        raise _invalid(f"{where}.{key}", "must be a string")
-    return value
-
-
-def _number(data: Mapping[str, Any], key: str, where: str, default: float) -> float:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _invalid(f"{where}.{key}", "must be a number")
-    return float(value)
-
-
-def _object(value: Any, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise _invalid(where, "must be a JSON object")
-    return value
-
-
-def check_params(params: Mapping[str, Any], where: str = "params") -> dict[str, float | int]:
-    """Parameters are numbers keyed by name; anything else (a key, say) is refused."""
-    checked: dict[str, float | int] = {}
-    for key, value in params.items():
-        if (
-            not isinstance(key, str)
-            or isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or (isinstance(value, float) and not math.isfinite(value))
-        ):
-            raise ValueError(f"{where}.{key} must be a finite number")
-        checked[key] = value
-    return checked
-
-
-def check_usage(usage: Mapping[str, Any], where: str = "usage") -> dict[str, int]:
-    checked: dict[str, int] = {}
-    for key, value in usage.items():
-        if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{where}.{key} must be a whole number")
-        checked[key] = value
-    return checked
-
-
-def _message(data: Any, position: int) -> ImportedMessage:
-    where = f"messages[{position}]"
-    item = _object(data, where)
-    role = _text(item, "role", where, required=True)
-    if role not in ROLES:
-        raise _invalid(f"{where}.role", f"must be one of {', '.join(ROLES)}")
-    text = _text(item, "text", where, required=True)
-    status_name = item.get("status", MessageStatus.COMPLETE.value)
-    try:
-        status = MessageStatus(status_name)
-    except ValueError:
-        allowed = ", ".join(status.value for status in MessageStatus)
-        raise _invalid(f"{where}.status", f"must be one of {allowed}") from None
-    if status is MessageStatus.STREAMING:
-        status = MessageStatus.INTERRUPTED
-    parent = item.get("parent")
-    if parent is not None and (
-        isinstance(parent, bool) or not isinstance(parent, int) or not 0 <= parent < position
-    ):
-        raise _invalid(f"{where}.parent", "must be null or the index of an earlier message")
-    try:
-        usage = check_usage(_object(item.get("usage", {}), f"{where}.usage"), f"{where}.usage")
-    except ValueError as error:
-        raise StoreError(f"Cannot import: {error}.") from None
-    return ImportedMessage(
-        role=role,
-        text=text,
-        status=status,
-        error=_text(item, "error", where),
-        provider=_text(item, "provider", where),
-        model=_text(item, "model", where),
-        usage=usage,
-        parent=parent,
-        created_at=_number(item, "created_at", where, time.time()),
-    )
-
-
-def from_json(text: str) -> ImportedConversation:
-    """Parse and check a JSON export; StoreError says what is wrong with foreign or broken files."""
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise StoreError(f"Cannot import: the file is not valid JSON ({error}).") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise StoreError(
-            f'Cannot import: this is not a Besedka conversation export (no "format": "{FORMAT}").'
-        )
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise _invalid("version", "must be a positive whole number")
-    if version > FORMAT_VERSION:
-        raise StoreError(
-            f"Cannot import: the export has format version {version}, made by a newer Besedka; "
-            f"this one reads up to version {FORMAT_VERSION}. Update Besedka to import it."
-        )
-    head = _object(data.get("conversation"), "conversation")
-    try:
-        params = check_params(_object(head.get("params", {}), "conversation.params"))
-    except ValueError as error:
-        raise StoreError(f"Cannot import: conversation.{error}.") from None
-    pinned = head.get("pinned", False)
-    if not isinstance(pinned, bool):
-        raise _invalid("conversation.pinned", "must be true or false")
-    raw_messages = data.get("messages")
-    if not isinstance(raw_messages, list):
-        raise _invalid("messages", "must be a list")
-    now = time.time()
-    created_at = _number(head, "created_at", "conversation", now)
-    return ImportedConversation(
-        title=_text(head, "title", "conversation"),
-        provider=_text(head, "provider", "conversation"),
-        model=_text(head, "model", "conversation"),
-        system_prompt=_text(head, "system_prompt", "conversation"),
-        params=params,
-        pinned=pinned,
-        created_at=created_at,
-        updated_at=_number(head, "updated_at", "conversation", created_at),
-        messages=tuple(_message(item, position) for position, item in enumerate(raw_messages)),
-    )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import Final
+
+from gui.values import ErrorInfo
 
 
 class MessageStatus(StrEnum):
@@ -17,6 +20,15 @@ class MessageStatus(StrEnum):
 
 
 ROLES: tuple[str, ...] = ("system", "user", "assistant")
+
+
+class Unchanged(Enum):
+    """The type of `UNCHANGED`: a field an update leaves as it is, where None would clear it."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED: Final = Unchanged.UNCHANGED
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,14 +48,18 @@ class Conversation:
 
 @dataclasses.dataclass(frozen=True)
 class StoredMessage:
-    """One message as saved; `usage` holds token counts a provider reported."""
+    """One message as saved; `usage` holds token counts a provider reported.
+
+    `error` says why a failed or cut reply ended (None when nothing went wrong); `provider`
+    is the provider's internal name ("gigachat"), exports show its label.
+    """
 
     id: int
     conversation_id: int
     role: str
     text: str
     status: MessageStatus
-    error: str
+    error: ErrorInfo | None
     provider: str
     model: str
     usage: dict[str, int]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
+from gui.core.store import legacy_errors
 from gui.core.store.models import DatabaseTooNewError, StoreError
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -143,10 +144,63 @@ def _v3_index_finished_text(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_errors_as_data(conn: sqlite3.Connection) -> None:
+    """A message's error becomes JSON data (`ErrorInfo.to_json`), NULL when there is none.
+
+    Up to v3 the column held an English sentence, which the interface could not say in its
+    own language; old sentences are read back as well as they can be (see legacy_errors).
+    The column was NOT NULL, so the table is rebuilt (SQLite's documented way: new table,
+    copy, drop, rename), keeping ids, the AUTOINCREMENT counter, indexes and triggers. The
+    search index keeps matching: it is keyed by message id and the text is unchanged.
+    """
+
+    conn.create_function("besedka_v4_error", 1, legacy_errors.column_value, deterministic=True)
+    # Indexes and triggers go with the old table: note them to create them again.
+    attached = [
+        row[0]
+        for row in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'messages'"
+            " AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        )
+    ]
+    sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'messages'").fetchone()
+    kept = "provider, model, parent_id, created_at, updated_at, usage"
+    _run(
+        conn,
+        [
+            """CREATE TABLE messages_v4 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                conversation_id INTEGER NOT NULL
+                    REFERENCES conversations(id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                text TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL DEFAULT 'complete',
+                error TEXT,
+                provider TEXT NOT NULL DEFAULT '',
+                model TEXT NOT NULL DEFAULT '',
+                parent_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                usage TEXT NOT NULL DEFAULT '{}'
+            )""",
+            f"INSERT INTO messages_v4 (id, conversation_id, role, text, status, error, {kept})"
+            " SELECT id, conversation_id, role, text, status, besedka_v4_error(error),"
+            f" {kept} FROM messages",
+            "DROP TABLE messages",
+            "ALTER TABLE messages_v4 RENAME TO messages",
+            *attached,
+        ],
+    )
+    if sequence is not None:  # ids of deleted newest messages stay unused, as before
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = 'messages'")
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('messages', ?)", sequence)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_usage_and_search,
     _v3_index_finished_text,
+    _v4_errors_as_data,
 )
 
 

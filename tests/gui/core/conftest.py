@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 from gui.core.keychain import SecretStore
 from gui.core.paths import AppPaths
 from gui.core.settings import Settings
-from gui.values import FieldInfo, ProviderInfo
+from gui.values import ConnectionResult, FieldInfo, ProviderInfo
 
 ENV_NAMES = (
     "GIGACHAT_CREDENTIALS",
@@ -182,11 +182,11 @@ class FakeTest:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, str]]] = []
-        self.answer: tuple[bool, str] = (True, "Connected.")
+        self.answer = ConnectionResult(ok=True, provider="GigaChat", models=None, error=None)
         self.error: Exception | None = None
         self.release: asyncio.Event | None = None
 
-    async def __call__(self, name: str, config: dict[str, str]) -> tuple[bool, str]:
+    async def __call__(self, name: str, config: dict[str, str]) -> ConnectionResult:
         self.calls.append((name, dict(config)))
         if self.release is not None:
             await self.release.wait()

@@ -44,8 +44,8 @@ def test_one_entry_per_provider_under_the_besedka_service(memory_keyring: Memory
         ("besedka", "openai"): "sk-other",
     }
     assert store.get("gigachat") == KEY
-    assert store.source(GIGACHAT) == "keychain"
-    assert store.stored("openai") == "sk-other"
+    assert store.lookup(GIGACHAT) == (KEY, "keychain")
+    assert store.lookup("openai", environment=False) == ("sk-other", "keychain")
 
 
 def test_delete_removes_the_entry_and_tolerates_a_missing_one(
@@ -58,8 +58,7 @@ def test_delete_removes_the_entry_and_tolerates_a_missing_one(
     store.delete("gigachat")
 
     assert memory_keyring.entries == {}
-    assert store.get("gigachat") is None
-    assert store.source("gigachat") is None
+    assert store.lookup("gigachat") == (None, None)
     assert store.available
 
 
@@ -71,22 +70,26 @@ def test_environment_overrides_and_is_never_written_back(
     monkeypatch.setenv("GIGACHAT_CREDENTIALS", "env-key-from-shell")
 
     assert store.get(GIGACHAT) == "env-key-from-shell"
-    assert store.source(GIGACHAT) == "environment"
-    assert store.stored(GIGACHAT) == KEY  # the saved key is untouched
-    assert store.lookup(GIGACHAT, environment=False) == (KEY, "keychain")
+    assert store.lookup(GIGACHAT) == ("env-key-from-shell", "environment")
+    assert store.lookup(GIGACHAT, environment=False) == (KEY, "keychain")  # untouched
     assert "env-key-from-shell" not in memory_keyring.entries.values()
 
 
-def test_environment_names_can_be_given_up_front(
+def test_only_the_declared_variable_is_read(
     memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = SecretStore.for_providers([GIGACHAT, OPENAI], memory_keyring)
-    monkeypatch.setenv("GIGACHAT_CREDENTIALS", "env-key")
+    store = SecretStore(memory_keyring)
+    store.set("gigachat", KEY)
+    monkeypatch.setenv("GIGACHAT_CREDENTIALS", "  env-key  ")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-shell")
 
-    assert store.env_name("gigachat") == "GIGACHAT_CREDENTIALS"
-    assert store.env_name("openai") == ""  # no variable declared: none is read
-    assert store.get("gigachat") == "env-key"
-    assert store.source("gigachat") == "environment"
+    assert store.env_name(GIGACHAT) == "GIGACHAT_CREDENTIALS"
+    assert store.env_name(OPENAI) == ""  # no variable declared: none is read
+    assert store.get(GIGACHAT) == "env-key"  # read as every setting's variable is: stripped
+    assert store.get(OPENAI) is None
+    assert store.get("gigachat") == KEY  # a bare name declares no variable
+    monkeypatch.setenv("GIGACHAT_CREDENTIALS", "   ")
+    assert store.lookup(GIGACHAT) == (KEY, "keychain")  # a blank variable is unset
 
 
 @pytest.mark.parametrize("backend", [fail.Keyring(), null.Keyring()], ids=["fail", "null"])
@@ -94,16 +97,15 @@ def test_no_keychain_means_unavailable_and_session_only(backend: object) -> None
     store = SecretStore(backend)  # type: ignore[arg-type]
 
     assert not store.available
-    assert "no system keychain" in store.reason
     with pytest.raises(KeychainUnavailableError) as raised:
         store.set("gigachat", KEY)
+    assert "no system keychain" in str(raised.value)
     assert KEY not in str(raised.value)
     assert store.get("gigachat") is None
 
     store.keep_for_session("gigachat", KEY)
 
-    assert store.get("gigachat") == KEY
-    assert store.source("gigachat") == "session"
+    assert store.lookup("gigachat") == (KEY, "session")
     store.delete("gigachat")
     assert store.get("gigachat") is None
 
@@ -113,8 +115,7 @@ def test_plaintext_backends_are_refused_as_not_secure() -> None:
     store = SecretStore(backend)
 
     assert not store.available
-    assert "not secure" in store.reason
-    with pytest.raises(KeychainUnavailableError):
+    with pytest.raises(KeychainUnavailableError, match="not secure"):
         store.set("gigachat", KEY)
     assert backend.writes == 0
     assert backend.entries == {}
@@ -144,7 +145,8 @@ def test_a_chain_uses_its_secure_backend_only(memory_keyring: MemoryKeyring) -> 
 def test_a_chain_of_insecure_backends_is_unavailable() -> None:
     store = SecretStore(make_chainer(PlaintextKeyring()))
     assert not store.available
-    assert "PlaintextKeyring" in store.reason
+    with pytest.raises(KeychainUnavailableError, match="PlaintextKeyring"):
+        store.set("gigachat", KEY)
 
 
 def test_a_failing_keychain_turns_unavailable_without_leaking_the_key() -> None:
@@ -212,8 +214,6 @@ async def test_async_variants_run_the_keychain_off_the_loop(
 
     await store.aset("gigachat", KEY)
     assert await store.aget("gigachat") == KEY
-    assert await store.astored("gigachat") == KEY
-    assert await store.asource("gigachat") == "keychain"
     assert await store.alookup("gigachat", environment=False) == (KEY, "keychain")
     await store.adelete("gigachat")
     assert await store.aget("gigachat") is None
@@ -235,7 +235,6 @@ async def test_async_calls_keep_the_key_out_of_debug_logs(
     await store.aset("gigachat", KEY)
     assert await store.aget("gigachat") == KEY
     assert await store.alookup("gigachat") == (KEY, "keychain")
-    assert await store.astored("gigachat") == KEY
 
     assert any(record.name.startswith("qasync") for record in caplog.records)
     assert KEY not in caplog.text

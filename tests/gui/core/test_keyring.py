@@ -23,6 +23,8 @@ from pytestqt.qtbot import QtBot
 from gui.core.keychain import KeychainUnavailableError, SecretStore
 from gui.core.paths import AppPaths
 from gui.core.settings import Settings
+from gui.settings_controller import SettingsEditor
+from gui.values import ConnectionResult, ErrorInfo
 from gui.widgets.settings_dialog import SettingsDialog
 from tests.gui.core.conftest import (
     GIGACHAT,
@@ -42,17 +44,15 @@ def service() -> Iterator[str]:
     """A keychain service of our own, so a developer's real Besedka keys are never touched."""
     name = f"besedka-test-{uuid.uuid4().hex[:12]}"
     probe = SecretStore(service=name)
-    if not probe.available:
-        pytest.skip(f"no usable system keychain: {probe.reason} (run inside dbus-run-session)")
     secret = uuid.uuid4().hex
     try:
-        probe.set("probe", secret)
+        probe.set("probe", secret)  # says why when there is no usable keychain
         read_back = probe.get("probe")
         probe.delete("probe")
     except KeychainUnavailableError as error:
-        pytest.skip(f"no Secret Service reachable: {error}")
+        pytest.skip(f"no usable system keychain: {error} (run inside dbus-run-session)")
     if read_back != secret:
-        pytest.skip(f"the keychain does not give keys back: {probe.reason or 'wrong value'}")
+        pytest.skip("the keychain does not give keys back")
     yield name
     cleanup = SecretStore(service=name)
     for info in PROVIDERS:
@@ -74,34 +74,38 @@ def log_file(paths: AppPaths) -> Iterator[Path]:
     handler.close()
 
 
-def test_a_key_stored_through_the_dialog_survives_a_restart(
+async def test_a_key_stored_through_the_dialog_survives_a_restart(
     qtbot: QtBot, paths: AppPaths, service: str, fake_test: FakeTest
 ) -> None:
     key = f"Restart-Key-{uuid.uuid4().hex}"
-    dialog = SettingsDialog(
+    first = SettingsEditor(
         PROVIDERS, Settings(paths.settings_file), SecretStore(service=service), fake_test
     )
+    dialog = first.dialog
     qtbot.addWidget(dialog)
+    await first.wait_loaded()
     editor = dialog.pages["gigachat"].secret_editor
     assert editor is not None
     editor.line_edit.setText(key)
-    dialog.accept()
+    assert await first.save_and_close()
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
 
     # "Restart": fresh objects, nothing shared with the first run.
     secrets = SecretStore(service=service)
     assert keyring.get_password(service, "gigachat") == key
     assert secrets.lookup(GIGACHAT) == (key, "keychain")
-    assert Settings(paths.settings_file).provider_config(GIGACHAT, secrets)["api_key"] == key
+    config = await Settings(paths.settings_file).aprovider_config(GIGACHAT, secrets)
+    assert config["api_key"] == key
 
-    reopened = SettingsDialog(PROVIDERS, Settings(paths.settings_file), secrets, fake_test)
-    qtbot.addWidget(reopened)
-    shown = reopened.pages["gigachat"].secret_editor
+    reopened = SettingsEditor(PROVIDERS, Settings(paths.settings_file), secrets, fake_test)
+    qtbot.addWidget(reopened.dialog)
+    await reopened.wait_loaded()
+    shown = reopened.dialog.pages["gigachat"].secret_editor
     assert shown is not None
     assert shown.line_edit.text() == key
     assert shown.source == "keychain"
     shown.remove_button.click()
-    reopened.accept()
+    assert await reopened.save_and_close()
 
     assert keyring.get_password(service, "gigachat") is None
     assert SecretStore(service=service).get(GIGACHAT) is None
@@ -133,7 +137,7 @@ async def models_server() -> AsyncIterator[ModelsServer]:
         yield server
 
 
-async def check_models(name: str, config: dict[str, str]) -> tuple[bool, str]:
+async def check_models(name: str, config: dict[str, str]) -> ConnectionResult:
     """A real request with the configured key, as the app's connection test makes one."""
     headers = {"Authorization": f"Bearer {config.get('api_key', '')}"}
     async with (
@@ -141,8 +145,10 @@ async def check_models(name: str, config: dict[str, str]) -> tuple[bool, str]:
         session.get(config["base_url"] + "/models", headers=headers) as response,
     ):
         if response.status == 200:
-            return True, "Connected."
-        return False, f"The server refused the key (HTTP {response.status})."
+            models = (await response.json())["data"]
+            return ConnectionResult(ok=True, provider=OPENAI.label, models=len(models))
+        error = ErrorInfo("auth", provider=OPENAI.label, status=response.status)
+        return ConnectionResult(ok=False, provider=OPENAI.label, error=error)
 
 
 async def test_a_used_key_is_in_no_file_of_the_profile(
@@ -155,29 +161,33 @@ async def test_a_used_key_is_in_no_file_of_the_profile(
 ) -> None:
     key = f"Distinctive-Key-{uuid.uuid4().hex}"
     models_server.expected = key
-    dialog = SettingsDialog(
+    editor = SettingsEditor(
         PROVIDERS, Settings(paths.settings_file), SecretStore(service=service), check_models
     )
+    dialog = editor.dialog
     qtbot.addWidget(dialog)
     dialog.show()
-    await dialog.wait_loaded()
+    await editor.wait_loaded()
     page = dialog.pages["openai"]
     assert page.secret_editor is not None
     page.secret_editor.line_edit.setText(key)
     base_url = next(w for w in page.findChildren(QLineEdit) if w.accessibleName() == "Base URL")
     base_url.setText(models_server.origin + "/v1")
-    assert await dialog.save_and_close()  # OK on the app's loop: keychain call in a thread
+    assert await editor.save_and_close()  # OK on the app's loop: keychain call in a thread
 
     # "Restart", then use the key: the provider config and the Test connection path.
     settings = Settings(paths.settings_file)
     secrets = SecretStore(service=service)
     config = await settings.aprovider_config(OPENAI, secrets)
     assert config == {"base_url": models_server.origin + "/v1", "api_key": key}
-    assert await check_models("openai", config) == (True, "Connected.")
-    reopened = SettingsDialog(PROVIDERS, settings, secrets, check_models)
-    qtbot.addWidget(reopened)
+    connected = ConnectionResult(ok=True, provider="OpenAI-compatible", models=1)
+    assert await check_models("openai", config) == connected
+    reopened = SettingsEditor(PROVIDERS, settings, secrets, check_models)
+    qtbot.addWidget(reopened.dialog)
     await reopened.wait_loaded()
-    assert await reopened.run_test("openai") == (True, "Connected.")
+    await reopened.run_test("openai")
+    result = reopened.dialog.pages["openai"].result_label.text()
+    assert result == "OpenAI-compatible: connected, 1 models available."
     assert models_server.seen == [f"Bearer {key}"] * 2
 
     for handler in logging.getLogger().handlers:

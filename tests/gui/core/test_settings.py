@@ -10,6 +10,7 @@ from gui.core.keychain import SecretStore
 from gui.core.paths import AppPaths
 from gui.core.settings import Proxy, Settings, is_http_url, resolve_proxy
 from providers.base import Timeouts
+from providers.registry import DEFAULT_PROVIDER
 from tests.gui.core.conftest import GIGACHAT, GPTALK, OPENAI, MemoryKeyring
 
 KEY = "Settings-Test-Key-7f3a"
@@ -18,7 +19,7 @@ KEY = "Settings-Test-Key-7f3a"
 def test_fresh_profile_defaults(settings: Settings) -> None:
     assert settings.language == "system"
     assert settings.theme == "system"
-    assert settings.last_provider == "gigachat"
+    assert settings.last_provider == DEFAULT_PROVIDER
     assert settings.last_model == "GigaChat"
     assert settings.connect_timeout == 15
     assert settings.read_timeout == 60
@@ -50,7 +51,6 @@ def test_everything_survives_a_restart(settings: Settings, paths: AppPaths) -> N
     assert again.tray_icon is True
     assert again.timeouts() == Timeouts(connect=5, read=120)
     assert (again.last_provider, again.last_model) == ("openai", "gpt-4o-mini")
-    assert again.model("openai") == "gpt-4o-mini"
     assert again.field(GIGACHAT, "scope") == "GIGACHAT_API_B2B"
     assert again.field(GIGACHAT, "base_url") == "https://example.test/api/v1?x=%41"
     assert again.proxy("gigachat") == Proxy("url", "http://proxy.test:3128")
@@ -112,7 +112,7 @@ def test_invalid_values_are_rejected_when_set(settings: Settings) -> None:
         settings.set_proxy("gigachat", Proxy("url", "socks5://127.0.0.1:1080"))
 
 
-def test_provider_config_combines_fields_key_and_proxy(
+async def test_provider_config_combines_fields_key_and_proxy(
     settings: Settings, memory_keyring: MemoryKeyring
 ) -> None:
     secrets = SecretStore(memory_keyring)
@@ -120,7 +120,7 @@ def test_provider_config_combines_fields_key_and_proxy(
     settings.set_field(GIGACHAT, "scope", "GIGACHAT_API_CORP")
     settings.set_proxy("gigachat", Proxy("url", "http://proxy.test:3128"))
 
-    config = settings.provider_config(GIGACHAT, secrets)
+    config = await settings.aprovider_config(GIGACHAT, secrets)
 
     assert config == {
         "api_key": KEY,
@@ -130,31 +130,23 @@ def test_provider_config_combines_fields_key_and_proxy(
         "proxy": "http://proxy.test:3128",
     }
     # Empty values (no CA file, no key, no proxy) are left out: provider defaults apply.
-    assert settings.provider_config(OPENAI, secrets) == {"base_url": "https://api.openai.com/v1"}
-    assert settings.provider_config(GPTALK, secrets) == {}
+    assert (await settings.aprovider_config(OPENAI, secrets)) == {
+        "base_url": "https://api.openai.com/v1"
+    }
+    assert (await settings.aprovider_config(GPTALK, secrets)) == {}
 
 
-def test_provider_config_takes_the_environment_key_first(
+async def test_provider_config_takes_the_environment_key_first(
     settings: Settings, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     secrets = SecretStore(memory_keyring)
     secrets.set(GIGACHAT, KEY)
     monkeypatch.setenv("GIGACHAT_CREDENTIALS", "key-from-environment")
 
-    assert settings.provider_config(GIGACHAT, secrets)["api_key"] == "key-from-environment"
+    assert (await settings.aprovider_config(GIGACHAT, secrets))["api_key"] == "key-from-environment"
 
 
-async def test_async_provider_config_matches(
-    settings: Settings, memory_keyring: MemoryKeyring
-) -> None:
-    secrets = SecretStore(memory_keyring)
-    secrets.set(GIGACHAT, KEY)
-    assert await settings.aprovider_config(GIGACHAT, secrets) == settings.provider_config(
-        GIGACHAT, secrets
-    )
-
-
-def test_system_proxy_follows_the_environment_and_no_proxy(
+async def test_system_proxy_follows_the_environment_and_no_proxy(
     settings: Settings, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     secrets = SecretStore(memory_keyring)
@@ -162,13 +154,15 @@ def test_system_proxy_follows_the_environment_and_no_proxy(
     monkeypatch.setenv("http_proxy", "http://plain.test:8080")
     settings.set_proxy("gigachat", Proxy("system"))
 
-    assert settings.provider_config(GIGACHAT, secrets)["proxy"] == "http://corporate.test:8080"
+    assert (await settings.aprovider_config(GIGACHAT, secrets))[
+        "proxy"
+    ] == "http://corporate.test:8080"
 
     settings.set_field(GIGACHAT, "base_url", "http://127.0.0.1:8000/api/v1")
-    assert settings.provider_config(GIGACHAT, secrets)["proxy"] == "http://plain.test:8080"
+    assert (await settings.aprovider_config(GIGACHAT, secrets))["proxy"] == "http://plain.test:8080"
 
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    assert "proxy" not in settings.provider_config(GIGACHAT, secrets)
+    assert "proxy" not in (await settings.aprovider_config(GIGACHAT, secrets))
 
 
 def test_no_system_proxy_means_none(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,3 +193,22 @@ def test_save_is_atomic_and_leaves_no_temporary_files(settings: Settings, tmp_pa
         settings.save()
     assert sorted(p.name for p in settings.path.parent.iterdir()) == ["besedka.ini"]
     assert "besedka.ini" in repr(settings)
+
+
+async def test_environment_variables_are_read_one_way_for_every_setting(
+    settings: Settings, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Key or not, a variable is stripped, and a blank one counts as unset."""
+    secrets = SecretStore(memory_keyring)
+    secrets.set(GIGACHAT, KEY)
+    settings.set_field(GIGACHAT, "scope", "GIGACHAT_API_B2B")
+    monkeypatch.setenv("GIGACHAT_SCOPE", "  GIGACHAT_API_CORP \n")
+    monkeypatch.setenv("GIGACHAT_CREDENTIALS", " key-from-environment ")
+
+    config = await settings.aprovider_config(GIGACHAT, secrets)
+    assert (config["scope"], config["api_key"]) == ("GIGACHAT_API_CORP", "key-from-environment")
+
+    monkeypatch.setenv("GIGACHAT_SCOPE", "   ")
+    monkeypatch.setenv("GIGACHAT_CREDENTIALS", "")
+    config = await settings.aprovider_config(GIGACHAT, secrets)
+    assert (config["scope"], config["api_key"]) == ("GIGACHAT_API_B2B", KEY)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
+from gui.controller import ChatController
 from gui.core.store import MessageStatus, Store
 from gui.widgets.chat_view import parse_action
 from gui.widgets.main_window import MainWindow
@@ -90,7 +91,8 @@ async def test_failure_shows_the_message_inline_keeps_text_and_retry_works(
     failed = _assistant(store, conversation_id)
     assert failed.status == MessageStatus.FAILED
     assert failed.text == "partial answer"
-    assert "Scripted" in failed.error
+    assert failed.error is not None and failed.error.provider == "Scripted"
+    assert failed.error.kind == "rate_limit"
     assert "partial answer" in window.view.toPlainText()
 
     script.error = None
@@ -114,7 +116,7 @@ async def test_regenerate_replaces_the_last_reply(
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
     await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
     script.pieces = ["two"]
-    window.regenerate_action.trigger()
+    window.commands.regenerate_action.trigger()
     await wait_for(lambda: _assistant(store, conversation_id).text == "two")
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
     await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
@@ -207,7 +209,7 @@ async def test_sidebar_lists_newest_first_and_switches_conversations(
     window: MainWindow, store: Store, script: Script
 ) -> None:
     for question in ("alpha question", "beta question"):
-        window.new_action.trigger()
+        window.commands.new_action.trigger()
         window.composer.setPlainText(question)
         window.composer.submit()
         await wait_for(
@@ -239,15 +241,15 @@ async def test_rename_pin_and_delete_conversation(window: MainWindow, store: Sto
 
 
 async def test_long_conversation_opens_newest_page_and_loads_older_on_scroll(
-    window: MainWindow, store: Store
+    window: MainWindow, controller: ChatController, store: Store
 ) -> None:
     conversation = store.create_conversation(title="long", provider="scripted", model="echo-1")
     for i in range(150):
         store.add_message(
             conversation.id, "user" if i % 2 == 0 else "assistant", f"message number {i}"
         )
-    window.controller.conversations_changed.emit()  # type: ignore[union-attr]
-    window.controller.open_conversation(conversation.id)  # type: ignore[union-attr]
+    controller.conversations_changed.emit()
+    controller.open_conversation(conversation.id)
     text = window.view.toPlainText()
     assert "message number 149" in text
     assert "message number 0\n" not in text and "message number 10\n" not in text
@@ -264,16 +266,16 @@ async def test_long_conversation_opens_newest_page_and_loads_older_on_scroll(
 
 
 async def test_parameters_reach_the_provider(
-    window: MainWindow, store: Store, script: Script
+    window: MainWindow, controller: ChatController, store: Store, script: Script
 ) -> None:
     window.composer.setPlainText("hi")
     window.composer.submit()
     await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
     conversation_id = store.list_conversations()[0].id
-    window.controller.set_parameters(  # type: ignore[union-attr]
+    controller.set_parameters(
         conversation_id, system_prompt="Be brief.", params={"temperature": 0.2, "max_tokens": 50}
     )
-    window.regenerate_action.trigger()
+    window.commands.regenerate_action.trigger()
     await wait_for(lambda: len(script.received) == 2)
     assert script.received[-1][0] == {"role": "system", "content": "Be brief."}
     assert script.options[-1] == {"temperature": 0.2, "max_tokens": 50}
@@ -285,14 +287,14 @@ def test_action_links_parse() -> None:
 
 
 async def test_search_hit_opens_the_conversation_at_that_message(
-    window: MainWindow, store: Store
+    window: MainWindow, controller: ChatController, store: Store
 ) -> None:
     old = store.create_conversation(title="Старый разговор", provider="scripted", model="echo-1")
     for i in range(200):
         text = "Рецепт борща со сметаной" if i == 7 else f"filler message {i}"
         store.add_message(old.id, "user" if i % 2 == 0 else "assistant", text)
     store.create_conversation(title="Newer", provider="scripted", model="echo-1")
-    window.refresh_conversations()
+    controller.conversations_changed.emit()
     window.sidebar.search.setText("борщ")
     assert window.sidebar.list.count() == 1
     item = window.sidebar.list.item(0)
@@ -351,7 +353,7 @@ async def test_parameters_dialog_saves_the_conversation_settings(
 
 
 async def test_an_exported_json_chat_imports_back_and_opens(
-    window: MainWindow, store: Store, script: Script, tmp_path: Any
+    window: MainWindow, controller: ChatController, store: Store, script: Script, tmp_path: Any
 ) -> None:
     script.pieces = ["Ответ с **разметкой**"]
     window.composer.setPlainText("Вопрос")
@@ -359,25 +361,25 @@ async def test_an_exported_json_chat_imports_back_and_opens(
     await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
     original = store.list_conversations()[0]
     path = tmp_path / "chat.json"
-    window.controller.export(original.id, str(path), "json")  # type: ignore[union-attr]
-    message = window.controller.import_chat(str(path))  # type: ignore[union-attr]
+    controller.export(original.id, str(path), "json")
+    message = controller.import_chat(str(path))
     assert message == "Imported “Вопрос”"
     conversations = store.list_conversations()
     assert len(conversations) == 2
     imported = next(c for c in conversations if c.id != original.id)
-    assert window.controller.current_id == imported.id  # type: ignore[union-attr]
+    assert controller.current_id == imported.id
     assert [m.text for m in store.messages(imported.id)] == ["Вопрос", "Ответ с **разметкой**"]
     assert "Ответ с разметкой" in window.view.toPlainText()
 
     broken = tmp_path / "broken.json"
     broken.write_text('{"not": "ours"}', encoding="utf-8")
-    refused = window.controller.import_chat(str(broken))  # type: ignore[union-attr]
+    refused = controller.import_chat(str(broken))
     assert refused.startswith(f"Cannot import {broken}")
     assert len(store.list_conversations()) == 2
 
 
 async def test_deleting_a_streaming_reply_ends_it_and_frees_the_chat(
-    window: MainWindow, store: Store, script: Script
+    window: MainWindow, controller: ChatController, store: Store, script: Script
 ) -> None:
     script.pieces = [f"part{i} " for i in range(300)]
     script.delay = 0.01
@@ -388,7 +390,7 @@ async def test_deleting_a_streaming_reply_ends_it_and_frees_the_chat(
     streaming = _assistant(store, conversation_id)
     window.view.action_requested.emit("delete", streaming.id)
     await wait_for(lambda: not window.stop_button.isEnabled())
-    assert not window.controller.is_busy(conversation_id)  # type: ignore[union-attr]
+    assert not controller.is_busy(conversation_id)
     assert [m.role for m in store.messages(conversation_id)] == ["user"]
     assert "part2" not in window.view.toPlainText()
     script.delay = 0.0
@@ -423,17 +425,17 @@ async def test_regenerate_on_an_older_reply_keeps_the_history(
 
 
 async def test_parameters_a_provider_does_not_take_are_left_out(
-    window: MainWindow, store: Store, script: Script
+    window: MainWindow, controller: ChatController, store: Store, script: Script
 ) -> None:
     window.composer.setPlainText("hi")
     window.composer.submit()
     await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
     conversation_id = store.list_conversations()[0].id
     # top_p was set while the chat used another provider; the scripted one does not take it.
-    window.controller.set_parameters(  # type: ignore[union-attr]
+    controller.set_parameters(
         conversation_id, system_prompt="", params={"top_p": 0.5, "temperature": 0.3}
     )
-    window.regenerate_action.trigger()
+    window.commands.regenerate_action.trigger()
     await wait_for(lambda: len(script.received) == 2)
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
     await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
@@ -441,29 +443,28 @@ async def test_parameters_a_provider_does_not_take_are_left_out(
 
 
 async def test_export_to_an_unwritable_place_says_so(
-    window: MainWindow, store: Store, script: Script, tmp_path: Any
+    window: MainWindow, controller: ChatController, store: Store, script: Script, tmp_path: Any
 ) -> None:
     window.composer.setPlainText("hi")
     window.composer.submit()
     await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
     conversation_id = store.list_conversations()[0].id
     target = tmp_path / "missing-folder" / "chat.md"
-    message = window.controller.export(conversation_id, str(target), "md")  # type: ignore[union-attr]
+    message = controller.export(conversation_id, str(target), "md")
     assert message.startswith(f"Cannot export to {target}")
-    ok = window.controller.export(conversation_id, str(tmp_path / "chat.md"), "md")  # type: ignore[union-attr]
+    ok = controller.export(conversation_id, str(tmp_path / "chat.md"), "md")
     assert ok == f"Exported to {tmp_path / 'chat.md'}"
     assert "hi" in (tmp_path / "chat.md").read_text(encoding="utf-8")
 
 
 async def test_a_firehose_reply_is_shown_a_frame_sized_piece_at_a_time(
-    window: MainWindow, store: Store, script: Script
+    window: MainWindow, controller: ChatController, store: Store, script: Script
 ) -> None:
     """A local server replaying text sends far more per frame than a frame can lay out:
     the view gets pieces no larger than MAX_PIECE_CHARS, all of them, in order, and the
     chat is busy (Stop lit) until the last one is shown."""
     from gui.controller import MAX_PIECE_CHARS
 
-    assert window.controller is not None
     script.pieces = [f"строка {i:05d} быстрого ответа\n" for i in range(4000)]  # ~130k chars
     pieces: list[str] = []
     busy_at_each: list[bool] = []
@@ -472,7 +473,7 @@ async def test_a_firehose_reply_is_shown_a_frame_sized_piece_at_a_time(
         pieces.append(text)
         busy_at_each.append(window.stop_button.isEnabled())
 
-    window.controller.reply_delta.connect(on_delta)
+    controller.reply_delta.connect(on_delta)
     window.composer.setPlainText("replay")
     window.composer.submit()
     await wait_for(lambda: bool(pieces))
@@ -489,7 +490,7 @@ async def test_a_firehose_reply_is_shown_a_frame_sized_piece_at_a_time(
 
 
 async def test_streamed_text_is_laid_out_unshaped_and_rendered_shaped_at_the_end(
-    window: MainWindow, store: Store, script: Script
+    window: MainWindow, controller: ChatController, store: Store, script: Script
 ) -> None:
     """Unshaped layout is what keeps a fast stream cheap (bench/run item 3); scripts that
     need shaping still get it from Qt, and the finished reply is rendered normally."""
@@ -505,8 +506,7 @@ async def test_streamed_text_is_laid_out_unshaped_and_rendered_shaped_at_the_end
         cursor.movePosition(QTextCursor.MoveOperation.PreviousCharacter)
         strategies.append(cursor.charFormat().fontStyleStrategy())
 
-    assert window.controller is not None
-    window.controller.reply_delta.connect(on_delta)
+    controller.reply_delta.connect(on_delta)
     window.composer.setPlainText("hedgehogs")
     window.composer.submit()
     await wait_for(lambda: bool(strategies))
@@ -521,7 +521,7 @@ async def test_streamed_text_is_laid_out_unshaped_and_rendered_shaped_at_the_end
 
 
 async def test_a_firehose_feeds_the_view_at_most_every_firehose_frame(
-    window: MainWindow, store: Store, script: Script
+    window: MainWindow, controller: ChatController, store: Store, script: Script
 ) -> None:
     """Every piece costs a layout pass and a repaint: a stream far faster than anyone
     reads is shown a piece per FIREHOSE_FRAME_S while it streams, not one per frame."""
@@ -529,7 +529,6 @@ async def test_a_firehose_feeds_the_view_at_most_every_firehose_frame(
 
     from gui.controller import FIREHOSE_CHARS, FIREHOSE_FRAME_S
 
-    assert window.controller is not None
     # Every piece alone is more than a frame's worth of a readable stream.
     script.pieces = [f"{i:04d} " + "ж" * FIREHOSE_CHARS for i in range(40)]
     script.delay = 0.004
@@ -539,12 +538,12 @@ async def test_a_firehose_feeds_the_view_at_most_every_firehose_frame(
         if store.get_message(message_id).status == MessageStatus.STREAMING:
             while_streaming.append(time.monotonic())
 
-    window.controller.reply_delta.connect(on_delta)
+    controller.reply_delta.connect(on_delta)
     window.composer.setPlainText("firehose")
     window.composer.submit()
     await wait_for(lambda: bool(store.list_conversations()))
     conversation_id = store.list_conversations()[0].id
-    await wait_for(lambda: not window.controller.is_busy(conversation_id), timeout=20)
+    await wait_for(lambda: not controller.is_busy(conversation_id), timeout=20)
     reply = _assistant(store, conversation_id)
     assert window.view.message_text(reply.id) == "".join(script.pieces)
     assert len(while_streaming) >= 2, while_streaming
@@ -553,7 +552,7 @@ async def test_a_firehose_feeds_the_view_at_most_every_firehose_frame(
 
 
 async def test_a_long_markdown_reply_is_rendered_a_piece_per_loop_turn(
-    window: MainWindow, store: Store, script: Script
+    window: MainWindow, controller: ChatController, store: Store, script: Script
 ) -> None:
     """Rendering 20,000 characters of Markdown at once holds the GUI ~80 ms: the view
     renders a long reply in pieces over several loop turns, and ends up showing exactly
@@ -567,9 +566,8 @@ async def test_a_long_markdown_reply_is_rendered_a_piece_per_loop_turn(
     text = "\n\n".join(blocks)
     assert len(text) > 3 * RENDER_PIECE_CHARS
     script.pieces = [text[i : i + 500] for i in range(0, len(text), 500)]
-    assert window.controller is not None
     footer_at_the_end: list[bool] = []
-    window.controller.reply_finished.connect(
+    controller.reply_finished.connect(
         lambda _m: footer_at_the_end.append("Regenerate" in window.view.toPlainText())
     )
     window.composer.setPlainText("long")
@@ -585,3 +583,41 @@ async def test_a_long_markdown_reply_is_rendered_a_piece_per_loop_turn(
     assert shown[shown.index(reply.model or "echo-1") :] == whole.toPlainText().lstrip("\n")
     assert window.view.code_block(reply.id, 59) == "print(118)"
     whole.deleteLater()
+
+
+def test_the_window_alone_only_emits_intents(qtbot: Any) -> None:
+    """No controller: the window says what the person asked for and changes nothing it
+    was not told to (the composer keeps the text until the message is taken)."""
+    main = MainWindow()
+    qtbot.addWidget(main)
+    sent: list[object] = []
+    main.message_submitted.connect(lambda text: sent.append(("send", text)))
+    main.edit_submitted.connect(lambda ident, text: sent.append(("edit", ident, text)))
+    main.stop_requested.connect(lambda: sent.append("stop"))
+    main.new_chat_requested.connect(lambda: sent.append("new"))
+    main.composer.setPlainText("  hello  ")
+    main.composer.submit()
+    assert sent == [("send", "hello")]
+    assert main.composer.toPlainText() == "  hello  "
+    main.message_sent()
+    assert main.composer.toPlainText() == ""
+    main.commands.stop_action.trigger()
+    main.commands.new_action.trigger()
+    assert sent[1:] == ["stop", "new"]
+    assert not main.send_button.isEnabled() and not main.ready
+    main.set_ready()
+    assert main.send_button.isEnabled() and main.status_label.text() == "Ready"
+
+
+async def test_a_new_chat_takes_the_provider_and_model_picked(
+    window: MainWindow, controller: ChatController, store: Store, script: Script
+) -> None:
+    window.picker.model_box.setCurrentText("echo-2")
+    window.commands.new_action.trigger()
+    conversation = store.list_conversations()[0]
+    assert (conversation.provider, conversation.model) == ("scripted", "echo-2")
+    assert controller.choice() == ("scripted", "echo-2")
+    window.composer.setPlainText("hi")
+    window.composer.submit()
+    await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
+    assert _assistant(store, conversation.id).model == "echo-2"

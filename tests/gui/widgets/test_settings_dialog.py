@@ -1,8 +1,8 @@
-"""The settings dialog, driven like a user would (synchronous paths, in-memory keychain)."""
+"""The settings dialog, driven like a user would (on the app's loop, in-memory keychain)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from gui.core.keychain import SecretStore
 from gui.core.paths import AppPaths
 from gui.core.settings import Proxy, Settings
+from gui.settings_controller import SettingsEditor
 from gui.values import ProviderInfo
 from gui.widgets.settings_dialog import FileEditor, SecretEditor, SettingsDialog
 from tests.gui.core.conftest import (
@@ -33,37 +34,44 @@ from tests.gui.core.conftest import (
     files_containing,
 )
 
+#: The offscreen platform's notice when a message box sizes itself; nothing of ours.
+
 KEY = "Dialog-Test-Key-5b1e9c"
 
-MakeDialog = Callable[..., SettingsDialog]
+MakeDialog = Callable[..., Awaitable[SettingsEditor]]
 
 
 @pytest.fixture
 def make_dialog(
     qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
 ) -> MakeDialog:
-    def make(
+    """Settings… as the app opens it, once the saved keys are shown."""
+
+    async def make(
         *,
         providers: tuple[ProviderInfo, ...] = PROVIDERS,
         settings: Settings = settings,
         secrets: SecretStore = secrets,
-    ) -> SettingsDialog:
-        dialog = SettingsDialog(providers, settings, secrets, fake_test)
-        qtbot.addWidget(dialog)
-        return dialog
+    ) -> SettingsEditor:
+        editor = SettingsEditor(providers, settings, secrets, fake_test)
+        qtbot.addWidget(editor.dialog)
+        await editor.wait_loaded()
+        return editor
 
     return make
 
 
-def secret_editor(dialog: SettingsDialog, name: str = "gigachat") -> SecretEditor:
-    editor = dialog.pages[name].secret_editor
-    assert editor is not None
-    return editor
+def secret_editor(editor: SettingsEditor, name: str = "gigachat") -> SecretEditor:
+    key = editor.dialog.pages[name].secret_editor
+    assert key is not None
+    return key
 
 
-def editor_for(dialog: SettingsDialog, name: str, label: str) -> QWidget:
+def editor_for(editor: SettingsEditor, name: str, label: str) -> QWidget:
     """The control a user finds by its accessible name on a provider page."""
-    matches = [w for w in dialog.pages[name].findChildren(QWidget) if w.accessibleName() == label]
+    matches = [
+        w for w in editor.dialog.pages[name].findChildren(QWidget) if w.accessibleName() == label
+    ]
     assert len(matches) == 1, [type(w).__name__ for w in matches]
     return matches[0]
 
@@ -87,29 +95,31 @@ def answer_message_box(qtbot: QtBot, dialog: QWidget, button_text: str, seen: li
     QTimer.singleShot(0, press)
 
 
-def test_a_page_per_provider_with_matching_editors(make_dialog: MakeDialog) -> None:
-    dialog = make_dialog()
+async def test_a_page_per_provider_with_matching_editors(make_dialog: MakeDialog) -> None:
+    editor = await make_dialog()
+    dialog = editor.dialog
 
     titles = [dialog.page_list.item(i).text() for i in range(dialog.page_list.count())]
     assert titles == ["General", "GigaChat", "OpenAI-compatible", "GPTalk"]
 
-    key = secret_editor(dialog)
+    key = secret_editor(editor)
     assert key.line_edit.echoMode() == QLineEdit.EchoMode.Password
-    scope = editor_for(dialog, "gigachat", "Scope")
+    scope = editor_for(editor, "gigachat", "Scope")
     assert isinstance(scope, QComboBox)
     assert [scope.itemText(i) for i in range(scope.count())] == list(GIGACHAT.fields[1].choices)
     assert scope.currentText() == "GIGACHAT_API_PERS"
-    assert isinstance(editor_for(dialog, "gigachat", "API base URL"), QLineEdit)
-    assert isinstance(editor_for(dialog, "gigachat", "Extra CA file").parent(), FileEditor)
+    assert isinstance(editor_for(editor, "gigachat", "API base URL"), QLineEdit)
+    assert isinstance(editor_for(editor, "gigachat", "Extra CA file").parent(), FileEditor)
     assert dialog.pages["gptalk"].secret_editor is None
 
 
-def test_advanced_fields_are_folded_away(qtbot: QtBot, make_dialog: MakeDialog) -> None:
-    dialog = make_dialog()
+async def test_advanced_fields_are_folded_away(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    editor = await make_dialog()
+    dialog = editor.dialog
     dialog.show()
     dialog.show_provider("gigachat")
     page = dialog.pages["gigachat"]
-    oauth = editor_for(dialog, "gigachat", "OAuth URL")
+    oauth = editor_for(editor, "gigachat", "OAuth URL")
     assert page.advanced_toggle is not None
 
     assert not oauth.isVisible()
@@ -120,8 +130,9 @@ def test_advanced_fields_are_folded_away(qtbot: QtBot, make_dialog: MakeDialog) 
     assert dialog.pages["openai"].advanced_toggle is None
 
 
-def test_every_control_has_an_accessible_name(make_dialog: MakeDialog) -> None:
-    dialog = make_dialog()
+async def test_every_control_has_an_accessible_name(make_dialog: MakeDialog) -> None:
+    editor = await make_dialog()
+    dialog = editor.dialog
     controls = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QListWidget)
     found = [w for w in dialog.findChildren(QWidget) if isinstance(w, controls)]
     assert len(found) > 20
@@ -135,9 +146,9 @@ def test_every_control_has_an_accessible_name(make_dialog: MakeDialog) -> None:
     assert unnamed == []
 
 
-def test_show_reveals_the_key_on_request(make_dialog: MakeDialog) -> None:
-    dialog = make_dialog()
-    key = secret_editor(dialog)
+async def test_show_reveals_the_key_on_request(make_dialog: MakeDialog) -> None:
+    editor = await make_dialog()
+    key = secret_editor(editor)
     key.line_edit.setText(KEY)
 
     key.show_button.click()
@@ -147,15 +158,16 @@ def test_show_reveals_the_key_on_request(make_dialog: MakeDialog) -> None:
     assert key.line_edit.echoMode() == QLineEdit.EchoMode.Password
 
 
-def test_ok_saves_fields_to_the_file_and_the_key_to_the_keychain(
+async def test_ok_saves_fields_to_the_file_and_the_key_to_the_keychain(
     make_dialog: MakeDialog, paths: AppPaths, memory_keyring: MemoryKeyring, basedir: Path
 ) -> None:
-    dialog = make_dialog()
-    secret_editor(dialog).line_edit.setText(KEY)
-    scope = editor_for(dialog, "gigachat", "Scope")
+    editor = await make_dialog()
+    dialog = editor.dialog
+    secret_editor(editor).line_edit.setText(KEY)
+    scope = editor_for(editor, "gigachat", "Scope")
     assert isinstance(scope, QComboBox)
     scope.setCurrentText("GIGACHAT_API_B2B")
-    base_url = editor_for(dialog, "openai", "Base URL")
+    base_url = editor_for(editor, "openai", "Base URL")
     assert isinstance(base_url, QLineEdit)
     base_url.setText("http://127.0.0.1:11434/v1")
     dialog.language.setCurrentIndex(dialog.language.findData("ru"))
@@ -163,7 +175,7 @@ def test_ok_saves_fields_to_the_file_and_the_key_to_the_keychain(
     dialog.tray_icon.setChecked(True)
     dialog.read_timeout.setValue(90)
 
-    dialog.accept()
+    await editor.save_and_close()
 
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
     assert memory_keyring.entries == {("besedka", "gigachat"): KEY}
@@ -176,11 +188,12 @@ def test_ok_saves_fields_to_the_file_and_the_key_to_the_keychain(
     assert "api_key" not in paths.settings_file.read_text(encoding="utf-8")
 
 
-def test_cancel_discards_everything(
+async def test_cancel_discards_everything(
     make_dialog: MakeDialog, paths: AppPaths, memory_keyring: MemoryKeyring
 ) -> None:
-    dialog = make_dialog()
-    secret_editor(dialog).line_edit.setText(KEY)
+    editor = await make_dialog()
+    dialog = editor.dialog
+    secret_editor(editor).line_edit.setText(KEY)
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
 
     dialog.reject()
@@ -189,12 +202,12 @@ def test_cancel_discards_everything(
     assert not paths.settings_file.exists()
 
 
-def test_saved_key_is_shown_masked_and_can_be_removed(
+async def test_saved_key_is_shown_masked_and_can_be_removed(
     make_dialog: MakeDialog, secrets: SecretStore, memory_keyring: MemoryKeyring
 ) -> None:
     secrets.set(GIGACHAT, KEY)
-    dialog = make_dialog()
-    key = secret_editor(dialog)
+    editor = await make_dialog()
+    key = secret_editor(editor)
 
     assert key.line_edit.text() == KEY
     assert key.line_edit.echoMode() == QLineEdit.EchoMode.Password
@@ -204,47 +217,48 @@ def test_saved_key_is_shown_masked_and_can_be_removed(
     key.remove_button.click()
     assert key.line_edit.text() == ""
     assert "removed" in key.source_label.text()
-    dialog.accept()
+    await editor.save_and_close()
 
     assert memory_keyring.entries == {}
-    assert secrets.source(GIGACHAT) is None
+    assert secrets.lookup(GIGACHAT) == (None, None)
 
 
-def test_an_unchanged_key_is_not_rewritten(
+async def test_an_unchanged_key_is_not_rewritten(
     make_dialog: MakeDialog, secrets: SecretStore, memory_keyring: MemoryKeyring
 ) -> None:
     secrets.set(GIGACHAT, KEY)
     writes = memory_keyring.writes
-    dialog = make_dialog()
-    dialog.accept()
+    editor = await make_dialog()
+    await editor.save_and_close()
     assert memory_keyring.writes == writes
 
 
-def test_a_replaced_key_is_stored(
+async def test_a_replaced_key_is_stored(
     make_dialog: MakeDialog, secrets: SecretStore, memory_keyring: MemoryKeyring
 ) -> None:
     secrets.set(GIGACHAT, "old-key")
-    dialog = make_dialog()
-    secret_editor(dialog).line_edit.setText(f"  {KEY}  ")  # pasted with spaces
-    dialog.accept()
+    editor = await make_dialog()
+    secret_editor(editor).line_edit.setText(f"  {KEY}  ")  # pasted with spaces
+    await editor.save_and_close()
     assert memory_keyring.entries[("besedka", "gigachat")] == KEY
 
 
-def test_bad_addresses_keep_the_dialog_open_and_save_nothing(
+async def test_bad_addresses_keep_the_dialog_open_and_save_nothing(
     make_dialog: MakeDialog, paths: AppPaths, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
-    dialog = make_dialog()
+    editor = await make_dialog()
+    dialog = editor.dialog
     page = dialog.pages["gigachat"]
-    secret_editor(dialog).line_edit.setText(KEY)
-    base_url = editor_for(dialog, "gigachat", "API base URL")
+    secret_editor(editor).line_edit.setText(KEY)
+    base_url = editor_for(editor, "gigachat", "API base URL")
     assert isinstance(base_url, QLineEdit)
     base_url.setText("ftp://gigachat.example")
-    ca = editor_for(dialog, "gigachat", "Extra CA file")
+    ca = editor_for(editor, "gigachat", "Extra CA file")
     assert isinstance(ca, QLineEdit)
     ca.setText(str(tmp_path / "missing.pem"))
     dialog.show_provider("openai")
 
-    dialog.accept()
+    await editor.save_and_close()
 
     assert dialog.result() != SettingsDialog.DialogCode.Accepted
     assert dialog.stack.currentIndex() == 1  # back on the GigaChat page
@@ -256,12 +270,13 @@ def test_bad_addresses_keep_the_dialog_open_and_save_nothing(
     base_url.setText("https://gigachat.example/api/v1")
     ca.setText("")
     assert page.error_label.text() == ""
-    dialog.accept()
+    await editor.save_and_close()
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
 
 
-def test_proxy_row(make_dialog: MakeDialog, paths: AppPaths) -> None:
-    dialog = make_dialog()
+async def test_proxy_row(make_dialog: MakeDialog, paths: AppPaths) -> None:
+    editor = await make_dialog()
+    dialog = editor.dialog
     page = dialog.pages["openai"]
     assert not page.proxy_url.isEnabled()
 
@@ -273,22 +288,23 @@ def test_proxy_row(make_dialog: MakeDialog, paths: AppPaths) -> None:
     dialog.pages["gigachat"].proxy_mode.setCurrentIndex(
         dialog.pages["gigachat"].proxy_mode.findData("system")
     )
-    dialog.accept()
+    await editor.save_and_close()
 
     again = Settings(paths.settings_file)
     assert again.proxy("openai") == Proxy("url", "http://proxy.test:3128")
     assert again.proxy("gigachat") == Proxy("system", "")
 
 
-def test_a_proxy_password_is_refused_and_never_saved(
+async def test_a_proxy_password_is_refused_and_never_saved(
     make_dialog: MakeDialog, paths: AppPaths
 ) -> None:
-    dialog = make_dialog()
+    editor = await make_dialog()
+    dialog = editor.dialog
     page = dialog.pages["openai"]
     page.proxy_mode.setCurrentIndex(page.proxy_mode.findData("url"))
     page.proxy_url.setText("http://alice:s3cr3t-proxy-pass@proxy.test:3128")
     assert "plain text" in page.error_label.text()
-    dialog.accept()
+    await editor.save_and_close()
     assert dialog.result() != SettingsDialog.DialogCode.Accepted
     assert not paths.settings_file.exists() or "s3cr3t-proxy-pass" not in (
         paths.settings_file.read_text(encoding="utf-8")
@@ -301,7 +317,7 @@ def test_a_proxy_password_is_refused_and_never_saved(
     assert page.error_label.text() == ""
 
 
-def test_environment_key_is_shown_as_such_and_never_saved(
+async def test_environment_key_is_shown_as_such_and_never_saved(
     make_dialog: MakeDialog,
     monkeypatch: pytest.MonkeyPatch,
     settings: Settings,
@@ -311,34 +327,35 @@ def test_environment_key_is_shown_as_such_and_never_saved(
 ) -> None:
     env_key = "Env-Only-Key-91c2d4"
     monkeypatch.setenv("GIGACHAT_CREDENTIALS", env_key)
-    dialog = make_dialog()
-    key = secret_editor(dialog)
+    editor = await make_dialog()
+    key = secret_editor(editor)
 
     assert key.source == "environment"
     assert "GIGACHAT_CREDENTIALS" in key.source_label.text()
     assert env_key not in key.source_label.text()
     assert key.line_edit.text() == ""  # the environment's key is not put in the form
-    assert dialog.form_config("gigachat")["api_key"] == env_key
+    assert editor.form_config("gigachat")["api_key"] == env_key
 
-    dialog.accept()
+    await editor.save_and_close()
 
-    assert settings.provider_config(GIGACHAT, secrets)["api_key"] == env_key
+    assert (await settings.aprovider_config(GIGACHAT, secrets))["api_key"] == env_key
     assert memory_keyring.entries == {}
     assert files_containing(basedir, env_key) == []
 
 
-def test_without_a_keychain_the_key_can_be_kept_for_this_session(
+async def test_without_a_keychain_the_key_can_be_kept_for_this_session(
     qtbot: QtBot, make_dialog: MakeDialog, basedir: Path, paths: AppPaths
 ) -> None:
     secrets = SecretStore(fail.Keyring())
-    dialog = make_dialog(secrets=secrets)
-    key = secret_editor(dialog)
+    editor = await make_dialog(secrets=secrets)
+    dialog = editor.dialog
+    key = secret_editor(editor)
     assert "No system keychain is available" in key.source_label.text()
     key.line_edit.setText(KEY)
     seen: list[str] = []
     answer_message_box(qtbot, dialog, "Keep for this session", seen)
 
-    dialog.accept()
+    await editor.save_and_close()
 
     assert seen == ["No system keychain is available; the key can be kept for this session only."]
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
@@ -346,57 +363,64 @@ def test_without_a_keychain_the_key_can_be_kept_for_this_session(
     assert paths.settings_file.exists()
     assert files_containing(basedir, KEY) == []
 
-    reopened = make_dialog(secrets=secrets)
+    reopened = await make_dialog(secrets=secrets)
     assert secret_editor(reopened).source == "session"
     assert "this session only" in secret_editor(reopened).source_label.text()
 
 
-def test_without_a_keychain_the_key_can_be_discarded(
+async def test_without_a_keychain_the_key_can_be_discarded(
     qtbot: QtBot, make_dialog: MakeDialog, basedir: Path
 ) -> None:
     secrets = SecretStore(fail.Keyring())
-    dialog = make_dialog(secrets=secrets)
-    secret_editor(dialog).line_edit.setText(KEY)
+    editor = await make_dialog(secrets=secrets)
+    dialog = editor.dialog
+    secret_editor(editor).line_edit.setText(KEY)
     seen: list[str] = []
     answer_message_box(qtbot, dialog, "Discard the key", seen)
 
-    dialog.accept()
+    await editor.save_and_close()
 
     assert len(seen) == 1
     assert secrets.get(GIGACHAT) is None
     assert files_containing(basedir, KEY) == []
 
 
-def test_form_config_uses_unsaved_values(make_dialog: MakeDialog, paths: AppPaths) -> None:
-    dialog = make_dialog()
-    secret_editor(dialog).line_edit.setText(KEY)
-    base_url = editor_for(dialog, "gigachat", "API base URL")
+async def test_form_config_uses_unsaved_values(make_dialog: MakeDialog, paths: AppPaths) -> None:
+    editor = await make_dialog()
+    secret_editor(editor).line_edit.setText(KEY)
+    base_url = editor_for(editor, "gigachat", "API base URL")
     assert isinstance(base_url, QLineEdit)
     base_url.setText("https://127.0.0.1:9443/api/v1")
 
-    config = dialog.form_config("gigachat")
+    config = editor.form_config("gigachat")
 
     assert config["api_key"] == KEY
     assert config["base_url"] == "https://127.0.0.1:9443/api/v1"
     assert config["scope"] == "GIGACHAT_API_PERS"
     assert "proxy" not in config
     assert not paths.settings_file.exists()
+    form = editor.dialog.form()  # what the dialog hands the save: the key, never in its repr
+    key = form.providers["gigachat"].key
+    assert key is not None and (key.text, key.change) == (KEY, "set")
+    assert KEY not in repr(form)
 
 
-def test_opening_on_a_provider_page(make_dialog: MakeDialog) -> None:
-    dialog = make_dialog()
+async def test_opening_on_a_provider_page(make_dialog: MakeDialog) -> None:
+    editor = await make_dialog()
+    dialog = editor.dialog
     dialog.show_provider("gptalk")
     assert dialog.page_list.currentItem().text() == "GPTalk"
     dialog.show_provider("unknown")
     assert dialog.page_list.currentItem().text() == "GPTalk"
 
 
-def test_the_real_providers_get_pages(make_dialog: MakeDialog) -> None:
+async def test_the_real_providers_get_pages(make_dialog: MakeDialog) -> None:
     """The dialog is built from plain descriptions; the app's own providers must fit."""
     from gui.core.provider_info import describe_all
 
     infos = tuple(describe_all())
-    dialog = make_dialog(providers=infos)
+    editor = await make_dialog(providers=infos)
+    dialog = editor.dialog
 
     assert list(dialog.pages) == [info.name for info in infos]
     for info in infos:
@@ -412,40 +436,42 @@ class UndeletableKeyring(MemoryKeyring):
         raise KeyringLocked("collection is locked")
 
 
-def test_a_key_the_keychain_will_not_remove_is_reported(
+async def test_a_key_the_keychain_will_not_remove_is_reported(
     qtbot: QtBot, make_dialog: MakeDialog
 ) -> None:
     backend = UndeletableKeyring()
     secrets = SecretStore(backend)
     secrets.set(GIGACHAT, KEY)
-    dialog = make_dialog(secrets=secrets)
-    secret_editor(dialog).remove_button.click()
+    editor = await make_dialog(secrets=secrets)
+    dialog = editor.dialog
+    secret_editor(editor).remove_button.click()
     seen: list[str] = []
     answer_message_box(qtbot, dialog, "OK", seen)
 
-    dialog.accept()
+    await editor.save_and_close()
 
     assert seen == ["The GigaChat key could not be removed from the system keychain."]
     assert backend.entries == {("besedka", "gigachat"): KEY}
 
 
-def test_a_settings_file_that_cannot_be_written_keeps_the_dialog_open(
+async def test_a_settings_file_that_cannot_be_written_keeps_the_dialog_open(
     qtbot: QtBot, make_dialog: MakeDialog, paths: AppPaths, memory_keyring: MemoryKeyring
 ) -> None:
     paths.settings_file.mkdir()  # a directory where the file should go: replace() fails
-    dialog = make_dialog(settings=Settings(paths.settings_file))
-    secret_editor(dialog).line_edit.setText(KEY)
+    editor = await make_dialog(settings=Settings(paths.settings_file))
+    dialog = editor.dialog
+    secret_editor(editor).line_edit.setText(KEY)
     seen: list[str] = []
     answer_message_box(qtbot, dialog, "OK", seen)
 
-    dialog.accept()
+    await editor.save_and_close()
 
     assert seen == ["The settings could not be saved."]
     assert dialog.result() != SettingsDialog.DialogCode.Accepted
     assert memory_keyring.entries == {}  # nothing half-saved
 
 
-def test_other_environment_settings_override_for_the_session_only(
+async def test_other_environment_settings_override_for_the_session_only(
     make_dialog: MakeDialog,
     monkeypatch: pytest.MonkeyPatch,
     settings: Settings,
@@ -453,18 +479,19 @@ def test_other_environment_settings_override_for_the_session_only(
     paths: AppPaths,
 ) -> None:
     monkeypatch.setenv("GIGACHAT_SCOPE", "GIGACHAT_API_CORP")
-    dialog = make_dialog()
+    editor = await make_dialog()
+    dialog = editor.dialog
     note = dialog.pages["gigachat"].env_note
     assert note is not None
     assert "GIGACHAT_SCOPE" in note.text()
     assert dialog.pages["openai"].env_note is None
-    assert dialog.form_config("gigachat")["scope"] == "GIGACHAT_API_CORP"
+    assert editor.form_config("gigachat")["scope"] == "GIGACHAT_API_CORP"
 
-    dialog.accept()
+    await editor.save_and_close()
 
-    assert settings.provider_config(GIGACHAT, secrets)["scope"] == "GIGACHAT_API_CORP"
+    assert (await settings.aprovider_config(GIGACHAT, secrets))["scope"] == "GIGACHAT_API_CORP"
     assert "GIGACHAT_API_CORP" not in paths.settings_file.read_text(encoding="utf-8")
     monkeypatch.delenv("GIGACHAT_SCOPE")
-    assert Settings(paths.settings_file).provider_config(GIGACHAT, secrets)["scope"] == (
+    assert (await Settings(paths.settings_file).aprovider_config(GIGACHAT, secrets))["scope"] == (
         "GIGACHAT_API_PERS"
     )

@@ -5,14 +5,20 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import aiohttp
+import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui.core.keychain import SecretStore
+from gui.core.provider_factory import ProviderFactory
 from gui.core.settings import Settings
+from gui.settings_controller import SettingsEditor, open_settings_dialog
+from gui.values import ConnectionResult, ErrorInfo, ProviderInfo
 from gui.widgets.settings_dialog import SettingsDialog
+from providers.openai_compat import OpenAICompatible
 from tests.gui.core.conftest import (
     GIGACHAT,
     PROVIDERS,
@@ -22,26 +28,30 @@ from tests.gui.core.conftest import (
     wait_for,
 )
 
+#: The offscreen platform's notice when a message box sizes itself; nothing of ours.
+
 KEY = "Async-Dialog-Key-3e8f0a"
 
 
 def make(
     qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
-) -> SettingsDialog:
-    dialog = SettingsDialog(PROVIDERS, settings, secrets, fake_test)
-    qtbot.addWidget(dialog)
-    return dialog
+) -> SettingsEditor:
+    editor = SettingsEditor(PROVIDERS, settings, secrets, fake_test)
+    qtbot.addWidget(editor.dialog)
+    return editor
 
 
 async def test_saved_keys_load_in_the_background(
     qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
 ) -> None:
     secrets.set(GIGACHAT, KEY)
-    dialog = make(qtbot, settings, secrets, fake_test)
+    settings_editor = make(qtbot, settings, secrets, fake_test)
+    editor = settings_editor.dialog.pages["gigachat"].secret_editor
+    assert editor is not None
+    assert editor.line_edit.text() == ""  # the dialog is up before the keychain answers
 
-    await dialog.wait_loaded()
+    await settings_editor.wait_loaded()
 
-    editor = dialog.pages["gigachat"].secret_editor
     assert editor is not None
     assert editor.line_edit.text() == KEY
     assert editor.source == "keychain"
@@ -54,14 +64,15 @@ async def test_test_connection_button_uses_the_unsaved_form(
     fake_test: FakeTest,
     memory_keyring: MemoryKeyring,
 ) -> None:
-    dialog = make(qtbot, settings, secrets, fake_test)
+    editor = make(qtbot, settings, secrets, fake_test)
+    dialog = editor.dialog
     dialog.show()
     dialog.show_provider("gigachat")
-    await dialog.wait_loaded()
+    await editor.wait_loaded()
     page = dialog.pages["gigachat"]
     assert page.secret_editor is not None
     page.secret_editor.line_edit.setText(KEY)
-    fake_test.answer = (True, "GigaChat: connected, 5 models available.")
+    fake_test.answer = ConnectionResult(ok=True, provider="GigaChat", models=5)
 
     qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
     await wait_for(lambda: page.result_ok is not None)
@@ -88,41 +99,61 @@ async def test_test_connection_button_uses_the_unsaved_form(
 async def test_a_failed_test_is_shown_in_red(
     qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
 ) -> None:
-    dialog = make(qtbot, settings, secrets, fake_test)
-    fake_test.answer = (False, "The authorization key was not accepted.")
+    editor = make(qtbot, settings, secrets, fake_test)
+    fake_test.answer = ConnectionResult(
+        ok=False,
+        provider="GigaChat",
+        error=ErrorInfo("auth", provider="GigaChat", status=401, detail="bad key"),
+    )
 
-    assert await dialog.run_test("gigachat") == (False, "The authorization key was not accepted.")
+    await editor.run_test("gigachat")
 
-    page = dialog.pages["gigachat"]
+    page = editor.dialog.pages["gigachat"]
     assert page.result_ok is False
-    assert page.result_label.text() == "The authorization key was not accepted."
+    assert page.result_label.text() == (
+        "GigaChat: the service refused the credentials. «bad key»"
+        " Check the key and scope in Settings."
+    )
     assert "#cf222e" in page.result_label.styleSheet()  # red
+
+
+async def test_a_provider_without_a_model_list_is_just_connected(
+    qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
+) -> None:
+    editor = make(qtbot, settings, secrets, fake_test)
+    fake_test.answer = ConnectionResult(ok=True, provider="GPTalk")
+
+    await editor.run_test("gptalk")
+
+    page = editor.dialog.pages["gptalk"]
+    assert page.result_ok is True
+    assert page.result_label.text() == "GPTalk: connected."
 
 
 async def test_an_unexpected_error_is_named_without_its_text(
     qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
 ) -> None:
-    dialog = make(qtbot, settings, secrets, fake_test)
-    page = dialog.pages["gigachat"]
+    editor = make(qtbot, settings, secrets, fake_test)
+    page = editor.dialog.pages["gigachat"]
     assert page.secret_editor is not None
     page.secret_editor.line_edit.setText(KEY)
     fake_test.error = RuntimeError(f"boom with {KEY}")
 
-    ok, message = await dialog.run_test("gigachat")
+    await editor.run_test("gigachat")
 
-    assert not ok
-    assert "RuntimeError" in message
+    assert page.result_ok is False
+    assert "RuntimeError" in page.result_label.text()
     assert KEY not in page.result_label.text()
 
 
 async def test_the_button_waits_while_a_test_runs(
     qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
 ) -> None:
-    dialog = make(qtbot, settings, secrets, fake_test)
-    page = dialog.pages["openai"]
+    editor = make(qtbot, settings, secrets, fake_test)
+    page = editor.dialog.pages["openai"]
     fake_test.release = asyncio.Event()
 
-    running = asyncio.ensure_future(dialog.run_test("openai"))
+    running = asyncio.ensure_future(editor.run_test("openai"))
     await wait_for(lambda: bool(fake_test.calls))
     assert not page.test_button.isEnabled()
     assert page.result_label.text() == "Testing…"
@@ -136,21 +167,21 @@ async def test_the_button_waits_while_a_test_runs(
 async def test_an_invalid_form_is_not_tested(
     qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
 ) -> None:
-    dialog = make(qtbot, settings, secrets, fake_test)
-    page = dialog.pages["openai"]
+    editor = make(qtbot, settings, secrets, fake_test)
+    page = editor.dialog.pages["openai"]
     page.proxy_mode.setCurrentIndex(page.proxy_mode.findData("url"))
 
-    ok, message = await dialog.run_test("openai")
+    await editor.run_test("openai")
 
-    assert not ok
-    assert "proxy" in message.lower()
+    assert page.result_ok is False
+    assert "proxy" in page.result_label.text().lower()
     assert fake_test.calls == []
 
 
 async def test_closing_the_dialog_cancels_a_running_test(
     qtbot: QtBot, settings: Settings, secrets: SecretStore, fake_test: FakeTest
 ) -> None:
-    dialog = make(qtbot, settings, secrets, fake_test)
+    dialog = make(qtbot, settings, secrets, fake_test).dialog
     dialog.show()
     fake_test.release = asyncio.Event()
     page = dialog.pages["gigachat"]
@@ -171,9 +202,10 @@ async def test_ok_saves_in_the_background(
     fake_test: FakeTest,
     memory_keyring: MemoryKeyring,
 ) -> None:
-    dialog = make(qtbot, settings, secrets, fake_test)
+    settings_editor = make(qtbot, settings, secrets, fake_test)
+    dialog = settings_editor.dialog
     dialog.show()
-    await dialog.wait_loaded()
+    await settings_editor.wait_loaded()
     editor = dialog.pages["gigachat"].secret_editor
     assert editor is not None
     editor.line_edit.setText(KEY)
@@ -191,9 +223,10 @@ async def test_ok_without_a_keychain_asks_without_blocking_the_loop(
     qtbot: QtBot, settings: Settings, fake_test: FakeTest, basedir: Path
 ) -> None:
     secrets = SecretStore(fail.Keyring())
-    dialog = make(qtbot, settings, secrets, fake_test)
+    settings_editor = make(qtbot, settings, secrets, fake_test)
+    dialog = settings_editor.dialog
     dialog.show()
-    await dialog.wait_loaded()
+    await settings_editor.wait_loaded()
     editor = dialog.pages["gigachat"].secret_editor
     assert editor is not None
     editor.line_edit.setText(KEY)
@@ -211,3 +244,56 @@ async def test_ok_without_a_keychain_asks_without_blocking_the_loop(
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
     assert secrets.lookup(GIGACHAT) == (KEY, "session")
     assert files_containing(basedir, KEY) == []
+
+
+async def test_the_app_entry_point_opens_modal_saves_then_reports(
+    qtbot: QtBot, settings: Settings, secrets: SecretStore, memory_keyring: MemoryKeyring
+) -> None:
+    """What Settings… in the window does: open over it, OK saves, then `on_saved()`."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    saved: list[str] = []
+    async with aiohttp.ClientSession() as session:
+
+        async def no_config(info: ProviderInfo) -> dict[str, str]:
+            return {}
+
+        factory = ProviderFactory(session, no_config, classes={"openai": OpenAICompatible})
+        open_settings_dialog(
+            parent, settings, secrets, factory, lambda: saved.append(settings.language)
+        )
+        dialog = parent.findChild(SettingsDialog)
+        assert dialog is not None
+        assert dialog.isVisible() and dialog.isModal()
+        assert list(dialog.pages) == ["openai"]
+        editor = dialog.pages["openai"].secret_editor
+        assert editor is not None
+        dialog.language.setCurrentIndex(dialog.language.findData("ru"))
+        qtbot.keyClicks(editor.line_edit, KEY)  # typed at once, while the keychain answers
+
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        await wait_for(lambda: bool(saved))
+
+    assert saved == ["ru"]  # called after the save, with the new value in place
+    assert Settings(settings.path).language == "ru"
+    assert memory_keyring.entries == {("besedka", "openai"): KEY}
+    await wait_for(lambda: parent.findChild(SettingsDialog) is None)  # closed and deleted
+
+
+async def test_a_dialog_deleted_before_the_keychain_answers_stops_loading_quietly(
+    qtbot: QtBot,
+    settings: Settings,
+    secrets: SecretStore,
+    fake_test: FakeTest,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secrets.set(GIGACHAT, KEY)
+    editor = SettingsEditor(PROVIDERS, settings, secrets, fake_test)
+    editor.dialog.deleteLater()  # e.g. its window closed at exit, never finished
+
+    with pytest.raises(asyncio.CancelledError):
+        await editor.wait_loaded()
+    await asyncio.sleep(0.05)
+
+    assert [r.message for r in caplog.records if r.levelname == "ERROR"] == []

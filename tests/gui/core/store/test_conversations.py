@@ -1,7 +1,8 @@
-"""Conversations and messages as the window uses them: titles, pins, undoable deletes, paging."""
+"""Conversations and messages as the window uses them: titles, pins, deletes, errors, paging."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gui.core.store import MessageStatus, Store, StoreError, title_from_text
+from gui.values import ErrorInfo
 
 
 @pytest.fixture
@@ -157,14 +159,37 @@ def test_add_and_update_messages(store: Store) -> None:
     assert saved.usage == {"completion_tokens": 3, "prompt_tokens": 12}
     assert (saved.provider, saved.model, saved.parent_id) == ("gigachat", "GigaChat", question.id)
 
-    store.update_message(reply.id, status=MessageStatus.FAILED, error="Rate limited")
-    failed = store.get_message(reply.id)
-    assert (failed.status, failed.error, failed.text) == (
-        MessageStatus.FAILED,
-        "Rate limited",
-        "Четыре.",
-    )
+    assert saved.error is None
     assert store.count_messages(conversation.id) == 2
+
+
+def test_an_error_is_saved_as_data_until_cleared(store: Store) -> None:
+    conversation = store.create_conversation()
+    limited = ErrorInfo(
+        kind="rate_limit",
+        reason="too_many_requests",
+        provider="GigaChat",
+        status=429,
+        detail="Слишком много запросов",
+        params={"retry_after": 7},
+    )
+    reply = store.add_message(
+        conversation.id, "assistant", "Четы", status=MessageStatus.STREAMING, provider="gigachat"
+    )
+    store.update_message(reply.id, status=MessageStatus.FAILED, error=limited)
+    failed = store.get_message(reply.id)
+    assert (failed.status, failed.error, failed.text) == (MessageStatus.FAILED, limited, "Четы")
+    assert failed.provider == "gigachat"  # the internal name; exports show the label
+
+    store.update_message(reply.id, text="Четыре")  # an update without `error` keeps it
+    assert store.get_message(reply.id).error == limited
+    store.update_message(reply.id, status=MessageStatus.COMPLETE, error=None)
+    assert store.get_message(reply.id).error is None
+
+    cut = ErrorInfo(kind="protocol", provider="GPTalk", detail="the stream ended early")
+    added = store.add_message(conversation.id, "assistant", "Пол", error=cut)
+    assert added.error == cut
+    assert [m.error for m in store.messages(conversation.id)] == [None, cut]
 
 
 def test_message_errors(store: Store) -> None:
@@ -226,7 +251,7 @@ def test_lazy_paging_newest_first_without_gaps_or_repeats(store: Store) -> None:
     assert store.messages(9999, limit=5) == []
 
 
-def test_delete_is_undoable_until_purged(store: Store) -> None:
+def test_delete_hides_at_once_and_the_purge_removes_for_good(store: Store) -> None:
     keep = store.create_conversation(title="keep")
     doomed = store.create_conversation(title="doomed")
     message = store.add_message(doomed.id, "user", "уникальноеслово")
@@ -238,22 +263,13 @@ def test_delete_is_undoable_until_purged(store: Store) -> None:
     with pytest.raises(KeyError):
         store.delete_conversation(doomed.id)
     assert store.search("уникальноеслово") == []
+    assert store.get_message(message.id).text == "уникальноеслово"  # kept until the purge
 
-    restored = store.restore_conversation(doomed.id)
-    assert restored.title == "doomed"
-    assert {c.id for c in store.list_conversations()} == {keep.id, doomed.id}
-    assert [m.id for m in store.messages(doomed.id)] == [message.id]
-    assert [hit.message_id for hit in store.search("уникальноеслово")] == [message.id]
-    with pytest.raises(KeyError):
-        store.restore_conversation(doomed.id)  # not deleted
-
-    store.delete_conversation(doomed.id)
     assert store.purge_deleted() == 1
     with pytest.raises(KeyError):
-        store.restore_conversation(doomed.id)
-    with pytest.raises(KeyError):
         store.get_message(message.id)
-    assert store.search("уникальноеслово") == []
+    assert store.purge_deleted() == 0
+    assert [c.id for c in store.list_conversations()] == [keep.id]
 
 
 def test_deleted_conversations_are_purged_at_the_next_open(tmp_path: Path) -> None:
@@ -262,11 +278,13 @@ def test_deleted_conversations_are_purged_at_the_next_open(tmp_path: Path) -> No
         doomed = store.create_conversation(title="doomed")
         message = store.add_message(doomed.id, "user", "text")
         store.delete_conversation(doomed.id)
-    with Store.open(path) as store:
-        with pytest.raises(KeyError):
-            store.restore_conversation(doomed.id)
-        with pytest.raises(KeyError):
-            store.get_message(message.id)
+    with Store.open(path) as store, pytest.raises(KeyError):
+        store.get_message(message.id)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT count(*) FROM conversations").fetchone() == (0,)
+    finally:
+        conn.close()
 
 
 def test_streaming_reply_found_at_open_becomes_interrupted(tmp_path: Path) -> None:
@@ -286,13 +304,14 @@ def test_streaming_reply_found_at_open_becomes_interrupted(tmp_path: Path) -> No
         assert store.interrupted_on_open == 0
 
 
-def test_a_second_process_leaves_live_streams_and_undo_alone(tmp_path: Path) -> None:
+def test_a_second_process_leaves_live_streams_and_deleted_chats_alone(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     window = Store.open(path)
     try:
         conversation = window.create_conversation()
         reply = window.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING)
-        deleted = window.create_conversation(title="undo me")
+        deleted = window.create_conversation(title="deleted in this session")
+        kept = window.add_message(deleted.id, "user", "kept until the window's session ends")
         window.delete_conversation(deleted.id)
 
         with Store.open(path) as cli:  # e.g. `besedka ask` while the window streams
@@ -301,7 +320,7 @@ def test_a_second_process_leaves_live_streams_and_undo_alone(tmp_path: Path) -> 
             cli.add_message(conversation.id, "user", "from the command line")
 
         window.update_message(reply.id, text="still streaming")
-        assert window.restore_conversation(deleted.id).title == "undo me"
+        assert window.get_message(kept.id).conversation_id == deleted.id  # not purged
         assert window.count_messages(conversation.id) == 2
     finally:
         window.close()

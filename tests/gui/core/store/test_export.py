@@ -12,7 +12,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gui.core.store import Conversation, MessageStatus, Store, StoreError
+from gui.core.store import Conversation, MessageStatus, Store, StoreError, export
+from gui.values import ErrorInfo
+
+LIMITED = ErrorInfo(
+    kind="rate_limit",
+    reason="too_many_requests",
+    provider="GigaChat",
+    status=429,
+    detail="Слишком много запросов",
+    params={"retry_after": 7},
+)
 
 
 @pytest.fixture
@@ -47,7 +57,8 @@ def chat(store: Store) -> Conversation:
         "assistant",
         "",
         status=MessageStatus.FAILED,
-        error="Слишком много запросов",
+        provider="gigachat",
+        error=LIMITED,
     )
     return store.get_conversation(conversation.id)
 
@@ -61,8 +72,29 @@ def test_markdown_export(store: Store, chat: Conversation) -> None:
     assert "## User\n\nЧто такое <script>alert(1)</script>?" in text
     assert "## Assistant · GigaChat-Pro\n\nЭто **тег** скрипта.\n\n```html\n" in text
     assert "> *Stopped before the reply was complete.*" in text
-    assert "> *Failed: Слишком много запросов*" in text
+    assert "> *Failed: GigaChat: too many requests. «Слишком много запросов» Retry in 7 s.*" in text
     assert text.index("Что такое") < text.index("Это **тег**") < text.index("Пол")
+
+
+def interface_label(provider: str) -> str:
+    return {"gigachat": "ГигаЧат"}.get(provider, provider)
+
+
+def interface_error_text(error: ErrorInfo) -> str:
+    return f"{error.provider}: слишком часто ({error.params['retry_after']} с)"
+
+
+def test_exports_for_a_person_say_labels_and_errors_in_the_callers_words(
+    store: Store, chat: Conversation
+) -> None:
+    text = store.export_markdown(chat.id, label_of=interface_label, error_text=interface_error_text)
+    assert "Provider: ГигаЧат · Model: GigaChat-Pro" in text
+    assert "> *Failed: GigaChat: слишком часто (7 с)*" in text
+    assert "gigachat" not in text
+    page = store.export_html(chat.id, label_of=interface_label, error_text=interface_error_text)
+    assert "Provider: ГигаЧат · Model: GigaChat-Pro" in page
+    assert "Failed: GigaChat: слишком часто (7 с)" in page
+    assert "gigachat" not in page
 
 
 def test_html_export_is_a_safe_standalone_page(store: Store, chat: Conversation) -> None:
@@ -74,7 +106,7 @@ def test_html_export_is_a_safe_standalone_page(store: Store, chat: Conversation)
     assert "&lt;script src=&quot;x.js&quot;&gt;" in page
     assert "Отвечай &lt;/section&gt; кратко." in page
     assert "default-src 'none'" in page  # the page forbids remote loads and scripts anyway
-    assert "Failed: Слишком много запросов" in page
+    assert "Failed: GigaChat: too many requests. «Слишком много запросов» Retry in 7 s." in page
 
     parser = TagCollector()
     parser.feed(page)
@@ -98,12 +130,14 @@ class TagCollector(HTMLParser):
 def test_json_export_names_no_ids_and_no_secrets(store: Store, chat: Conversation) -> None:
     data = json.loads(store.export_json(chat.id))
     assert data["format"] == "besedka-conversation"
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert data["conversation"]["params"] == {"max_tokens": 256, "temperature": 0.7}
     assert "id" not in data["conversation"]
     assert [m["parent"] for m in data["messages"]] == [None, 0, 0, None]
     assert [m["status"] for m in data["messages"]] == ["complete", "complete", "stopped", "failed"]
     assert data["messages"][1]["usage"]["total_tokens"] == 30
+    assert [m["provider"] for m in data["messages"]] == ["", "gigachat", "", "gigachat"]
+    assert [m["error"] for m in data["messages"]] == [None, None, None, LIMITED.to_data()]
 
 
 def test_import_round_trip_is_exact(store: Store, chat: Conversation) -> None:
@@ -116,6 +150,7 @@ def test_import_round_trip_is_exact(store: Store, chat: Conversation) -> None:
     assert (imported.created_at, imported.updated_at) == (chat.created_at, chat.updated_at)
     copied = store.messages(imported.id)
     assert copied[1].parent_id == copied[0].id
+    assert copied[3].error == LIMITED
     assert len(store.list_conversations()) == 2
     assert {hit.conversation_id for hit in store.search("скрипта")} == {chat.id, imported.id}
 
@@ -128,10 +163,38 @@ def test_a_streaming_message_comes_back_interrupted(store: Store) -> None:
     assert (message.text, message.status) == ("полов", MessageStatus.INTERRUPTED)
 
 
+def test_an_older_export_with_error_sentences_still_imports(store: Store) -> None:
+    old = {
+        "format": "besedka-conversation",
+        "version": 1,
+        "conversation": {"title": "old", "provider": "gigachat"},
+        "messages": [
+            {"role": "user", "text": "hi"},
+            {"role": "assistant", "text": "", "status": "failed", "error": "Слишком много"},
+            {
+                "role": "assistant",
+                "text": "Пол",
+                "status": "failed",
+                "error": "GigaChat: the connection closed mid-answer. The answer was cut or "
+                "malformed; the text so far is kept. Retry.",
+            },
+            {"role": "assistant", "text": "ok", "error": ""},
+        ],
+    }
+    imported = store.import_json(json.dumps(old))
+    assert [m.error for m in store.messages(imported.id)] == [
+        None,
+        ErrorInfo(kind="failed", detail="Слишком много"),
+        ErrorInfo(kind="protocol", provider="GigaChat", detail="the connection closed mid-answer"),
+        None,
+    ]
+    assert json.loads(store.export_json(imported.id))["version"] == 2
+
+
 def valid() -> dict[str, Any]:
     return {
         "format": "besedka-conversation",
-        "version": 1,
+        "version": 2,
         "conversation": {"title": "ok"},
         "messages": [{"role": "user", "text": "hi"}],
     }
@@ -158,7 +221,7 @@ def changed(path: str, value: Any) -> str:
         ('{"messages": []}', "not a Besedka conversation export"),
         (json.dumps({"title": "ChatGPT export", "mapping": {}}), "not a Besedka"),
         (changed("format", "other-app"), "not a Besedka"),
-        (changed("version", 2), "newer Besedka"),
+        (changed("version", 3), "newer Besedka"),
         (changed("version", "1"), "version"),
         (changed("conversation", []), "conversation must be a JSON object"),
         (changed("conversation.title", 5), "conversation.title must be a string"),
@@ -172,6 +235,12 @@ def changed(path: str, value: Any) -> str:
         (changed("messages.0.status", "done"), r"messages\[0\]\.status"),
         (changed("messages.0.parent", 0), r"messages\[0\]\.parent"),
         (changed("messages.0.usage", {"tokens": 1.5}), r"usage\.tokens"),
+        (changed("messages.0.error", 5), r"messages\[0\]\.error must be a JSON object"),
+        (changed("messages.0.error", {"detail": "x"}), r"error\.kind is missing"),
+        (changed("messages.0.error", {"kind": 5}), r"error\.kind must be a string"),
+        (changed("messages.0.error", {"kind": "x", "status": "429"}), r"error\.status"),
+        (changed("messages.0.error", {"kind": "x", "params": []}), r"error\.params must be"),
+        (changed("messages.0.error", {"kind": "x", "params": {"n": [1]}}), r"params\.n"),
     ],
 )
 def test_foreign_or_broken_json_is_refused_clearly(store: Store, text: str, reason: str) -> None:
@@ -201,7 +270,19 @@ message_data = st.fixed_dictionaries(
         "status": st.sampled_from(
             [s.value for s in MessageStatus if s is not MessageStatus.STREAMING]
         ),
-        "error": st.text(max_size=30),
+        "error": st.none()
+        | st.fixed_dictionaries(
+            {
+                "kind": st.text(min_size=1, max_size=12),
+                "reason": st.text(max_size=12),
+                "provider": st.text(max_size=10),
+                "status": st.none() | st.integers(100, 599),
+                "detail": st.text(max_size=30),
+                "params": st.dictionaries(
+                    st.text(max_size=8), st.text(max_size=8) | st.integers() | finite, max_size=2
+                ),
+            }
+        ),
         "provider": st.text(max_size=10),
         "model": st.text(max_size=10),
         "usage": st.dictionaries(st.text(max_size=10), st.integers(0, 10**12), max_size=3),
@@ -242,7 +323,7 @@ def test_round_trip_of_arbitrary_conversations(tmp_path: Path) -> None:
             source = json.dumps(
                 {
                     "format": "besedka-conversation",
-                    "version": 1,
+                    "version": 2,
                     "conversation": head,
                     "messages": messages,
                 }
@@ -257,3 +338,24 @@ def test_round_trip_of_arbitrary_conversations(tmp_path: Path) -> None:
             assert json.loads(exported)["conversation"]["params"] == head["params"]
 
         check()
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        (
+            ErrorInfo(kind="protocol", provider="GPTalk", detail="cut"),
+            "GPTalk: the answer broke off. «cut»",
+        ),
+        (ErrorInfo(kind="internal", params={"type": "KeyError"}), "Internal error (KeyError)."),
+        (ErrorInfo(kind="internal"), "Internal error."),
+        (
+            ErrorInfo(kind="provider_setup", provider="GigaChat", params={"type": "ValueError"}),
+            "GigaChat: cannot start (ValueError).",
+        ),
+        (ErrorInfo(kind="failed", detail="Rate limit"), "The request failed. «Rate limit»"),
+        (ErrorInfo(kind="brand_new", provider="X"), "X: brand new."),
+    ],
+)
+def test_without_the_interface_errors_read_in_plain_english(error: ErrorInfo, text: str) -> None:
+    assert export.english_error_text(error) == text

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gui.core.store import DatabaseTooNewError, MessageStatus, Store, StoreError, schema
+from gui.values import ErrorInfo
 
 # Schema version 1 exactly as it shipped, written out by hand so the test does not depend on
 # the migration code it checks.
@@ -79,7 +80,7 @@ def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 V1_CONVERSATIONS = "SELECT * FROM conversations ORDER BY id"
 V1_MESSAGES = (
-    "SELECT id, conversation_id, role, text, error, provider, model, parent_id, created_at"
+    "SELECT id, conversation_id, role, text, provider, model, parent_id, created_at"
     " FROM messages ORDER BY id"
 )
 
@@ -100,7 +101,9 @@ def test_upgrading_a_v1_database_keeps_every_row_and_leaves_a_backup(tmp_path: P
         assert reply.text == "Use reversed(items) or items[::-1]"
         assert reply.status is MessageStatus.INTERRUPTED
         assert reply.usage == {}
-        assert store.get_message(5).error == "Rate limit"
+        # Version 4 read the old sentence back as data; no error is None.
+        assert store.get_message(5).error == ErrorInfo(kind="failed", detail="Rate limit")
+        assert store.get_message(2).error is None
         # Version 2 built the search index over the old rows.
         assert [hit.message_id for hit in store.search("свекла")] == [2]
         assert sorted(hit.message_id for hit in store.search("reverse")) == [3, 4]
@@ -108,6 +111,13 @@ def test_upgrading_a_v1_database_keeps_every_row_and_leaves_a_backup(tmp_path: P
     assert rows(path, "PRAGMA user_version") == [(schema.latest_version(),)]
     assert rows(path, V1_CONVERSATIONS) == conversations_before
     assert rows(path, V1_MESSAGES) == messages_before
+    assert rows(path, "SELECT error FROM messages ORDER BY id") == [
+        (None,),
+        (None,),
+        (None,),
+        (None,),
+        (ErrorInfo(kind="failed", detail="Rate limit").to_json(),),
+    ]
     assert rows(path, "PRAGMA integrity_check") == [("ok",)]
 
     backups = [p for p in tmp_path.iterdir() if ".bak-" in p.name]
@@ -172,11 +182,11 @@ def test_a_failed_upgrade_changes_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     path = tmp_path / "history.sqlite3"
     make_v1(path)
 
-    def broken_v3(conn: sqlite3.Connection) -> None:
+    def broken_next(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken_v3))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken_next))
     with pytest.raises(StoreError, match="disk on fire") as caught:
         Store.open(path)
     assert "backup" in str(caught.value)

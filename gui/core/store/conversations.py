@@ -1,0 +1,146 @@
+"""Conversations: create, list, change, and delete (softly, until the next purge).
+
+Deleting a conversation is a soft delete: it disappears from the list and from search at once,
+and is removed for good by `purge_deleted`, which `Store.open` runs when no other process has
+the history open. Its messages go with it (ON DELETE CASCADE).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Mapping
+
+from gui.core.store import json_import
+from gui.core.store.database import Database, dump
+from gui.core.store.models import Conversation
+
+TITLE_LIMIT = 60
+
+_HEADING = re.compile(r"^(?:[#>]+\s*)+")
+_COLUMNS = "id, title, provider, model, system_prompt, params, pinned, created_at, updated_at"
+
+
+def title_from_text(text: str, limit: int = TITLE_LIMIT) -> str:
+    """A conversation title: the first non-empty line, cut to `limit` characters at a word end."""
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    line = _HEADING.sub("", " ".join(line.split()))
+    if len(line) <= limit:
+        return line
+    cut = line[: limit + 1].rfind(" ")
+    shortened = line[:cut] if cut > limit // 2 else line[:limit]
+    return shortened.rstrip(" ,.;:-–—") + "…"
+
+
+def _conversation(row: sqlite3.Row) -> Conversation:
+    return Conversation(
+        id=row["id"],
+        title=row["title"],
+        provider=row["provider"],
+        model=row["model"],
+        system_prompt=row["system_prompt"],
+        params=json.loads(row["params"]),
+        pinned=bool(row["pinned"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+class Conversations(Database):
+    """The conversation half of `Store`."""
+
+    def create_conversation(
+        self,
+        *,
+        title: str = "",
+        provider: str = "",
+        model: str = "",
+        system_prompt: str = "",
+        params: Mapping[str, float | int] | None = None,
+    ) -> Conversation:
+        checked = json_import.check_params(params or {})
+        now = time.time()
+        with self._writing() as conn:
+            cursor = conn.execute(
+                "INSERT INTO conversations"
+                " (title, provider, model, system_prompt, params, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (title.strip(), provider, model, system_prompt, dump(checked), now, now),
+            )
+            conversation_id = cursor.lastrowid
+            assert conversation_id is not None
+            return self._conversation_in(conn, conversation_id)
+
+    def list_conversations(self) -> list[Conversation]:
+        """Pinned conversations first, then the most recently active first."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM conversations WHERE deleted_at IS NULL"
+                " ORDER BY pinned DESC, updated_at DESC, id DESC"
+            ).fetchall()
+        return [_conversation(row) for row in rows]
+
+    def get_conversation(self, conversation_id: int) -> Conversation:
+        """The conversation; KeyError if it does not exist or is deleted."""
+        with self._reading() as conn:
+            return self._conversation_in(conn, conversation_id)
+
+    def update_conversation(
+        self,
+        conversation_id: int,
+        *,
+        title: str | None = None,
+        provider: str | None = None,
+        model: str | None = None,
+        system_prompt: str | None = None,
+        params: Mapping[str, float | int] | None = None,
+        pinned: bool | None = None,
+    ) -> Conversation:
+        """Change the given fields (None leaves a field as is); does not move `updated_at`."""
+        changes: dict[str, object] = {}
+        if title is not None:
+            changes["title"] = title.strip()
+        if provider is not None:
+            changes["provider"] = provider
+        if model is not None:
+            changes["model"] = model
+        if system_prompt is not None:
+            changes["system_prompt"] = system_prompt
+        if params is not None:
+            changes["params"] = dump(json_import.check_params(params))
+        if pinned is not None:
+            changes["pinned"] = int(bool(pinned))
+        with self._writing() as conn:
+            if changes:
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                conn.execute(
+                    f"UPDATE conversations SET {assignments} WHERE id = ? AND deleted_at IS NULL",
+                    (*changes.values(), conversation_id),
+                )
+            return self._conversation_in(conn, conversation_id)
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Soft-delete: gone from the list and from search at once, for good at the purge."""
+        with self._writing() as conn:
+            cursor = conn.execute(
+                "UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                (time.time(), conversation_id),
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(conversation_id)
+
+    def purge_deleted(self) -> int:
+        """Remove soft-deleted conversations and their messages for good; returns how many."""
+        with self._writing() as conn:
+            return conn.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL").rowcount
+
+    def _conversation_in(self, conn: sqlite3.Connection, conversation_id: int) -> Conversation:
+        row = conn.execute(
+            f"SELECT {_COLUMNS} FROM conversations WHERE id = ? AND deleted_at IS NULL",
+            (conversation_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(conversation_id)
+        return _conversation(row)

@@ -1,0 +1,203 @@
+"""Reading our JSON export back: every value is checked, and the error says where the problem is.
+
+Format version 1 kept a message's error as an English sentence; it is read back as data as
+well as it can be (the same reading as the schema v4 migration). Version 2 keeps the data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from gui.core.store import legacy_errors
+from gui.core.store.export import FORMAT, FORMAT_VERSION
+from gui.core.store.models import ROLES, MessageStatus, StoreError
+from gui.values import ErrorInfo
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportedMessage:
+    role: str
+    text: str
+    status: MessageStatus
+    error: ErrorInfo | None
+    provider: str
+    model: str
+    usage: dict[str, int]
+    parent: int | None
+    created_at: float
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportedConversation:
+    title: str
+    provider: str
+    model: str
+    system_prompt: str
+    params: dict[str, float | int]
+    pinned: bool
+    created_at: float
+    updated_at: float
+    messages: tuple[ImportedMessage, ...]
+
+
+def _invalid(where: str, problem: str) -> StoreError:
+    return StoreError(f"Cannot import: {where} {problem}.")
+
+
+def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+    if key not in data:
+        if required:
+            raise _invalid(f"{where}.{key}", "is missing")
+        return ""
+    value = data[key]
+    if not isinstance(value, str):
+        raise _invalid(f"{where}.{key}", "must be a string")
+    return value
+
+
+def _number(data: Mapping[str, Any], key: str, where: str, default: float) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _invalid(f"{where}.{key}", "must be a number")
+    return float(value)
+
+
+def _object(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise _invalid(where, "must be a JSON object")
+    return value
+
+
+def check_params(params: Mapping[str, Any], where: str = "params") -> dict[str, float | int]:
+    """Parameters are numbers keyed by name; anything else (a key, say) is refused."""
+    checked: dict[str, float | int] = {}
+    for key, value in params.items():
+        if (
+            not isinstance(key, str)
+            or isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
+            raise ValueError(f"{where}.{key} must be a finite number")
+        checked[key] = value
+    return checked
+
+
+def check_usage(usage: Mapping[str, Any], where: str = "usage") -> dict[str, int]:
+    checked: dict[str, int] = {}
+    for key, value in usage.items():
+        if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{where}.{key} must be a whole number")
+        checked[key] = value
+    return checked
+
+
+_ERROR_TEXTS = ("kind", "reason", "provider", "detail")
+
+
+def _error(item: Mapping[str, Any], where: str) -> ErrorInfo | None:
+    """null, an object as `ErrorInfo.to_data()` writes it, or a sentence (format 1)."""
+    value = item.get("error")
+    where = f"{where}.error"
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return legacy_errors.parse(value)
+    data = _object(value, where)
+    for key in _ERROR_TEXTS:
+        _text(data, key, where, required=key == "kind")
+    status = data.get("status")
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+        raise _invalid(f"{where}.status", "must be null or a whole number")
+    for key, param in _object(data.get("params", {}), f"{where}.params").items():
+        if isinstance(param, bool) or not isinstance(param, str | int | float):
+            raise _invalid(f"{where}.params.{key}", "must be a string or a number")
+        if isinstance(param, float) and not math.isfinite(param):
+            raise _invalid(f"{where}.params.{key}", "must be a finite number")
+    return ErrorInfo.from_data(data)
+
+
+def _message(data: Any, position: int) -> ImportedMessage:
+    where = f"messages[{position}]"
+    item = _object(data, where)
+    role = _text(item, "role", where, required=True)
+    if role not in ROLES:
+        raise _invalid(f"{where}.role", f"must be one of {', '.join(ROLES)}")
+    text = _text(item, "text", where, required=True)
+    status_name = item.get("status", MessageStatus.COMPLETE.value)
+    try:
+        status = MessageStatus(status_name)
+    except ValueError:
+        allowed = ", ".join(status.value for status in MessageStatus)
+        raise _invalid(f"{where}.status", f"must be one of {allowed}") from None
+    if status is MessageStatus.STREAMING:
+        status = MessageStatus.INTERRUPTED
+    parent = item.get("parent")
+    if parent is not None and (
+        isinstance(parent, bool) or not isinstance(parent, int) or not 0 <= parent < position
+    ):
+        raise _invalid(f"{where}.parent", "must be null or the index of an earlier message")
+    try:
+        usage = check_usage(_object(item.get("usage", {}), f"{where}.usage"), f"{where}.usage")
+    except ValueError as error:
+        raise StoreError(f"Cannot import: {error}.") from None
+    return ImportedMessage(
+        role=role,
+        text=text,
+        status=status,
+        error=_error(item, where),
+        provider=_text(item, "provider", where),
+        model=_text(item, "model", where),
+        usage=usage,
+        parent=parent,
+        created_at=_number(item, "created_at", where, time.time()),
+    )
+
+
+def from_json(text: str) -> ImportedConversation:
+    """Parse and check a JSON export; StoreError says what is wrong with foreign or broken files."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise StoreError(f"Cannot import: the file is not valid JSON ({error}).") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise StoreError(
+            f'Cannot import: this is not a Besedka conversation export (no "format": "{FORMAT}").'
+        )
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _invalid("version", "must be a positive whole number")
+    if version > FORMAT_VERSION:
+        raise StoreError(
+            f"Cannot import: the export has format version {version}, made by a newer Besedka; "
+            f"this one reads up to version {FORMAT_VERSION}. Update Besedka to import it."
+        )
+    head = _object(data.get("conversation"), "conversation")
+    try:
+        params = check_params(_object(head.get("params", {}), "conversation.params"))
+    except ValueError as error:
+        raise StoreError(f"Cannot import: conversation.{error}.") from None
+    pinned = head.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise _invalid("conversation.pinned", "must be true or false")
+    raw_messages = data.get("messages")
+    if not isinstance(raw_messages, list):
+        raise _invalid("messages", "must be a list")
+    now = time.time()
+    created_at = _number(head, "created_at", "conversation", now)
+    return ImportedConversation(
+        title=_text(head, "title", "conversation"),
+        provider=_text(head, "provider", "conversation"),
+        model=_text(head, "model", "conversation"),
+        system_prompt=_text(head, "system_prompt", "conversation"),
+        params=params,
+        pinned=pinned,
+        created_at=created_at,
+        updated_at=_number(head, "updated_at", "conversation", created_at),
+        messages=tuple(_message(item, position) for position, item in enumerate(raw_messages)),
+    )

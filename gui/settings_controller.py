@@ -1,0 +1,294 @@
+"""Settings → the dialog and back: builds the form, runs the one (async) save path.
+
+Widgets may not touch the core, so the dialog edits plain values (`SettingsForm`); this
+module fills them from `Settings` and the `SecretStore`, saves the edited form through
+them (keychain calls in worker threads, questions as window-modal boxes, no nested event
+loop) and runs "Test connection" with the form as it is, unsaved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from gui.core.keychain import KeychainUnavailableError, SecretStore
+from gui.core.settings import (
+    LANGUAGES,
+    MAX_TIMEOUT,
+    PROXY_MODES,
+    THEMES,
+    Language,
+    Proxy,
+    ProxyMode,
+    Settings,
+    Theme,
+    assemble_config,
+    env_override,
+    has_password,
+    is_http_url,
+)
+from gui.values import ConnectionResult, ProviderInfo
+from gui.widgets.settings_dialog import SettingsDialog
+from gui.widgets.settings_form import (
+    KeyForm,
+    ProviderForm,
+    SettingsForm,
+    UrlChecks,
+)
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from gui.core.provider_factory import ProviderFactory
+
+__all__ = ["SettingsEditor", "TestConnection", "open_settings_dialog"]
+
+log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+_C = TypeVar("_C", Language, Theme)
+
+#: (provider name, constructor keywords from the unsaved form) → the test's answer as data.
+TestConnection = Callable[[str, dict[str, str]], Awaitable[ConnectionResult]]
+
+URL_CHECKS = UrlChecks(is_http_url=is_http_url, has_password=has_password)
+
+
+def open_settings_dialog(
+    parent: QWidget,
+    settings: Settings,
+    secrets: SecretStore,
+    providers: ProviderFactory,
+    on_saved: Callable[[], None],
+) -> None:
+    """Open Settings window-modally over `parent`; after a successful save, `on_saved()`."""
+    SettingsEditor(
+        providers.infos(), settings, secrets, providers.test_connection, on_saved, parent
+    ).open()
+
+
+def settings_form(
+    providers: Sequence[ProviderInfo], settings: Settings, secrets: SecretStore
+) -> SettingsForm:
+    """The form as Settings has it; saved keys are not read here (see `SettingsEditor`)."""
+    return SettingsForm(
+        language=settings.language,
+        theme=settings.theme,
+        tray_icon=settings.tray_icon,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        max_timeout=MAX_TIMEOUT,
+        keychain_available=secrets.available,
+        providers={info.name: _provider_form(info, settings, secrets) for info in providers},
+    )
+
+
+def _provider_form(info: ProviderInfo, settings: Settings, secrets: SecretStore) -> ProviderForm:
+    proxy = settings.proxy(info.name)
+    key = None
+    if info.secret_field is not None:
+        key = KeyForm(
+            env_name=secrets.env_name(info),
+            env_active=secrets.from_environment(info) is not None,
+        )
+    return ProviderForm(
+        values=settings.field_values(info),
+        proxy_mode=proxy.mode,
+        proxy_url=proxy.url,
+        env_overrides=tuple(f.env for f in info.fields if env_override(f) is not None),
+        key=key,
+    )
+
+
+def form_config(info: ProviderInfo, form: ProviderForm, secrets: SecretStore) -> dict[str, str]:
+    """Constructor keywords from an unsaved page; environment variables first."""
+    secret: str | None = None
+    if form.key is not None:
+        secret = secrets.from_environment(info) or form.key.text or None
+    return assemble_config(info, form.values, secret, _proxy(form))
+
+
+def write_settings(
+    settings: Settings, providers: Sequence[ProviderInfo], form: SettingsForm
+) -> None:
+    """Put the form's non-secret values into `settings` and write the file (OSError)."""
+    settings.language = _choice(form.language, LANGUAGES)
+    settings.theme = _choice(form.theme, THEMES)
+    settings.tray_icon = form.tray_icon
+    settings.connect_timeout = form.connect_timeout
+    settings.read_timeout = form.read_timeout
+    for info in providers:
+        page = form.providers.get(info.name)
+        if page is None:
+            continue
+        for name, value in page.values.items():
+            settings.set_field(info, name, value)
+        settings.set_proxy(info.name, _proxy(page))
+    settings.save()
+
+
+def _choice(value: str, allowed: tuple[_C, ...]) -> _C:
+    if value not in allowed:
+        raise ValueError(f"unknown choice {value!r}")
+    return value
+
+
+def _proxy(form: ProviderForm) -> Proxy:
+    mode: ProxyMode = form.proxy_mode if form.proxy_mode in PROXY_MODES else "none"
+    return Proxy(mode, form.proxy_url if mode == "url" else "")
+
+
+class SettingsEditor:
+    """One open settings dialog and the work behind it: loading keys, tests, the save.
+
+    Made on the app's running (qasync) loop: reading the saved keys starts at once, in a
+    worker thread, while the dialog already shows everything else.
+    """
+
+    def __init__(
+        self,
+        providers: Sequence[ProviderInfo],
+        settings: Settings,
+        secrets: SecretStore,
+        test_connection: TestConnection,
+        on_saved: Callable[[], None] = lambda: None,
+        parent: QWidget | None = None,
+    ) -> None:
+        self.providers: Mapping[str, ProviderInfo] = {info.name: info for info in providers}
+        self.settings = settings
+        self.secrets = secrets
+        self._test_connection = test_connection
+        self._on_saved = on_saved
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._saving: asyncio.Task[bool] | None = None
+        self.dialog = SettingsDialog(
+            providers, settings_form(providers, settings, secrets), URL_CHECKS, parent
+        )
+        self.dialog.setModal(True)
+        # The dialog keeps its editor alive through these closures (Qt holds them; a bound
+        # method it would hold weakly), and nothing else does.
+        self.dialog.save_requested.connect(lambda: self._on_save_requested())
+        self.dialog.test_requested.connect(lambda name: self._on_test_requested(name))
+        self.dialog.finished.connect(lambda result: self._on_finished(result))
+        self.dialog.destroyed.connect(lambda: self._cancel(keep=None))
+        self._loaded = self._spawn(self._load_keys())
+
+    def open(self) -> None:
+        """Show the dialog window-modally (no nested event loop); it deletes itself on close."""
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    # -- background work ---------------------------------------------------------------
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, _T]) -> asyncio.Task[_T]:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("settings task failed", exc_info=error)
+
+    def _on_finished(self, _result: int) -> None:
+        self._cancel(keep=self._saving)  # not the save that is closing the dialog
+
+    def _cancel(self, *, keep: asyncio.Task[Any] | None) -> None:
+        """Stop loading and tests: their answers have nowhere to go."""
+        for task in list(self._tasks):
+            if task is not keep:
+                task.cancel()
+
+    async def _load_keys(self) -> None:
+        """Fill in the saved keys, read in a worker thread (the keychain may prompt)."""
+        for name, info in self.providers.items():
+            if info.secret_field is None:
+                continue
+            value, source = await self.secrets.alookup(info, environment=False)
+            self.dialog.set_stored_key(name, value, None if source == "environment" else source)
+
+    async def wait_loaded(self) -> None:
+        """Return once the saved keys are shown in the form."""
+        await asyncio.shield(self._loaded)
+
+    # -- test connection ---------------------------------------------------------------
+
+    def form_config(self, name: str) -> dict[str, str]:
+        """Constructor keywords from the dialog as it is now (not saved)."""
+        return form_config(self.providers[name], self.dialog.provider_form(name), self.secrets)
+
+    def _on_test_requested(self, name: str) -> None:
+        self._spawn(self.run_test(name))
+
+    async def run_test(self, name: str) -> None:
+        """Run the connection test with the form's config and show its answer on the page."""
+        page = self.dialog.pages[name]
+        if problems := page.problems():
+            page.show_result(False, problems[0])
+            return
+        page.set_testing()
+        try:
+            await self.wait_loaded()
+            result = await self._test_connection(name, self.form_config(name))
+        except asyncio.CancelledError:
+            with contextlib.suppress(RuntimeError):  # the page may be gone at app exit
+                self.dialog.show_test_cancelled(name)
+            raise
+        except Exception as error:
+            # The test should answer failures as data; its exception text is not trusted.
+            log.warning("connection test for %s raised %s", name, type(error).__name__)
+            self.dialog.show_test_crash(name, type(error).__name__)
+            return
+        page.show_connection(result)
+
+    # -- saving ------------------------------------------------------------------------
+
+    def _on_save_requested(self) -> None:
+        self._saving = self._spawn(self.save_and_close())
+
+    async def save_and_close(self) -> bool:
+        """OK: save; on success close the dialog and let the app apply what changed."""
+        try:
+            saved = await self.save()
+        finally:
+            self.dialog.set_saving(False)
+        if saved:
+            self.dialog.accept()
+            self._on_saved()
+        return saved
+
+    async def save(self) -> bool:
+        """Write the settings file, then the keys; False (nothing saved) on a form problem
+        or when the file cannot be written."""
+        # The form compares each key with the stored one: both must be known first, or a
+        # "Remove key" clicked before the keychain answered would be taken for "keep".
+        await self.wait_loaded()
+        if not self.dialog.check_pages():
+            return False
+        form = self.dialog.form()
+        try:
+            write_settings(self.settings, list(self.providers.values()), form)
+        except OSError as error:
+            log.warning("cannot write %s: %s", self.settings.path, error.strerror)
+            await self.dialog.tell_not_saved(str(self.settings.path), error.strerror or str(error))
+            return False
+        for name, page in form.providers.items():
+            if page.key is not None and page.key.change != "keep":
+                await self._save_key(self.providers[name], page.key)
+        return True
+
+    async def _save_key(self, info: ProviderInfo, key: KeyForm) -> None:
+        try:
+            if key.change == "set":
+                await self.secrets.aset(info, key.text)
+            else:
+                await self.secrets.adelete(info)
+        except KeychainUnavailableError:
+            if key.change != "set":
+                await self.dialog.tell_not_removed(info.label)
+            elif await self.dialog.ask_keep_for_session(info.label):
+                self.secrets.keep_for_session(info, key.text)

@@ -1,0 +1,144 @@
+"""Window ↔ controller: the window's intents to the controller, its signals to the widgets.
+
+Built once both exist (after the first frame). The window knows nothing of the
+controller and the controller nothing of widgets; what the window used to ask the
+controller itself (which conversation is open, its parameters, search hits) is asked
+here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from gui.controller import ChatController
+from gui.core.store import Conversation, StoredMessage
+from gui.widgets.main_window import MainWindow
+
+__all__ = ["Wiring"]
+
+
+class Wiring(QObject):
+    """Connects one window to one controller; lives as long as the window (its parent)."""
+
+    def __init__(
+        self, window: MainWindow, controller: ChatController, *, provider: str, model: str
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = controller
+        self._intents()
+        self._renders()
+        picker = window.picker
+        picker.set_providers(controller.provider_infos())
+        picker.select(provider, model)
+        # What new chats use until the person picks another: the picker's choice, which
+        # falls back to its first provider when the saved one is gone.
+        controller.set_provider(None, picker.provider() or provider, picker.model())
+        window.set_ready()
+        conversations = controller.conversations()
+        window.set_conversations(conversations, None)
+        if conversations:
+            controller.open_conversation(conversations[0].id)
+
+    def _intents(self) -> None:
+        window, controller = self.window, self.controller
+        window.new_chat_requested.connect(controller.new_conversation)
+        window.message_submitted.connect(self._send)
+        window.edit_submitted.connect(self._resend)
+        window.stop_requested.connect(lambda: controller.stop())
+        window.regenerate_requested.connect(lambda: controller.regenerate())
+        window.retry_requested.connect(controller.retry)
+        window.message_delete_requested.connect(controller.delete_message)
+        window.older_requested.connect(controller.load_older)
+        window.parameters_requested.connect(self._show_parameters)
+        window.parameters_saved.connect(self._save_parameters)
+        window.import_requested.connect(
+            lambda path: window.show_status(controller.import_chat(path))
+        )
+        window.export_requested.connect(
+            lambda ident, path, kind: window.show_status(controller.export(ident, path, kind))
+        )
+        sidebar = window.sidebar
+        sidebar.selected.connect(lambda ident: controller.open_conversation(ident))
+        sidebar.hit_selected.connect(
+            lambda ident, message: controller.open_conversation(ident, scroll_to=message)
+        )
+        sidebar.rename_requested.connect(controller.rename_conversation)
+        sidebar.pin_requested.connect(controller.set_pinned)
+        sidebar.delete_requested.connect(controller.delete_conversation)
+        sidebar.search_changed.connect(self._search)
+        window.picker.changed.connect(
+            lambda provider, model: controller.set_provider(controller.current_id, provider, model)
+        )
+        window.picker.models_wanted.connect(controller.load_models)
+
+    def _renders(self) -> None:
+        window, controller = self.window, self.controller
+        view = window.view
+        controller.conversations_changed.connect(self._refresh_conversations)
+        controller.conversation_opened.connect(self._show_conversation)
+        controller.older_loaded.connect(window.show_older)
+        controller.scroll_requested.connect(view.scroll_to_message)
+        controller.message_added.connect(view.append_message)
+        controller.message_updated.connect(view.update_message)
+        controller.message_removed.connect(view.remove_message)
+        controller.reply_started.connect(self._reply_started)
+        controller.reply_delta.connect(window.append_delta)
+        controller.reply_finished.connect(self._reply_finished)
+        controller.busy_changed.connect(self._busy_changed)
+        controller.status.connect(window.show_status)
+        controller.models_loaded.connect(window.picker.set_models)
+
+    # -- intents ---------------------------------------------------------------------
+    def _send(self, text: str) -> None:
+        if self.controller.send(text) is not None:  # else kept: the history refused it
+            self.window.message_sent()
+
+    def _resend(self, message_id: int, text: str) -> None:
+        self.controller.edit_and_resend(message_id, text)
+        self.window.message_sent()
+
+    def _show_parameters(self) -> None:
+        current = self.controller.current_id
+        if current is None:
+            return
+        conversation = self.controller.conversation(current)
+        self.window.show_parameters(
+            conversation.id, conversation.system_prompt, dict(conversation.params)
+        )
+
+    def _save_parameters(
+        self, conversation_id: int, system_prompt: str, params: dict[str, float | int]
+    ) -> None:
+        self.controller.set_parameters(conversation_id, system_prompt=system_prompt, params=params)
+
+    def _search(self, text: str) -> None:
+        hits = self.controller.search(text) if text.strip() else []
+        self.window.sidebar.set_search_results(hits, self.controller.current_id)
+
+    # -- renders ---------------------------------------------------------------------
+    def _refresh_conversations(self) -> None:
+        self.window.set_conversations(self.controller.conversations(), self.controller.current_id)
+
+    def _show_conversation(
+        self, conversation: Conversation, messages: list[StoredMessage], has_older: bool
+    ) -> None:
+        self.window.show_conversation(
+            conversation.provider, conversation.model, messages, has_older
+        )
+        self._refresh_conversations()
+
+    def _is_open(self, conversation_id: int) -> bool:
+        return conversation_id == self.controller.current_id
+
+    def _reply_started(self, message: StoredMessage) -> None:
+        if self._is_open(message.conversation_id):
+            self.window.begin_reply(message)
+
+    def _reply_finished(self, message: StoredMessage) -> None:
+        if self._is_open(message.conversation_id):
+            self.window.finish_reply(message)
+
+    def _busy_changed(self, conversation_id: int, busy: bool) -> None:
+        if self._is_open(conversation_id):
+            self.window.set_busy(busy)

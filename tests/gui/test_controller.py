@@ -1,0 +1,50 @@
+"""The window's controller: the provider choice it holds for new chats, and status lines
+that name providers as people read them."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from gui.controller import ChatController
+from gui.core.provider_factory import ProviderFactory
+from gui.core.store import MessageStatus, Store
+from providers.registry import DEFAULT_PROVIDER
+from tests.gui.conftest import Script, scripted_provider, wait_for
+
+
+async def test_new_chats_use_the_choice_the_controller_holds(store: Store, script: Script) -> None:
+    async with aiohttp.ClientSession() as http:
+
+        async def no_config(info: object) -> dict[str, str]:
+            return {}
+
+        factory = ProviderFactory(http, no_config, classes={"scripted": scripted_provider(script)})
+        controller = ChatController(store, factory)
+        assert controller.choice() == (DEFAULT_PROVIDER, "")  # nothing chosen yet
+
+        controller.set_provider(None, "scripted", "echo-2")  # the picker changed
+        assert controller.choice() == ("scripted", "echo-2")
+        first = controller.new_conversation()
+        assert (first.provider, first.model) == ("scripted", "echo-2")
+
+        controller.set_provider(first.id, "scripted", "echo-1")
+        assert store.get_conversation(first.id).model == "echo-1"
+        assert controller.choice() == ("scripted", "echo-1")  # what app.py saves at exit
+        await controller.shutdown()
+
+
+async def test_status_lines_name_the_providers_label(
+    controller: ChatController, store: Store
+) -> None:
+    lines: list[str] = []
+    controller.status.connect(lines.append)
+    finished: list[object] = []
+    controller.reply_finished.connect(finished.append)
+    controller.set_provider(None, "scripted", "echo-1")
+    conversation_id = controller.send("Hi")
+    assert conversation_id is not None
+    await wait_for(lambda: bool(finished))
+    [reply] = [m for m in store.messages(conversation_id) if m.role == "assistant"]
+    assert reply.status == MessageStatus.COMPLETE
+    assert lines[-1] == "Scripted / echo-1: 7 tokens (3 prompt + 4 reply)"
+    assert not any("scripted" in line for line in lines)  # never the internal id
