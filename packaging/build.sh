@@ -39,12 +39,17 @@ if [ -z "${PYTHON:-}" ] && [ ! -x .venv/bin/pyinstaller ]; then
   ./scripts/setup
 fi
 
-# Fresh translations for the bundle (the spec takes everything under resources/).
-"$(dirname "$python")/pyside6-lrelease" -silent resources/translations/besedka_*.ts
+# Fresh translations for the bundle, compiled into the work folder: a build writes nothing
+# into the source tree (the spec takes the rest of resources/ as it is).
+mkdir -p "$workpath/translations"
+for ts in resources/translations/besedka_*.ts; do
+  name=$(basename "$ts" .ts)
+  "$(dirname "$python")/pyside6-lrelease" -silent "$ts" -qm "$workpath/translations/$name.qm"
+done
 
 "$python" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$distpath" --workpath "$workpath" \
-  packaging/besedka.spec -- "${spec_args[@]}"
+  packaging/besedka.spec -- "${spec_args[@]}" --translations "$workpath/translations"
 
 if [ "$mode" = onefile ]; then
   output=$distpath/besedka

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
+import hypothesis
 import pytest
 import trustme
+
+# No test writes into the work tree: Hypothesis keeps no example database (.hypothesis/).
+hypothesis.settings.register_profile("besedka", database=None)
+hypothesis.settings.load_profile("besedka")
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +39,13 @@ def test_ca_file(test_ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on: connecting to it is refused."""
+def closed_port() -> Iterator[int]:
+    """A loopback port nothing listens on: connecting to it is refused. The port stays
+    bound (without listening) for the whole test, so no server started meanwhile, here
+    or in another process, can be given it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+        yield int(probe.getsockname()[1])
 
 
 @pytest.fixture
