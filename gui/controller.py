@@ -18,6 +18,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core.session import ChatSession, ReplyRecorder, Turn
 from gui.core.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
+from gui.widgets.error_text import error_text
+from gui.widgets.i18n import provider_text
 from providers.registry import DEFAULT_PROVIDER
 
 if TYPE_CHECKING:
@@ -103,7 +105,13 @@ class ChatController(QObject):
     def export(self, conversation_id: int, path: str, kind: str) -> str:
         """Write a chat as Markdown, JSON or HTML; returns a sentence for the status line."""
         try:
-            self.session.export_file(conversation_id, Path(path), kind)
+            self.session.export_file(
+                conversation_id,
+                Path(path),
+                kind,
+                label_of=lambda name: provider_text(self.session.label(name)),
+                error_text=error_text,
+            )
         except OSError as error:
             return self.tr("Cannot export to {0}: {1}").format(path, error.strerror or error)
         return self.tr("Exported to {0}").format(path)

@@ -182,14 +182,27 @@ class ChatSession:
         except Exception:
             return provider
 
-    def export_file(self, conversation_id: int, path: Path, kind: str) -> None:
-        """Write a chat as Markdown ("md"), JSON or HTML; OSError when the file cannot."""
-        exporters = {
-            "md": self.store.export_markdown,
-            "json": self.store.export_json,
-            "html": self.store.export_html,
-        }
-        path.write_text(exporters[kind](conversation_id), encoding="utf-8")
+    def export_file(
+        self,
+        conversation_id: int,
+        path: Path,
+        kind: str,
+        *,
+        label_of: Callable[[str], str] | None = None,
+        error_text: Callable[[ErrorInfo], str] | None = None,
+    ) -> None:
+        """Write a chat as Markdown ("md"), JSON or HTML; OSError when the file cannot.
+
+        Markdown and HTML are for a person: providers by label (`label_of`, else the
+        catalog's), failures worded by `error_text` (the interface's language; else
+        English). JSON keeps both as data, for import."""
+        if kind == "json":
+            text = self.store.export_json(conversation_id)
+        else:
+            export = self.store.export_html if kind == "html" else self.store.export_markdown
+            words = {"error_text": error_text} if error_text is not None else {}
+            text = export(conversation_id, label_of=label_of or self.label, **words)
+        path.write_text(text, encoding="utf-8")
 
     def import_file(self, path: Path) -> Conversation:
         """Add a chat exported as JSON: OSError, UnicodeDecodeError or StoreError if not."""

@@ -3,11 +3,15 @@ that name providers as people read them."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import aiohttp
 
 from gui.controller import ChatController
 from gui.core.provider_factory import ProviderFactory
 from gui.core.store import MessageStatus, Store
+from providers.errors import RateLimitError
 from providers.registry import DEFAULT_PROVIDER
 from tests.gui.conftest import Script, scripted_provider, wait_for
 
@@ -48,3 +52,31 @@ async def test_status_lines_name_the_providers_label(
     assert reply.status == MessageStatus.COMPLETE
     assert lines[-1] == "Scripted / echo-1: 7 tokens (3 prompt + 4 reply)"
     assert not any("scripted" in line for line in lines)  # never the internal id
+
+
+async def test_exports_for_people_name_the_label_and_word_the_error(
+    controller: ChatController, store: Store, script: Script, tmp_path: Path
+) -> None:
+    finished: list[object] = []
+    controller.reply_finished.connect(finished.append)
+    controller.set_provider(None, "scripted", "echo-1")
+    script.error = RateLimitError(provider="Scripted", detail="Too Many Requests", retry_after=7)
+    conversation_id = controller.send("Hi")
+    assert conversation_id is not None
+    await wait_for(lambda: bool(finished))
+
+    for kind in ("md", "html"):
+        path = tmp_path / f"chat.{kind}"
+        assert controller.export(conversation_id, str(path), kind) == f"Exported to {path}"
+        text = path.read_text(encoding="utf-8")
+        assert "Scripted" in text and "scripted" not in text  # the label, never the id
+        assert "Retry in 7 s." in text and "Too Many Requests" in text  # worded, with detail
+    data = json.loads(controller_export_json(controller, conversation_id, tmp_path))
+    errors = [m["error"] for m in data["messages"] if m["error"]]
+    assert errors and errors[0]["kind"] == "rate_limit"  # JSON keeps the error as data
+
+
+def controller_export_json(controller: ChatController, conversation_id: int, folder: Path) -> str:
+    path = folder / "chat.json"
+    controller.export(conversation_id, str(path), "json")
+    return path.read_text(encoding="utf-8")

@@ -228,11 +228,13 @@ class Messages(Database):
         """(role, text) of every message, oldest first: what a provider is sent. Leaner
         than `messages()`, which a long chat would make noticeably slow to start a reply."""
         with self._reading() as conn:
-            rows = conn.execute(
+            cursor = conn.cursor()
+            cursor.row_factory = None  # plain tuples: no sqlite3.Row per message
+            rows: list[tuple[str, str]] = cursor.execute(
                 "SELECT role, text FROM messages WHERE conversation_id = ? ORDER BY id",
                 (conversation_id,),
             ).fetchall()
-        return [(row[0], row[1]) for row in rows]
+        return rows
 
     def count_messages(self, conversation_id: int) -> int:
         """How many messages a conversation holds, without reading them (the benchmarks)."""

@@ -7,6 +7,7 @@ and here search, export and import. Every public write commits before it returns
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,8 @@ class Store(Conversations, Messages):
             if presence.claim():
                 store.interrupted_on_open = store._recover_interrupted()
                 store.purge_deleted()
+                with contextlib.suppress(StoreError):  # a read-only history still opens
+                    store._start_log()  # we are alone: the log is new, its header unwritten
         except BaseException as error:
             if presence is not None:
                 presence.release()
