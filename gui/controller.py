@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core.session import ChatSession, ReplyRecorder, Turn
 from gui.core.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
-from gui.widgets.error_text import error_text
 from gui.widgets.i18n import provider_text
 from providers.registry import DEFAULT_PROVIDER
 
@@ -105,13 +104,7 @@ class ChatController(QObject):
     def export(self, conversation_id: int, path: str, kind: str) -> str:
         """Write a chat as Markdown, JSON or HTML; returns a sentence for the status line."""
         try:
-            self.session.export_file(
-                conversation_id,
-                Path(path),
-                kind,
-                label_of=lambda name: provider_text(self.session.label(name)),
-                error_text=error_text,
-            )
+            self.session.export_file(conversation_id, Path(path), kind)
         except OSError as error:
             return self.tr("Cannot export to {0}: {1}").format(path, error.strerror or error)
         return self.tr("Exported to {0}").format(path)
@@ -142,8 +135,8 @@ class ChatController(QObject):
     def open_conversation(self, conversation_id: int, *, scroll_to: int | None = None) -> None:
         conversation = self.store.get_conversation(conversation_id)
         self.current_id = conversation_id
-        if conversation.provider:  # the picker shows it now: a new chat starts with it
-            self._choice = conversation.provider, conversation.model
+        if conversation.provider in self.providers.names():  # the picker shows it now:
+            self._choice = conversation.provider, conversation.model  # new chats take it
         messages, has_older = self.session.page(conversation_id, PAGE_SIZE, reach=scroll_to)
         messages = [self._live(message) for message in messages]
         self.conversation_opened.emit(conversation, messages, has_older)
@@ -298,7 +291,7 @@ class ChatController(QObject):
 
     def _emit_speed(self, reply: _LiveReply) -> None:
         if reply.first_token_at is None:
-            self.status.emit(self.tr("Waiting for {0}…").format(reply.label))
+            self.status.emit(self.tr("Waiting for {0}…").format(provider_text(reply.label)))
             return
         elapsed = max(time.monotonic() - reply.first_token_at, 1e-3)
         # A token is about four characters of text; good enough for a live figure.
@@ -331,7 +324,7 @@ class ChatController(QObject):
         self.conversations_changed.emit()
 
     def _summary(self, message: StoredMessage) -> str:
-        label = self.session.label(message.provider)
+        label = provider_text(self.session.label(message.provider))
         who = f"{label} / {message.model}" if message.model else label
         if message.status == MessageStatus.FAILED:
             return self.tr("{0}: failed").format(who)

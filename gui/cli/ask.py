@@ -44,7 +44,7 @@ async def ask(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    from gui.cli.errors import english
+    from gui.core.errors import english
     from gui.core.keychain import SecretStore
     from gui.core.provider_factory import ProviderFactory, client_session
     from gui.core.session import ChatSession, ReplyRecorder

@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from gui.core.errors import error_info, internal_error, setup_error
+from gui.core.errors import english, error_info, internal_error, setup_error
 from gui.core.store import Conversation, MessageStatus, Store, StoredMessage, StoreError
 from gui.values import ErrorInfo
 from providers.base import FinishReason, Message, Provider, Usage
@@ -193,15 +193,16 @@ class ChatSession:
     ) -> None:
         """Write a chat as Markdown ("md"), JSON or HTML; OSError when the file cannot.
 
-        Markdown and HTML are for a person: providers by label (`label_of`, else the
-        catalog's), failures worded by `error_text` (the interface's language; else
-        English). JSON keeps both as data, for import."""
+        Markdown and HTML are documents in plain English for a person: providers by label
+        (`label_of`, else the catalog's), failures worded by `error_text` (else
+        `gui.core.errors.english`). JSON keeps both as data, for import."""
         if kind == "json":
             text = self.store.export_json(conversation_id)
         else:
             export = self.store.export_html if kind == "html" else self.store.export_markdown
-            words = {"error_text": error_text} if error_text is not None else {}
-            text = export(conversation_id, label_of=label_of or self.label, **words)
+            text = export(
+                conversation_id, label_of=label_of or self.label, error_text=error_text or english
+            )
         path.write_text(text, encoding="utf-8")
 
     def import_file(self, path: Path) -> Conversation:

@@ -268,6 +268,8 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog.activateWindow()
 
     def on_import(self) -> None:
+        if not self.ready:  # still starting: nothing could take the chat yet
+            return
         from PySide6.QtWidgets import QFileDialog  # dialogs load when first used
 
         path, _chosen = QFileDialog.getOpenFileName(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui.cli.errors import english
+from gui.core.errors import english
 from gui.core.provider_factory import ProviderFactory
 from gui.values import ConnectionResult
 from tests.servers.gigachat import GigaChatEmulator

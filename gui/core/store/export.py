@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from gui.core.store.models import Conversation, MessageStatus, StoredMessage
 from gui.values import ErrorInfo
@@ -37,55 +37,10 @@ _STATUS_NOTES = {
 LabelOf = Callable[[str], str]
 ErrorText = Callable[[ErrorInfo], str]
 
-#: What happened, per kind, when the caller has no words of its own (as the English interface
-#: says it, gui/widgets/error_text.py); `{type}` comes from the error's params.
-_KIND_TEXTS = {
-    "failed": "the request failed",
-    "missing_key": "no key is set",
-    "auth": "the service refused the credentials",
-    "rate_limit": "too many requests",
-    "bad_request": "the service refused the request",
-    "not_found": "the model or the address was not found",
-    "server": "the service failed",
-    "protocol": "the answer broke off",
-    "network": "cannot connect",
-    "certificate": "the server's certificate is not trusted",
-    "timeout": "the server stopped answering",
-    "untrusted_server": "the server's certificate is not trusted",
-    "signature_refused": "the service refused the signed request",
-    "session_refused": "the service refused the anonymous session",
-    "internal": "internal error ({type})",
-    "provider_setup": "cannot start ({type})",
-    "not_saved": "the history could not save the end of this reply",
-}
-
 
 def same_label(provider: str) -> str:
     """The default `label_of`: the provider's name as stored."""
     return provider
-
-
-def _filled(template: str, params: Mapping[str, object]) -> str:
-    try:
-        return template.format_map(dict(params))
-    except (KeyError, IndexError, ValueError):
-        return template.replace(" ({type})", "")
-
-
-def english_error_text(error: ErrorInfo) -> str:
-    """The default `error_text`: the error in plain English, for exports made without the
-    interface (scripts, tests), shaped as the interface says it. Per kind only: the reason
-    templates live with the providers, which the store does not import."""
-    template = _KIND_TEXTS.get(error.kind, "")
-    what = _filled(template, error.params) if template else error.kind.replace("_", " ")
-    sentence = f"{error.provider}: {what}" if error.provider else what[:1].upper() + what[1:]
-    sentence = sentence.rstrip(".") + "."
-    if error.detail:
-        sentence += f" «{error.detail}»"
-    retry_after = error.params.get("retry_after")
-    if error.kind == "rate_limit" and retry_after:
-        sentence += f" Retry in {retry_after} s."
-    return sentence
 
 
 def _status_note(message: StoredMessage, error_text: ErrorText) -> str:
@@ -128,8 +83,8 @@ def _speaker(message: StoredMessage) -> str:
 def to_markdown(
     conversation: Conversation,
     messages: Sequence[StoredMessage],
-    label_of: LabelOf = same_label,
-    error_text: ErrorText = english_error_text,
+    label_of: LabelOf,
+    error_text: ErrorText,
 ) -> str:
     parts = [f"# {_title(conversation)}", " · ".join(_details(conversation, label_of))]
     if conversation.system_prompt:
@@ -200,8 +155,8 @@ h2 { font-size: .9rem; color: var(--muted); margin: 0 0 .5rem; }
 def to_html(
     conversation: Conversation,
     messages: Sequence[StoredMessage],
-    label_of: LabelOf = same_label,
-    error_text: ErrorText = english_error_text,
+    label_of: LabelOf,
+    error_text: ErrorText,
 ) -> str:
     """A standalone page: inline style only, no scripts, no remote resources, all text escaped."""
     escape = html.escape

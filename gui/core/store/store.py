@@ -125,12 +125,13 @@ class Store(Conversations, Messages):
         conversation_id: int,
         *,
         label_of: Callable[[str], str] = export.same_label,
-        error_text: Callable[[ErrorInfo], str] = export.english_error_text,
+        error_text: Callable[[ErrorInfo], str] | None = None,
     ) -> str:
         """For a person to read: `label_of` turns a provider's name into its label and
-        `error_text` an error into a sentence, both in the interface language."""
+        `error_text` an error into a sentence (plain English, `gui.core.errors.english`,
+        unless given)."""
         conversation, messages = self._export_parts(conversation_id)
-        return export.to_markdown(conversation, messages, label_of, error_text)
+        return export.to_markdown(conversation, messages, label_of, error_text or _english)
 
     def export_json(self, conversation_id: int) -> str:
         """Our lossless format; see `gui.core.store.export` for what a round trip keeps."""
@@ -141,12 +142,12 @@ class Store(Conversations, Messages):
         conversation_id: int,
         *,
         label_of: Callable[[str], str] = export.same_label,
-        error_text: Callable[[ErrorInfo], str] = export.english_error_text,
+        error_text: Callable[[ErrorInfo], str] | None = None,
     ) -> str:
         """A standalone page: no scripts, no remote resources, all text escaped; `label_of`
         and `error_text` as for `export_markdown`."""
         conversation, messages = self._export_parts(conversation_id)
-        return export.to_html(conversation, messages, label_of, error_text)
+        return export.to_html(conversation, messages, label_of, error_text or _english)
 
     def import_json(self, text: str) -> Conversation:
         """Add a conversation from `export_json` output; StoreError explains a refusal."""
@@ -191,3 +192,11 @@ class Store(Conversations, Messages):
                 assert cursor.lastrowid is not None
                 ids.append(cursor.lastrowid)
             return self._conversation_in(conn, conversation_id)
+
+
+def _english(error: ErrorInfo) -> str:
+    """The one plain-English wording (it needs the providers' error classes: loaded when
+    an export first words a failure)."""
+    from gui.core.errors import english
+
+    return english(error)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gui.core.store import Conversation, MessageStatus, Store, StoreError, export
+from gui.core.store import Conversation, MessageStatus, Store, StoreError
 from gui.values import ErrorInfo
 
 LIMITED = ErrorInfo(
@@ -72,7 +72,7 @@ def test_markdown_export(store: Store, chat: Conversation) -> None:
     assert "## User\n\nЧто такое <script>alert(1)</script>?" in text
     assert "## Assistant · GigaChat-Pro\n\nЭто **тег** скрипта.\n\n```html\n" in text
     assert "> *Stopped before the reply was complete.*" in text
-    assert "> *Failed: GigaChat: too many requests. «Слишком много запросов» Retry in 7 s.*" in text
+    assert "> *Failed: GigaChat: Слишком много запросов. Retry in 7 s.*" in text
     assert text.index("Что такое") < text.index("Это **тег**") < text.index("Пол")
 
 
@@ -106,7 +106,7 @@ def test_html_export_is_a_safe_standalone_page(store: Store, chat: Conversation)
     assert "&lt;script src=&quot;x.js&quot;&gt;" in page
     assert "Отвечай &lt;/section&gt; кратко." in page
     assert "default-src 'none'" in page  # the page forbids remote loads and scripts anyway
-    assert "Failed: GigaChat: too many requests. «Слишком много запросов» Retry in 7 s." in page
+    assert "Failed: GigaChat: Слишком много запросов. Retry in 7 s." in page
 
     parser = TagCollector()
     parser.feed(page)
@@ -338,24 +338,3 @@ def test_round_trip_of_arbitrary_conversations(tmp_path: Path) -> None:
             assert json.loads(exported)["conversation"]["params"] == head["params"]
 
         check()
-
-
-@pytest.mark.parametrize(
-    ("error", "text"),
-    [
-        (
-            ErrorInfo(kind="protocol", provider="GPTalk", detail="cut"),
-            "GPTalk: the answer broke off. «cut»",
-        ),
-        (ErrorInfo(kind="internal", params={"type": "KeyError"}), "Internal error (KeyError)."),
-        (ErrorInfo(kind="internal"), "Internal error."),
-        (
-            ErrorInfo(kind="provider_setup", provider="GigaChat", params={"type": "ValueError"}),
-            "GigaChat: cannot start (ValueError).",
-        ),
-        (ErrorInfo(kind="failed", detail="Rate limit"), "The request failed. «Rate limit»"),
-        (ErrorInfo(kind="brand_new", provider="X"), "X: brand new."),
-    ],
-)
-def test_without_the_interface_errors_read_in_plain_english(error: ErrorInfo, text: str) -> None:
-    assert export.english_error_text(error) == text

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from gui.cli.errors import english
-from gui.core.errors import error_info, internal_error, setup_error
+from gui.core.errors import english, error_info, internal_error, setup_error
 from providers.errors import AuthError, ProtocolError, RateLimitError
 
 
