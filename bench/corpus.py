@@ -12,6 +12,7 @@ import shutil
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 RUSSIAN = [
     "и",
@@ -699,6 +700,26 @@ QUERIES = (
 )
 
 
+def _add_branches(store: Any, conversation_id: int, count: int, rng: random.Random) -> int:
+    """Other versions along a conversation's path; the path shown stays as it was."""
+    path = store.path_ids(conversation_id)
+    main_leaf = path[-1]
+    added = 0
+    for index in range(count):
+        position = 0 if index == 0 else rng.randrange(0, len(path) - 1)
+        original = store.get_message(path[position])
+        parent = original.parent_id
+        text = next(iter(messages(rng, 1)))[1] if original.role == "user" else "Другой ответ."
+        version = store.add_message(conversation_id, original.role, text, parent_id=parent)
+        added += 1
+        if original.role == "user":
+            store.add_message(conversation_id, "assistant", "Ответ на другой вопрос.")
+            added += 1
+        del version
+    store.show_branch(main_leaf)
+    return added
+
+
 def build_history(
     path: Path,
     conversations: Sequence[tuple[str, int]],
@@ -706,11 +727,15 @@ def build_history(
     seed: int,
     provider: str = "openai",
     model: str = "bench-model",
+    branches: int = 0,
 ) -> dict[str, object]:
     """Create `path` through the real Store: one conversation per (title, message count).
 
     The conversations are created in the given order, so the last is the newest (top of
-    the sidebar). Returns counts and the build time.
+    the sidebar). With `branches`, the first conversation also gets that many other
+    versions (a regenerated reply, or an edited question with its reply), spread over its
+    length, the first one on its first message; its main path stays the one shown.
+    Returns counts and the build time.
     """
     from gui.core.store import Store
 
@@ -730,6 +755,8 @@ def build_history(
                 store.add_message(conversation.id, role, text, provider=provider, model=model)
                 total += 1
             ids.append(conversation.id)
+            if branches and len(ids) == 1:
+                total += _add_branches(store, conversation.id, branches, rng)
     finally:
         store.close()
     return {

@@ -38,13 +38,15 @@ class Histories:
     def __init__(self) -> None:
         self.built: dict[str, dict[str, Any]] = {}
 
-    def _build(self, name: str, conversations: list[tuple[str, int]], seed: int) -> Path:
+    def _build(
+        self, name: str, conversations: list[tuple[str, int]], seed: int, branches: int = 0
+    ) -> Path:
         from bench.corpus import build_history
 
         path = WORK / "histories" / name / "history.sqlite3"
         if name not in self.built:
             log(f"building history {name} ({sum(c for _, c in conversations):,} messages)")
-            self.built[name] = build_history(path, conversations, seed=seed)
+            self.built[name] = build_history(path, conversations, seed=seed, branches=branches)
         return path
 
     def thousand(self) -> Path:
@@ -62,7 +64,9 @@ class Histories:
         return basedir
 
     def five_thousand(self) -> tuple[Path, int, int]:
-        path = self._build("h5000", [("Пять тысяч сообщений", 5000), ("Small chat", 10)], seed=3)
+        path = self._build(
+            "h5000", [("Пять тысяч сообщений", 5000), ("Small chat", 10)], seed=3, branches=300
+        )
         big, small = self.built["h5000"]["conversation_ids"]
         return path, int(big), int(small)
 

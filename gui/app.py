@@ -15,6 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from gui.cli.logs import QUIET, setup_logging, stderr_line
+
+__all__ = ["READY_MARKER", "Application", "main", "setup_logging", "show_main_window"]
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
@@ -40,29 +44,20 @@ def _paths(basedir: Path | None) -> AppPaths:
     return paths
 
 
-def setup_logging(log_file: Path) -> None:
-    import logging.handlers
-
-    handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    # qasync logs executor calls with their arguments at DEBUG: never let that through.
-    logging.getLogger("qasync").setLevel(logging.INFO)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    from gui.cli.parser import build_parser
+    from gui.cli.parser import NO_HISTORY, build_parser
 
     args = build_parser().parse_args(argv)
-    paths = _paths(args.basedir)
+    try:
+        paths = _paths(args.basedir)
+    except OSError as error:  # e.g. --basedir in a read-only folder
+        where = error.filename or args.basedir or "the profile"
+        stderr_line(f"besedka: cannot create the profile folder {where}: {error.strerror}")
+        return NO_HISTORY
     if args.command == "ask":
         from gui.cli.ask import run_ask
 
-        setup_logging(paths.log_file)
+        setup_logging(paths.log_file, fallback_level=QUIET)  # ask says what went wrong
         return run_ask(args, paths)
     return run_gui(args, paths)  # it sets up logging once the window is on screen
 
@@ -175,23 +170,30 @@ class Application:
         previous = {sig: signal.signal(sig, self.request_quit) for sig in quit_signals}
         heartbeat = _heartbeat(self.app)  # lets Python see signals while Qt idles
         await asyncio.sleep(0)  # the window paints before the heavy imports below
+        import functools
+
         from gui.controller import ChatController
-        from gui.core.keychain import SecretStore
+        from gui.core.keychain import SecretStore, hold_secret_environment
         from gui.core.provider_factory import ProviderFactory, client_session
-        from gui.core.store import Store, StoreError
+        from gui.core.store import Store
         from gui.wiring import Wiring
 
+        # Keys in the environment move into memory before anything can start a child
+        # process (a link opens in xdg-open, which would inherit them).
+        held = hold_secret_environment()
         settings = self.settings
         self.theme.follow_platform()
         self.update_tray()
         # Off the GUI thread: keychain discovery talks D-Bus, and opening the history may
         # back it up and migrate it.
-        secrets = await asyncio.to_thread(SecretStore)
+        secrets = await asyncio.to_thread(functools.partial(SecretStore, environment=held))
         try:
             store = await asyncio.to_thread(Store.open, self.paths.history_db)
-        except StoreError as error:
+        except Exception as error:  # whatever it is, said in words: never a traceback
+            from gui.cli.ask import history_error
+
             log.error("cannot open the history: %s", error)
-            await self._tell_and_wait(str(error))
+            await self._tell_and_wait(history_error(error, self.paths))
             heartbeat.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -239,7 +241,8 @@ class Application:
         return 0
 
     async def _tell_and_wait(self, text: str) -> None:
-        """A fatal start-up problem in a dialog, without a nested event loop."""
+        """A fatal start-up problem in a dialog, without a nested event loop. It ends when
+        the dialog is closed or on any way out (SIGTERM, SIGINT, the window closed)."""
         import asyncio
 
         from PySide6.QtWidgets import QMessageBox
@@ -253,10 +256,16 @@ class Application:
 
         box.finished.connect(on_finished)
         if self.quit_when_ready or self.screenshot is not None:
-            print(text, file=sys.stderr)
+            stderr_line(text)
             return
         box.open()
-        await closed
+        quitting = asyncio.ensure_future(self.quit.wait())
+        try:
+            await asyncio.wait((closed, quitting), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            quitting.cancel()
+            if not closed.done():
+                box.reject()
 
     def connect_settings(self, secrets: SecretStore, providers: ProviderFactory) -> None:
         """Settings… (button, menu, Ctrl+,) opens the dialog from now on."""

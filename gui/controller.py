@@ -11,13 +11,13 @@ import asyncio
 import dataclasses
 import logging
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from gui.core.session import ChatSession, ReplyRecorder, Turn
+from gui.core.session import ChatSession, Turn
 from gui.core.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
+from gui.live_reply import LiveReply, summary
 from gui.widgets.i18n import provider_text
 from providers.registry import DEFAULT_PROVIDER
 
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FRAME_MS = 16
-#: The most text handed to the view in one piece: it lays out about 5 characters a
-#: microsecond, so more would hold the event loop longer than a frame. A faster stream
-#: is shown a piece at a time and catches up at the end.
-MAX_PIECE_CHARS = 12_000
 #: More text than this in a frame is a firehose (a local server replaying text, tens of
 #: thousands of tokens a second), far faster than anyone reads: then the view is fed
 #: every FIREHOSE_FRAME_S only, as each piece costs a layout pass and a repaint.
@@ -44,12 +40,13 @@ PAGE_SIZE = 60
 
 class ChatController(QObject):
     conversations_changed = Signal()
-    #: conversation, messages (oldest first), has_older
-    conversation_opened = Signal(object, list, bool)
+    #: conversation, its page (`gui.core.session.Page`), the message to bring into view
+    #: (a search hit, a version just chosen) or None for the end
+    conversation_opened = Signal(object, object, object)
     #: older page for the open conversation: messages, has_older
     older_loaded = Signal(list, bool)
-    #: message id the view should bring into sight (a search hit)
-    scroll_requested = Signal(int)
+    #: newer page below the last one shown: messages, has_newer
+    newer_loaded = Signal(list, bool)
     message_added = Signal(object)
     message_updated = Signal(object)
     message_removed = Signal(int)
@@ -80,9 +77,11 @@ class ChatController(QObject):
         self.providers = providers
         self.session = ChatSession(store, providers, default_provider=lambda: self.choice()[0])
         self._choice = choice
-        self._replies: dict[int, _LiveReply] = {}
+        self._replies: dict[int, LiveReply] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self.current_id: int | None = None
+        #: the view shows the end of the open chat's path (no newer page below)
+        self.shows_end = True
         self._speed_at = 0.0
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FRAME_MS)
@@ -101,25 +100,6 @@ class ChatController(QObject):
     def search(self, text: str) -> list[SearchHit]:
         return self.store.search(text)
 
-    def export(self, conversation_id: int, path: str, kind: str) -> str:
-        """Write a chat as Markdown, JSON or HTML; returns a sentence for the status line."""
-        try:
-            self.session.export_file(conversation_id, Path(path), kind)
-        except OSError as error:
-            return self.tr("Cannot export to {0}: {1}").format(path, error.strerror or error)
-        return self.tr("Exported to {0}").format(path)
-
-    def import_chat(self, path: str) -> str:
-        """Add a chat exported as JSON and open it; returns a sentence for the status line."""
-        try:
-            conversation = self.session.import_file(Path(path))
-        except (OSError, UnicodeDecodeError, StoreError) as error:
-            reason = getattr(error, "strerror", None) or error
-            return self.tr("Cannot import {0}: {1}").format(path, reason)
-        self.conversations_changed.emit()
-        self.open_conversation(conversation.id)
-        return self.tr("Imported “{0}”").format(conversation.title)
-
     def choice(self) -> tuple[str, str]:
         """The provider and model a new chat starts with: the last one chosen or shown."""
         # Nothing chosen yet: the default provider with its own default model.
@@ -133,29 +113,56 @@ class ChatController(QObject):
         return conversation
 
     def open_conversation(self, conversation_id: int, *, scroll_to: int | None = None) -> None:
+        """Show a chat: the end of its active path, or the page at `scroll_to` (a search
+        hit, whose branch becomes the active one; a version just chosen)."""
         conversation = self.store.get_conversation(conversation_id)
         self.current_id = conversation_id
         if conversation.provider in self.providers.names():  # the picker shows it now:
             self._choice = conversation.provider, conversation.model  # new chats take it
-        messages, has_older = self.session.page(conversation_id, PAGE_SIZE, reach=scroll_to)
-        messages = [self._live(message) for message in messages]
-        self.conversation_opened.emit(conversation, messages, has_older)
-        if scroll_to is not None:
-            self.scroll_requested.emit(scroll_to)
+        page = self.session.page(conversation_id, PAGE_SIZE, anchor=scroll_to)
+        page = dataclasses.replace(page, messages=self._live(page.messages))
+        self.shows_end = not page.has_newer
+        self.conversation_opened.emit(conversation, page, scroll_to)
         self.busy_changed.emit(conversation_id, conversation_id in self._replies)
+        # The history the next question sends, read now rather than after Send (the
+        # store keeps it up to date): about 1.5 ms per 1,000 messages, after the paint.
+        QTimer.singleShot(0, self, lambda: self._read_ahead(conversation_id))
+
+    def _read_ahead(self, conversation_id: int) -> None:
+        if conversation_id == self.current_id:
+            try:
+                self.store.turns(conversation_id)
+            except StoreError as error:  # the question will say it, if it still holds
+                log.info("could not read the history ahead: %s", error)
 
     def load_older(self, before_id: int) -> None:
         if self.current_id is None:
             return
-        self.older_loaded.emit(*self.session.page(self.current_id, PAGE_SIZE, before_id))
+        page = self.session.page(self.current_id, PAGE_SIZE, before_id=before_id)
+        self.older_loaded.emit(self._live(page.messages), page.has_older)
 
-    def _live(self, message: StoredMessage) -> StoredMessage:
-        """A message still streaming shows its text so far, not the last saved one."""
-        for reply in self._replies.values():
-            if reply.message.id == message.id:
+    def load_newer(self, after_id: int) -> None:
+        if self.current_id is None:
+            return
+        page = self.session.page(self.current_id, PAGE_SIZE, after_id=after_id)
+        self.shows_end = not page.has_newer
+        self.newer_loaded.emit(self._live(page.messages), page.has_newer)
+
+    def _live(self, messages: list[StoredMessage]) -> list[StoredMessage]:
+        """A message still streaming shows its text so far, not the last saved one; a
+        reply not shown yet is left out (it appears when it starts)."""
+        live = {reply.message.id: reply for reply in self._replies.values()}
+        shown = []
+        for message in messages:
+            reply = live.get(message.id)
+            if reply is None:
+                shown.append(message)
+            elif reply.started_shown and not reply.resumed_from:
                 reply.pending.clear()  # already part of the text shown now
-                return dataclasses.replace(message, text=reply.text)
-        return message
+                shown.append(dataclasses.replace(message, text=reply.text))
+            elif reply.resumed_from is not None:  # a reply being continued: its old text
+                shown.append(dataclasses.replace(message, text=reply.resumed_from))
+        return shown
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self.store.update_conversation(conversation_id, title=title.strip())
@@ -163,13 +170,6 @@ class ChatController(QObject):
 
     def set_pinned(self, conversation_id: int, pinned: bool) -> None:
         self.store.update_conversation(conversation_id, pinned=pinned)
-        self.conversations_changed.emit()
-
-    def delete_conversation(self, conversation_id: int) -> None:
-        self.stop(conversation_id)
-        self.store.delete_conversation(conversation_id)
-        if self.current_id == conversation_id:
-            self.current_id = None
         self.conversations_changed.emit()
 
     def set_provider(self, conversation_id: int | None, provider: str, model: str) -> None:
@@ -191,52 +191,52 @@ class ChatController(QObject):
             conversation_id = conversation_id if conversation_id is not None else self.current_id
             if conversation_id is None:
                 conversation_id = self.new_conversation().id
+            elif conversation_id == self.current_id and not self.shows_end:
+                self.open_conversation(conversation_id)  # the question goes at the end
             self.stop(conversation_id)
-            question, turn = self.session.ask(conversation_id, text, _LiveReply)
+            question, turn = self.session.ask(conversation_id, text, LiveReply)
         except StoreError as error:
             self.status.emit(self.tr("Not sent: {0}").format(error))
             return None
-        self.message_added.emit(question)
-        self.conversations_changed.emit()
-        self._start_reply(turn)
+        self._start_reply(turn, before=(question,))
         return conversation_id
 
     def regenerate(self, conversation_id: int | None = None) -> None:
-        """Replace the last reply with a new one."""
+        """A new version of the last reply of the open chat."""
         conversation_id = conversation_id if conversation_id is not None else self.current_id
         if conversation_id is None:
             return
         self.stop(conversation_id)
-        removed, turn = self.session.regenerate(conversation_id, _LiveReply)
-        for message_id in removed:
-            self.message_removed.emit(message_id)
+        turn = self.session.regenerate(conversation_id, LiveReply)
         if turn is not None:
-            self._start_reply(turn)
+            self._start_new_branch(turn)
 
     def retry(self, message_id: int) -> None:
-        """Regenerate from a reply's links: only the newest reply can be replaced."""
-        conversation_id = self.session.newest(message_id)
-        if conversation_id is None:
-            self.status.emit(self.tr("Only the last reply can be regenerated."))
-            return
-        self.regenerate(conversation_id)
+        """A new version of any reply (its Regenerate or Retry link); the old one stays."""
+        self.stop(self.store.get_message(message_id).conversation_id)
+        self._start_new_branch(self.session.regenerate_reply(message_id, LiveReply))
 
     def edit_and_resend(self, message_id: int, text: str) -> None:
-        """Change a message of the person and drop everything after it, then ask again."""
+        """A new version of a question of the person, and a reply to it; nothing goes."""
         self.stop(self.store.get_message(message_id).conversation_id)
-        removed, edited, turn = self.session.edit(message_id, text, _LiveReply)
-        for later in removed:
-            self.message_removed.emit(later)
-        self.message_updated.emit(edited)
+        _edited, turn = self.session.edit(message_id, text, LiveReply)
+        self._start_new_branch(turn)
+
+    def continue_reply(self, message_id: int) -> None:
+        """Go on with a cut reply: what the provider adds is appended to it."""
+        conversation_id = self.store.get_message(message_id).conversation_id
+        if self.is_busy(conversation_id):
+            return
+        turn = self.session.continue_reply(message_id, LiveReply)
+        turn.recorder.resumed_from = turn.recorder.text
         self._start_reply(turn)
 
-    def delete_message(self, message_id: int) -> None:
-        message = self.store.get_message(message_id)
-        reply = self._replies.get(message.conversation_id)
-        if reply is not None and reply.message.id == message_id:
-            self.stop(message.conversation_id)
-        self.store.delete_message(message_id)
-        self.message_removed.emit(message_id)
+    def _start_new_branch(self, turn: Turn[LiveReply]) -> None:
+        """The path changed from a version on: show it again, then the reply streaming."""
+        self._start_reply(turn)
+        if turn.conversation.id == self.current_id:
+            self.open_conversation(turn.conversation.id)
+        self.conversations_changed.emit()
 
     def stop(self, conversation_id: int | None = None) -> None:
         conversation_id = conversation_id if conversation_id is not None else self.current_id
@@ -244,24 +244,69 @@ class ChatController(QObject):
         if reply is not None and reply.task is not None:
             reply.task.cancel()
 
+    def _counted(self, message: StoredMessage) -> StoredMessage:
+        """The message with its place among its versions, for the switcher under it."""
+        try:
+            counted = self.store.messages_by_id([message.id])
+        except StoreError:
+            return message
+        if not counted:
+            return message
+        return dataclasses.replace(
+            message, version=counted[0].version, versions=counted[0].versions
+        )
+
     def is_busy(self, conversation_id: int | None) -> bool:
         return conversation_id in self._replies
 
-    def _start_reply(self, turn: Turn[_LiveReply]) -> None:
-        """Run an opened turn as this conversation's task and show it streaming."""
+    def streaming_message(self, conversation_id: int) -> int | None:
+        """The reply streaming in a conversation, if any."""
+        reply = self._replies.get(conversation_id)
+        return reply.message.id if reply is not None else None
+
+    def _start_reply(self, turn: Turn[LiveReply], before: tuple[StoredMessage, ...] = ()) -> None:
+        """Run an opened turn as this conversation's task and show it streaming.
+
+        The view shows the new messages at the first thing the reply brings, or a frame
+        after Send if nothing came by then: the request is written and the first token
+        read without waiting for the view's work and its repaint (about 4 ms with a
+        long chat), and the person sees both within the same frame."""
         reply, conversation_id = turn.recorder, turn.conversation.id
         self._replies[conversation_id] = reply
         reply.task = self._spawn(self._run_reply(turn), name=f"reply-{conversation_id}")
         reply.task.add_done_callback(lambda task: self._ensure_finished(turn, task))
-        self.reply_started.emit(reply.message)
-        self.busy_changed.emit(conversation_id, True)
+        reply.before = before
+        QTimer.singleShot(FRAME_MS, self, lambda: self._show_started(reply))
+
+    def _show_started(self, reply: LiveReply) -> None:
+        """Show a started reply (and the messages it answers) once, before anything else
+        of it is shown."""
+        if reply.started_shown:
+            return
+        reply.started_shown = True
+        for message in reply.before:
+            self.message_added.emit(message)
+        if reply.before:
+            self.conversations_changed.emit()
+        if reply.resumed_from is not None:  # a reply continued: its frame streams again
+            self.message_updated.emit(dataclasses.replace(reply.message, text=reply.resumed_from))
+        else:
+            self.reply_started.emit(self._counted(reply.message))
+        self.busy_changed.emit(reply.conversation_id, True)
         self._flush_timer.start()
 
-    async def _run_reply(self, turn: Turn[_LiveReply]) -> None:
-        final = await self.session.run(turn, on_text=turn.recorder.pending.append)
-        self._finish(turn.recorder, final)
+    async def _run_reply(self, turn: Turn[LiveReply]) -> None:
+        reply = turn.recorder
 
-    def _ensure_finished(self, turn: Turn[_LiveReply], task: asyncio.Task[None]) -> None:
+        def on_text(text: str) -> None:
+            reply.pending.append(text)
+            if not reply.started_shown:
+                self._show_started(reply)
+
+        final = await self.session.run(turn, on_text=on_text)
+        self._finish(reply, final)
+
+    def _ensure_finished(self, turn: Turn[LiveReply], task: asyncio.Task[None]) -> None:
         """A task cancelled before its first step never runs its body (Stop right after
         Send), and one that crashed never reached `_finish`: end its reply here, or it would
         stay "streaming" with Stop lit forever."""
@@ -289,7 +334,7 @@ class ChatController(QObject):
         if not self._replies:
             self._flush_timer.stop()
 
-    def _emit_speed(self, reply: _LiveReply) -> None:
+    def _emit_speed(self, reply: LiveReply) -> None:
         if reply.first_token_at is None:
             self.status.emit(self.tr("Waiting for {0}…").format(provider_text(reply.label)))
             return
@@ -297,14 +342,15 @@ class ChatController(QObject):
         # A token is about four characters of text; good enough for a live figure.
         self.status.emit(self.tr("Streaming: ~{0:.0f} tokens/s").format(reply.chars / 4 / elapsed))
 
-    def _finish(self, reply: _LiveReply, final: StoredMessage) -> None:
+    def _finish(self, reply: LiveReply, final: StoredMessage) -> None:
         reply.finished = True
+        self._show_started(reply)  # a reply can end within its first step
         if reply.pending:  # the reply was just saved: its rest shows from the next turn on
             QTimer.singleShot(1, self, lambda: self._show_rest(reply, final))
         else:
             self._show_rest(reply, final)
 
-    def _show_rest(self, reply: _LiveReply, final: StoredMessage) -> None:
+    def _show_rest(self, reply: LiveReply, final: StoredMessage) -> None:
         """The text not shown yet, a piece per loop turn, then the final render: short
         loop turns instead of one long one. The chat stays busy until then."""
         if reply.pending and reply.conversation_id == self.current_id:
@@ -316,28 +362,12 @@ class ChatController(QObject):
         reply.pending.clear()
         if self._replies.get(reply.conversation_id) is reply:
             del self._replies[reply.conversation_id]
-        self.reply_finished.emit(final)
+        self.reply_finished.emit(self._counted(final))
         # A reply replaced by a new message ends after its successor started: the
         # conversation is still busy then, and its Stop button must stay usable.
         self.busy_changed.emit(reply.conversation_id, self.is_busy(reply.conversation_id))
-        self.status.emit(self._summary(final))
+        self.status.emit(summary(final, provider_text(self.session.label(final.provider))))
         self.conversations_changed.emit()
-
-    def _summary(self, message: StoredMessage) -> str:
-        label = provider_text(self.session.label(message.provider))
-        who = f"{label} / {message.model}" if message.model else label
-        if message.status == MessageStatus.FAILED:
-            return self.tr("{0}: failed").format(who)
-        if message.status == MessageStatus.STOPPED:
-            return self.tr("{0}: stopped").format(who)
-        if total := message.usage.get("total_tokens"):
-            prompt, reply = (
-                message.usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens")
-            )
-            return self.tr("{0}: {1} tokens ({2} prompt + {3} reply)").format(
-                who, total, prompt, reply
-            )
-        return self.tr("{0}: done").format(who)
 
     # -- models, connection test -------------------------------------------------------------
     def load_models(self, provider: str) -> None:
@@ -369,25 +399,3 @@ class ChatController(QObject):
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         self._flush_timer.stop()
-
-
-class _LiveReply(ReplyRecorder):
-    """A reply the window shows: its task and the text not yet handed to the view."""
-
-    def __init__(self, store: Store, message: StoredMessage) -> None:
-        super().__init__(store, message)
-        self.conversation_id = message.conversation_id
-        self.pending: list[str] = []
-        self.task: asyncio.Task[None] | None = None
-        self.finished = False
-        #: when a piece of it was last handed to the view (time.monotonic)
-        self.shown_at = 0.0
-
-    def take_piece(self) -> str:
-        """The pending text, or its first MAX_PIECE_CHARS when there is more."""
-        text = "".join(self.pending)
-        self.pending.clear()
-        if len(text) > MAX_PIECE_CHARS:
-            self.pending.append(text[MAX_PIECE_CHARS:])
-            text = text[:MAX_PIECE_CHARS]
-        return text

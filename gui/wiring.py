@@ -11,7 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from gui.controller import ChatController
+from gui.core.session import Page
 from gui.core.store import Conversation, StoredMessage
+from gui.history_actions import HistoryActions
 from gui.widgets.main_window import MainWindow
 
 __all__ = ["Wiring"]
@@ -26,6 +28,7 @@ class Wiring(QObject):
         super().__init__(window)
         self.window = window
         self.controller = controller
+        self.history = HistoryActions(controller)
         self._intents()
         self._renders()
         picker = window.picker
@@ -48,15 +51,26 @@ class Wiring(QObject):
         window.stop_requested.connect(lambda: controller.stop())
         window.regenerate_requested.connect(lambda: controller.regenerate())
         window.retry_requested.connect(controller.retry)
-        window.message_delete_requested.connect(controller.delete_message)
+        window.continue_requested.connect(controller.continue_reply)
+        history = self.history
+        window.version_requested.connect(history.switch_version)
+        window.fork_requested.connect(history.fork)
+        window.message_delete_requested.connect(history.delete_message)
+        window.branch_delete_requested.connect(history.delete_branch)
+        window.undo_requested.connect(history.undo)
+        window.trash_requested.connect(self._show_trash)
+        window.trash_restore_requested.connect(history.restore)
+        window.trash_purge_requested.connect(history.purge)
+        window.trash_empty_requested.connect(history.empty_trash)
         window.older_requested.connect(controller.load_older)
+        window.newer_requested.connect(controller.load_newer)
         window.parameters_requested.connect(self._show_parameters)
         window.parameters_saved.connect(self._save_parameters)
         window.import_requested.connect(
-            lambda path: window.show_status(controller.import_chat(path))
+            lambda path: window.show_status(self.history.import_chat(path))
         )
         window.export_requested.connect(
-            lambda ident, path, kind: window.show_status(controller.export(ident, path, kind))
+            lambda ident, path, kind: window.show_status(self.history.export(ident, path, kind))
         )
         sidebar = window.sidebar
         sidebar.selected.connect(lambda ident: controller.open_conversation(ident))
@@ -65,7 +79,7 @@ class Wiring(QObject):
         )
         sidebar.rename_requested.connect(controller.rename_conversation)
         sidebar.pin_requested.connect(controller.set_pinned)
-        sidebar.delete_requested.connect(controller.delete_conversation)
+        sidebar.delete_requested.connect(history.delete_conversation)
         sidebar.search_changed.connect(self._search)
         window.picker.changed.connect(
             lambda provider, model: controller.set_provider(controller.current_id, provider, model)
@@ -78,7 +92,10 @@ class Wiring(QObject):
         controller.conversations_changed.connect(self._refresh_conversations)
         controller.conversation_opened.connect(self._show_conversation)
         controller.older_loaded.connect(window.show_older)
-        controller.scroll_requested.connect(view.scroll_to_message)
+        controller.newer_loaded.connect(window.show_newer)
+        self.history.undo_offered.connect(window.show_undo)
+        self.history.conversation_closed.connect(window.clear_conversation)
+        self.history.trash_changed.connect(self._refresh_trash)
         controller.message_added.connect(view.append_message)
         controller.message_updated.connect(view.update_message)
         controller.message_removed.connect(view.remove_message)
@@ -121,18 +138,30 @@ class Wiring(QObject):
         self.window.set_conversations(self.controller.conversations(), self.controller.current_id)
 
     def _show_conversation(
-        self, conversation: Conversation, messages: list[StoredMessage], has_older: bool
+        self, conversation: Conversation, page: Page, anchor: int | None
     ) -> None:
         self.window.show_conversation(
-            conversation.provider, conversation.model, messages, has_older
+            conversation.provider,
+            conversation.model,
+            page.messages,
+            page.has_older,
+            has_newer=page.has_newer,
+            anchor=anchor,
         )
         self._refresh_conversations()
+
+    def _show_trash(self) -> None:
+        self.window.show_trash(self.history.trash())
+
+    def _refresh_trash(self) -> None:
+        if self.window.trash_shown():
+            self._show_trash()
 
     def _is_open(self, conversation_id: int) -> bool:
         return conversation_id == self.controller.current_id
 
     def _reply_started(self, message: StoredMessage) -> None:
-        if self._is_open(message.conversation_id):
+        if self._is_open(message.conversation_id) and self.controller.shows_end:
             self.window.begin_reply(message)
 
     def _reply_finished(self, message: StoredMessage) -> None:

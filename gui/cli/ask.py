@@ -1,37 +1,65 @@
 """`besedka ask`: one question on the command line, the reply streamed to stdout.
 
 The turn is the window's (`gui.core.session.ChatSession`): both messages land in the
-same history the window shows. Failures print the error in plain English on stderr and
-exit non-zero; the partial reply is kept in the history.
+same history the window shows. Failures print the error in plain English, one line, on
+stderr and exit non-zero (the statuses are in `gui.cli.parser` and `besedka ask --help`);
+the partial reply is kept in the history.
+
+The reply and the server's words are untrusted: on a terminal they pass through
+`gui.cli.terminal.TerminalFilter` (no clipboard writes, titles, screen clears), unless
+`--raw`. A reader that goes away (`| head`) stops the reply quietly; what arrived is kept
+as a stopped reply.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import contextlib
 import sys
-from typing import TextIO
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TextIO
 
+from gui.cli.parser import FAILED, INTERRUPTED, NO_HISTORY, OK, PIPE_CLOSED, USAGE
 from gui.core.paths import AppPaths
 
-#: exit statuses
-OK, FAILED, USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from gui.cli.terminal import TerminalFilter
+    from gui.core.keychain import SecretStore
+    from gui.core.session import ChatSession, ReplyRecorder, Turn
+    from gui.core.settings import Settings
+
+__all__ = ["ask", "history_error", "run_ask"]
+
+_INTERRUPTED = "interrupted; the reply so far is kept"
 
 
 def run_ask(args: argparse.Namespace, paths: AppPaths) -> int:
-    text = " ".join(args.text).strip() if args.text else sys.stdin.read().strip()
-    if not text:
-        print("besedka ask: nothing to ask (give TEXT or pipe it on stdin)", file=sys.stderr)
-        return USAGE
-    return asyncio.run(
-        ask(
-            text,
-            paths,
-            provider=args.provider,
-            model=args.model,
-            continue_id=args.continue_id,
+    import asyncio
+
+    from gui.core.keychain import hold_secret_environment
+
+    held = hold_secret_environment()  # before anything could start a child process
+    _tolerant(sys.stdin, sys.stdout, sys.stderr)
+    raw: bool = args.raw
+    try:
+        text = _readable(" ".join(args.text) if args.text else sys.stdin.read()).strip()
+        if not text:
+            _say(sys.stderr, "nothing to ask (give TEXT or pipe it on stdin)", raw=raw)
+            return USAGE
+        return asyncio.run(
+            ask(
+                text,
+                paths,
+                provider=args.provider,
+                model=args.model,
+                continue_id=args.continue_id,
+                raw=raw,
+                environment=held,
+            )
         )
-    )
+    except KeyboardInterrupt:  # Ctrl+C before the reply streamed (while it did: _stream)
+        _say(sys.stderr, "interrupted", raw=raw)
+        return INTERRUPTED
 
 
 async def ask(
@@ -41,69 +69,211 @@ async def ask(
     provider: str | None = None,
     model: str | None = None,
     continue_id: int | None = None,
+    raw: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    secrets: SecretStore | None = None,
+    environment: Mapping[str, str] | None = None,
 ) -> int:
-    from gui.core.errors import english
+    """Ask, stream the reply to `out`, and return the exit status."""
     from gui.core.keychain import SecretStore
     from gui.core.provider_factory import ProviderFactory, client_session
-    from gui.core.session import ChatSession, ReplyRecorder
+    from gui.core.session import ChatSession
     from gui.core.settings import Settings
-    from gui.core.store import MessageStatus, Store
+    from gui.core.store import Store, StoreError
 
     out = out or sys.stdout
     err = err or sys.stderr
+
+    def say(message: str) -> None:
+        _say(err, message, raw=raw)
+
     settings = Settings(paths.settings_file)
-    secrets = SecretStore()
-    store = Store.open(paths.history_db)
+    keys = secrets or SecretStore(environment=environment)
+    try:
+        store = Store.open(paths.history_db)
+    except Exception as error:  # whatever it is, one line in plain words: no traceback
+        say(history_error(error, paths))
+        return NO_HISTORY
     try:
         async with client_session() as session:
             factory = ProviderFactory(
                 session,
-                lambda info: settings.aprovider_config(info, secrets),
+                lambda info: settings.aprovider_config(info, keys),
                 timeouts=settings.timeouts,
             )
-            if continue_id is not None:
-                try:
-                    conversation = store.get_conversation(continue_id)
-                except KeyError:
-                    print(f"besedka ask: no conversation {continue_id}", file=err)
-                    return USAGE
-                provider = provider or conversation.provider or settings.last_provider
-                model = model or conversation.model
-            provider = provider or settings.last_provider
-            if provider not in factory.names():
-                names = ", ".join(factory.names())
-                print(f"besedka ask: unknown provider {provider!r} (known: {names})", file=err)
-                return USAGE
-            model = model or (
-                settings.last_model
-                if provider == settings.last_provider
-                else factory.info(provider).default_model
-            )
-            if continue_id is None:
-                conversation = store.create_conversation(provider=provider, model=model)
-            else:
-                conversation = store.update_conversation(
-                    conversation.id, provider=provider, model=model
-                )
-
-            def write(piece: str) -> None:
-                out.write(piece)
-                out.flush()
-
             chat = ChatSession(store, factory)
-            _question, turn = chat.ask(conversation, text, ReplyRecorder)
-            final = await chat.run(turn, on_text=write)
-            if final.text and not final.text.endswith("\n"):
-                out.write("\n")
-            out.flush()
-            if final.status != MessageStatus.COMPLETE:
-                print(
-                    f"besedka ask: {english(final.error) if final.error else final.status}",
-                    file=err,
-                )
-                return FAILED
-            return OK
+            try:
+                turn = _open_turn(chat, settings, text, provider, model, continue_id)
+            except StoreError as error:  # e.g. a history that opened read-only
+                say(str(error))
+                return NO_HISTORY
+            if isinstance(turn, str):  # a usage problem, in words
+                say(turn)
+                return USAGE
+            return await _stream(chat, turn, _Output(out, raw=raw), say, keys)
     finally:
         store.close()
+
+
+def _open_turn(
+    chat: ChatSession,
+    settings: Settings,
+    text: str,
+    provider: str | None,
+    model: str | None,
+    continue_id: int | None,
+) -> Turn[ReplyRecorder] | str:
+    """The question saved and its reply opened, or why not (the words for stderr)."""
+    from gui.core.session import ReplyRecorder
+
+    store, factory = chat.store, chat.providers
+    if continue_id is not None:
+        try:
+            conversation = store.get_conversation(continue_id)
+        except KeyError:
+            return f"no conversation {continue_id}"
+        provider = provider or conversation.provider or settings.last_provider
+        model = model or conversation.model
+    provider = provider or settings.last_provider
+    if provider not in factory.names():
+        return f"unknown provider {provider!r} (known: {', '.join(factory.names())})"
+    model = model or (
+        settings.last_model
+        if provider == settings.last_provider
+        else factory.info(provider).default_model
+    )
+    if continue_id is None:
+        conversation = store.create_conversation(provider=provider, model=model)
+    else:
+        conversation = store.update_conversation(conversation.id, provider=provider, model=model)
+    return chat.ask(conversation, text, ReplyRecorder)[1]
+
+
+async def _stream(
+    chat: ChatSession,
+    turn: Turn[ReplyRecorder],
+    output: _Output,
+    say: Callable[[str], None],
+    keys: SecretStore,
+) -> int:
+    """Run the turn into `output`; the exit status says how it ended."""
+    import asyncio
+
+    from gui.core.errors import english
+    from gui.core.store import MessageStatus
+
+    running = asyncio.ensure_future(chat.run(turn, on_text=output.write))
+    output.on_closed = running.cancel  # nobody reads on: stop, keep what came
+    final = await running
+    output.end(newline=bool(final.text) and not final.text.endswith("\n"))
+    if output.closed:
+        return PIPE_CLOSED
+    this = asyncio.current_task()
+    if this is not None and this.cancelling():  # Ctrl+C: asyncio.run cancelled us
+        say(_INTERRUPTED)
+        return INTERRUPTED
+    if final.status == MessageStatus.COMPLETE:
+        return OK
+    say(english(final.error) if final.error else str(final.status))
+    if final.error is not None and _locked_without_key(final.error.reason, keys):
+        say("the keychain is locked: unlock it and ask again")
+    return FAILED
+
+
+class _Output:
+    """stdout for the reply: filtered on a terminal, and quiet once its reader is gone."""
+
+    def __init__(self, stream: TextIO, *, raw: bool) -> None:
+        from gui.cli.terminal import TerminalFilter
+
+        self.stream = stream
+        self.filter: TerminalFilter | None = None
+        if not raw and _isatty(stream):
+            self.filter = TerminalFilter()
+        self.closed = False
+        self.on_closed: Callable[[], object] = lambda: None
+
+    def write(self, piece: str) -> None:
+        if self.filter is not None:
+            piece = self.filter.feed(piece)
+        self._put(piece)
+
+    def end(self, *, newline: bool) -> None:
+        if self.filter is not None:
+            self._put(self.filter.flush())
+        self._put("\n" if newline else "")
+
+    def _put(self, text: str) -> None:
+        if self.closed:
+            return
+        try:
+            if text:
+                self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            self.closed = True
+            _silence(self.stream)
+            self.on_closed()
+
+
+def _say(err: TextIO, message: str, *, raw: bool) -> None:
+    """One line on stderr: control sequences removed on a terminal (unless --raw)."""
+    from gui.cli.terminal import one_line
+
+    line = " ".join(message.split()) if raw or not _isatty(err) else one_line(message)
+    with contextlib.suppress(BrokenPipeError, ValueError):  # stderr gone: nobody to tell
+        print(f"besedka ask: {line}", file=err, flush=True)
+
+
+def history_error(error: Exception, paths: AppPaths) -> str:
+    """Why the history would not open, in one line of plain words (it names the file)."""
+    from gui.core.store import StoreError
+
+    if isinstance(error, StoreError):  # already in plain words, naming the file
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        return f"Cannot open the history {paths.history_db}: {error.strerror}."
+    return f"Cannot open the history {paths.history_db} ({type(error).__name__})."
+
+
+def _locked_without_key(reason: str, secrets: SecretStore) -> bool:
+    """A "no key" failure whose key may be in a keychain that is locked."""
+    return reason in ("no_key", "no_key_env") and secrets.problem == "locked"
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a closed pipe's fd at /dev/null: the interpreter's last flush at exit would
+    otherwise print "Exception ignored … BrokenPipeError"."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # not a real file
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
+def _tolerant(*streams: TextIO) -> None:
+    """Text the locale cannot encode (or stdin bytes that are not UTF-8) becomes "?"/U+FFFD
+    instead of a UnicodeError traceback."""
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def _readable(text: str) -> str:
+    """Undecodable bytes of an argument (kept by Python as lone surrogates, which neither
+    the history nor JSON can take) become U+FFFD."""
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no decoding produced: keep its code point
+        data = text.encode("utf-8", "surrogatepass")
+    return data.decode("utf-8", "replace")

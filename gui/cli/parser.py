@@ -7,6 +7,26 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+#: `besedka ask` exit statuses (its --help lists them).
+OK, FAILED, USAGE, NO_HISTORY = 0, 1, 2, 3
+INTERRUPTED = 130  # Ctrl+C, as a shell reports SIGINT
+PIPE_CLOSED = 141  # stdout closed early (`| head`), as a shell reports SIGPIPE
+
+ASK_EPILOG = f"""\
+The reply streams to stdout; on a terminal, control sequences in it (and in error
+text) are removed, so a model cannot set the clipboard, retitle or clear the window.
+--raw writes them as they came. Errors are one line each on stderr.
+
+exit status:
+  {OK}    the reply is complete
+  {FAILED}    the reply failed (the error is on stderr; the text so far is kept)
+  {USAGE}    bad arguments: nothing to ask, an unknown provider or conversation
+  {NO_HISTORY}    the history (or the profile folder) cannot be opened
+  {INTERRUPTED}  interrupted (Ctrl+C); the reply so far is kept as stopped
+  {PIPE_CLOSED}  stdout was closed before the reply ended (e.g. `| head`); the reply
+       so far is kept as stopped
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -34,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         "ask",
         help="ask one question on the command line; the reply streams to stdout",
         description="Stream a reply to stdout and keep both messages in the history.",
+        epilog=ASK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ask.add_argument(
         "--basedir",
@@ -49,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="ID",
         help="continue the conversation with this id",
+    )
+    ask.add_argument(
+        "--raw",
+        action="store_true",
+        help="write the reply exactly as it came, terminal control sequences included",
     )
     ask.add_argument("text", nargs="*", help="the question; read from stdin when absent")
     return parser

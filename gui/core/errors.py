@@ -38,6 +38,8 @@ _APP = {
     "internal": "Internal error ({type}); the text so far is kept.",
     "provider_setup": "{provider}: cannot start ({type}); check its Settings.",
     "not_saved": "{provider}: the end of the reply could not be saved to the history.",
+    "keychain_locked": "{provider}: the keychain is locked; unlock it and retry.",
+    "keychain_unavailable": "{provider}: the keychain could not be read; retry, or check it.",
 }
 
 

@@ -64,6 +64,14 @@ class AppPaths(NamedTuple):  # not a dataclass: building one costs start-up 1 ms
 
 
 def resources_dir() -> Path:
-    """`resources/` of a checkout, or of a PyInstaller bundle."""
-    checkout = Path(__file__).resolve().parents[2]
-    return Path(getattr(sys, "_MEIPASS", checkout)) / "resources"
+    """Icons, the .desktop file and translations: `resources/` of a PyInstaller bundle or
+    of a checkout (an editable install runs from one), else `gui/resources/` inside the
+    installed package, where the wheel build puts them with the compiled translations
+    (setup.py). The package's own folder, as `importlib.resources.files("gui")` gives it
+    for an installed package, without the import."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is not None:
+        return Path(bundle) / "resources"
+    package = Path(__file__).resolve().parents[1]
+    checkout = package.parent / "resources"  # ours, not another package's "resources"
+    return checkout if (checkout / "besedka.desktop").is_file() else package / "resources"

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gui.core.errors import error_info, setup_error
+from gui.core.keychain import KeychainUnavailableError
 from gui.core.provider_info import describe
 from gui.values import ConnectionResult, ProviderInfo
 from providers.base import Message, Provider, Timeouts
@@ -98,7 +99,7 @@ class ProviderFactory:
             models = self._models.get(instance)
             if models is None:
                 models = self._models[instance] = await instance.list_models()
-        except ProviderError as error:
+        except (ProviderError, KeychainUnavailableError) as error:  # a locked keychain too
             log.info("live model list unavailable: %s", error)
             return list(self.info(name).models)
         return models

@@ -17,40 +17,72 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from gui.core.errors import english, error_info, internal_error, setup_error
-from gui.core.store import Conversation, MessageStatus, Store, StoredMessage, StoreError
+from gui.core.errors import error_info, internal_error, setup_error
+from gui.core.keychain import KeychainUnavailableError
+from gui.core.store import (
+    UNCHANGED,
+    Conversation,
+    MessageStatus,
+    Store,
+    StoredMessage,
+    StoreError,
+    Unchanged,
+)
 from gui.values import ErrorInfo
 from providers.base import FinishReason, Message, Provider, Usage
 from providers.errors import ProviderError
 from providers.registry import DEFAULT_PROVIDER
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from gui.core.provider_factory import ProviderFactory
 
-__all__ = ["SAVE_EVERY_S", "ChatSession", "ReplyRecorder", "Turn", "history_for"]
+__all__ = ["SAVE_EVERY_S", "ChatSession", "Page", "ReplyRecorder", "Turn", "history_for"]
 
 log = logging.getLogger(__name__)
 
 SAVE_EVERY_S = 1.0
+#: messages shown above a search hit or a version just chosen
+ABOVE_ANCHOR = 2
 
 
-def history_for(store: Store, conversation: Conversation | int) -> list[Message]:
-    """What the provider is sent: the system prompt, then every non-empty turn.
+def history_for(
+    store: Store, conversation: Conversation | int, until: int | None = None
+) -> list[Message]:
+    """What the provider is sent: the system prompt, then every non-empty turn of the
+    active path (or of the path up to message `until`); other branches never.
 
-    One query for the turns; the conversation is read only when the caller has not."""
+    One query for the turns (none when the store kept them); the conversation is read
+    only when the caller has not."""
     if isinstance(conversation, int):
         conversation = store.get_conversation(conversation)
+    turns = (
+        store.turns(conversation.id)
+        if until is None
+        else store.path_turns(conversation.id, until=until)
+    )
+    return _history(conversation, turns)
+
+
+def _history(conversation: Conversation, turns: list[tuple[str, str]]) -> list[Message]:
     history: list[Message] = []
     if conversation.system_prompt.strip():
         history.append({"role": "system", "content": conversation.system_prompt})
     history.extend(
         {"role": role, "content": text}  # type: ignore[typeddict-item]
-        for role, text in store.turns(conversation.id)
+        for role, text in turns
         if text and (role == "user" or role == "assistant")
     )
     return history
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """Part of the active path for the view: messages root-side first, and whether more
+    lie above or below them."""
+
+    messages: list[StoredMessage]
+    has_older: bool
+    has_newer: bool
 
 
 class ReplyRecorder:
@@ -59,8 +91,9 @@ class ReplyRecorder:
     def __init__(self, store: Store, message: StoredMessage) -> None:
         self.store = store
         self.message = message
-        self.parts: list[str] = []
-        self.chars = 0
+        #: the text so far (a reply continued starts with its old text)
+        self.parts: list[str] = [message.text] if message.text else []
+        self.chars = len(message.text)
         self.saved_at = time.monotonic()
         self.first_token_at: float | None = None
         self.finish_reason = ""
@@ -130,7 +163,12 @@ class ReplyRecorder:
         self.status, self.error = status, error
         try:
             self.store.update_message(
-                self.message.id, text=self.text, status=status, error=error, usage=self.usage
+                self.message.id,
+                text=self.text,
+                status=status,
+                error=error,
+                usage=self.usage,
+                finish_reason=self.finish_reason,
             )
             return self.store.get_message(self.message.id)
         except (KeyError, StoreError) as failure:
@@ -138,7 +176,12 @@ class ReplyRecorder:
             if error is None and isinstance(failure, StoreError):
                 error = ErrorInfo("not_saved", provider=self.label)
             return dataclasses.replace(
-                self.message, text=self.text, status=status, error=error, usage=self.usage
+                self.message,
+                text=self.text,
+                status=status,
+                error=error,
+                usage=self.usage,
+                finish_reason=self.finish_reason,
             )
 
 
@@ -182,53 +225,32 @@ class ChatSession:
         except Exception:
             return provider
 
-    def export_file(
-        self,
-        conversation_id: int,
-        path: Path,
-        kind: str,
-        *,
-        label_of: Callable[[str], str] | None = None,
-        error_text: Callable[[ErrorInfo], str] | None = None,
-    ) -> None:
-        """Write a chat as Markdown ("md"), JSON or HTML; OSError when the file cannot.
-
-        Markdown and HTML are documents in plain English for a person: providers by label
-        (`label_of`, else the catalog's), failures worded by `error_text` (else
-        `gui.core.errors.english`). JSON keeps both as data, for import."""
-        if kind == "json":
-            text = self.store.export_json(conversation_id)
-        else:
-            export = self.store.export_html if kind == "html" else self.store.export_markdown
-            text = export(
-                conversation_id, label_of=label_of or self.label, error_text=error_text or english
-            )
-        path.write_text(text, encoding="utf-8")
-
-    def import_file(self, path: Path) -> Conversation:
-        """Add a chat exported as JSON: OSError, UnicodeDecodeError or StoreError if not."""
-        return self.store.import_json(path.read_text(encoding="utf-8"))
-
     def page(
         self,
         conversation_id: int,
         size: int,
-        before_id: int | None = None,
         *,
-        reach: int | None = None,
-    ) -> tuple[list[StoredMessage], bool]:
-        """The newest `size` messages (older than `before_id`), going further up until
-        message `reach` is among them (a search hit); and whether older ones remain."""
-        messages = self.store.messages(conversation_id, limit=size, before_id=before_id)
-        while reach is not None and messages and messages[0].id > reach:
-            older = self.store.messages(conversation_id, limit=size, before_id=messages[0].id)
-            if not older:
-                break
-            messages = older + messages
-        has_older = bool(messages) and bool(
-            self.store.messages(conversation_id, limit=1, before_id=messages[0].id)
-        )
-        return messages, has_older
+        before_id: int | None = None,
+        after_id: int | None = None,
+        anchor: int | None = None,
+    ) -> Page:
+        """A page of the active path: its end; or the `size` messages above `before_id`
+        or below `after_id`; or, with `anchor` (a search hit, a version just chosen), the
+        page that starts a little above it. A search hit in another branch makes that
+        branch the active path first."""
+        if anchor is not None:
+            self.store.show_branch(anchor)
+        ids = self.store.path_ids(conversation_id)
+        end = len(ids)
+        if before_id is not None and before_id in ids:
+            end = ids.index(before_id)
+        elif after_id is not None and after_id in ids:
+            start = ids.index(after_id) + 1
+            end = min(len(ids), start + size)
+        elif anchor is not None and anchor in ids and ids.index(anchor) < len(ids) - size:
+            end = min(len(ids), max(0, ids.index(anchor) - ABOVE_ANCHOR) + size)
+        start = max(0, end - size)
+        return Page(self.store.messages_by_id(ids[start:end]), start > 0, end < len(ids))
 
     # -- opening a turn: the history's side, synchronous ------------------------------
     def ask(
@@ -237,7 +259,7 @@ class ChatSession:
         text: str,
         recorder: Callable[[Store, StoredMessage], R] = ReplyRecorder,  # type: ignore[assignment]
     ) -> tuple[StoredMessage, Turn[R]]:
-        """Add the person's message and open the reply to it."""
+        """Add the person's message at the end of the active path and open the reply."""
         conversation_id = conversation if isinstance(conversation, int) else conversation.id
         question = self.store.add_message(conversation_id, "user", text)
         return question, self.open(conversation, recorder)
@@ -246,43 +268,69 @@ class ChatSession:
         self,
         conversation_id: int,
         recorder: Callable[[Store, StoredMessage], R] = ReplyRecorder,  # type: ignore[assignment]
-    ) -> tuple[list[int], Turn[R] | None]:
-        """Drop the last reply and open a new one: (removed ids, the turn, or None when
-        there is nothing to answer)."""
-        removed: list[int] = []
-        last = self.store.messages(conversation_id, limit=1)
-        if last and last[0].role == "assistant":
-            self.store.delete_message(last[0].id)
-            removed.append(last[0].id)
+    ) -> Turn[R] | None:
+        """A new version of the last reply on the path (or a reply to a question left
+        unanswered); None when there is nothing to answer."""
+        path = self.store.path_ids(conversation_id)
+        if not path:
+            return None
+        last = self.store.get_message(path[-1])
+        if last.role == "assistant":
+            return self.regenerate_reply(last.id, recorder)
         conversation = self.store.get_conversation(conversation_id)
         history = history_for(self.store, conversation)
-        if not history:
-            return removed, None
-        return removed, self._open(conversation, history, recorder)
+        return self._open(conversation, history, recorder) if history else None
 
-    def newest(self, message_id: int) -> int | None:
-        """The message's conversation when it is the newest there (the one reply that can
-        be regenerated), else None."""
-        conversation_id = self.store.get_message(message_id).conversation_id
-        last = self.store.messages(conversation_id, limit=1)
-        return conversation_id if last and last[0].id == message_id else None
+    def regenerate_reply(
+        self,
+        message_id: int,
+        recorder: Callable[[Store, StoredMessage], R] = ReplyRecorder,  # type: ignore[assignment]
+    ) -> Turn[R]:
+        """A new version of any reply, answered from the history above it; the old one
+        and what followed it stay in their branch."""
+        reply = self.store.get_message(message_id)
+        conversation = self.store.get_conversation(reply.conversation_id)
+        if reply.parent_id is None:  # a first message (an imported chat): nothing above
+            history = _history(conversation, [])
+        else:
+            history = history_for(self.store, conversation, until=reply.parent_id)
+        return self._open(conversation, history, recorder, parent=reply.parent_id)
 
     def edit(
         self,
         message_id: int,
         text: str,
         recorder: Callable[[Store, StoredMessage], R] = ReplyRecorder,  # type: ignore[assignment]
-    ) -> tuple[list[int], StoredMessage, Turn[R]]:
-        """Change a message of the person, drop everything after it, open the reply:
-        (removed ids, the edited message, the turn)."""
-        message = self.store.get_message(message_id)
-        removed = []
-        for later in self.store.messages(message.conversation_id, after_id=message_id):
-            self.store.delete_message(later.id)
-            removed.append(later.id)
-        self.store.update_message(message_id, text=text)
-        edited = dataclasses.replace(message, text=text)
-        return removed, edited, self.open(message.conversation_id, recorder)
+    ) -> tuple[StoredMessage, Turn[R]]:
+        """A new version of a question of the person, and the reply to it; the original
+        and its answers stay in their branch: (the new version, the turn)."""
+        original = self.store.get_message(message_id)
+        edited = self.store.add_message(
+            original.conversation_id, "user", text, parent_id=original.parent_id
+        )
+        return edited, self.open(original.conversation_id, recorder)
+
+    def continue_reply(
+        self,
+        message_id: int,
+        recorder: Callable[[Store, StoredMessage], R] = ReplyRecorder,  # type: ignore[assignment]
+    ) -> Turn[R]:
+        """Go on with a reply that was cut (stopped, failed, the token limit): the
+        provider is sent the history with the reply so far last, and what it adds is
+        appended to the same reply."""
+        reply = self.store.get_message(message_id)
+        conversation = self.store.get_conversation(reply.conversation_id)
+        history = history_for(self.store, conversation, until=message_id)
+        self.store.update_message(
+            message_id, status=MessageStatus.STREAMING, error=None, finish_reason=""
+        )
+        message = dataclasses.replace(
+            reply, status=MessageStatus.STREAMING, error=None, finish_reason=""
+        )
+        provider = reply.provider or conversation.provider or self.default_provider()
+        turn_recorder = recorder(self.store, message)
+        turn_recorder.label = self.label(provider)
+        return Turn(conversation, provider, turn_recorder.label, history, turn_recorder)
 
     def open(
         self,
@@ -299,6 +347,7 @@ class ChatSession:
         conversation: Conversation,
         history: list[Message],
         recorder: Callable[[Store, StoredMessage], R],
+        parent: int | Unchanged | None = UNCHANGED,
     ) -> Turn[R]:
         provider = conversation.provider or self.default_provider()
         message = self.store.add_message(
@@ -308,6 +357,7 @@ class ChatSession:
             status=MessageStatus.STREAMING,
             provider=provider,
             model=conversation.model,
+            parent_id=parent,
         )
         reply = recorder(self.store, message)
         reply.label = self.label(provider)
@@ -328,6 +378,10 @@ class ChatSession:
         except ProviderError as failure:  # bad settings, e.g. an unreadable CA file
             log.info("cannot build provider %s: %s", turn.provider, failure)
             return recorder.save_end(MessageStatus.FAILED, error_info(failure, turn.label))
+        except KeychainUnavailableError as failure:  # locked (or failing): not "no key"
+            log.info("no key for %s: %s", turn.provider, failure.kind)
+            error = ErrorInfo(failure.kind, provider=turn.label)
+            return recorder.save_end(MessageStatus.FAILED, error)
         except Exception as failure:  # unknown provider, settings it cannot take, our bug
             log.exception("cannot build provider %s", turn.provider)
             return recorder.save_end(MessageStatus.FAILED, setup_error(failure, turn.label))

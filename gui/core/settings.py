@@ -329,9 +329,10 @@ class Settings:
     async def aprovider_config(self, info: ProviderInfo, secrets: SecretStore) -> dict[str, str]:
         """Constructor keywords for `info`: saved fields, the key (environment first), proxy.
 
-        The keychain is read in a worker thread.
+        The keychain is read in a worker thread; a locked or failing one raises
+        KeychainUnavailableError (KeychainLockedError) rather than reading as "no key".
         """
-        secret = await secrets.aget(info) if info.secret_field is not None else None
+        secret = await secrets.aget(info, strict=True) if info.secret_field is not None else None
         return assemble_config(info, self.field_values(info), secret, self.proxy(info.name))
 
 

@@ -3,6 +3,9 @@
 Earlier messages are never re-laid out: a streaming reply only appends plain text at
 the end of its own frame (in per-frame batches from the controller), and its Markdown
 is rendered once when it finishes. Nothing is ever fetched while rendering.
+
+It shows a page of the conversation's active path and asks for more at either end
+(older_requested at the top, newer_requested at the bottom).
 """
 
 from __future__ import annotations
@@ -10,22 +13,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QTextCharFormat, QTextCursor, QTextFrame
+from PySide6.QtCore import QEvent, QPoint, QTimer, QUrl, Signal
+from PySide6.QtGui import QResizeEvent, QTextCharFormat, QTextCursor, QTextFrame
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from gui.widgets import markdown
 from gui.widgets.message_html import (
     MAX_MARKDOWN_CHARS,
     MessageLike,
+    Progress,
     Shown,
+    find_arrow,
+    follow_link,
     footer,
     frame_format,
     heading,
     parse_action,
     streaming_format,
-    utf16_len,
     wants_markdown,
+    with_versions_at,
 )
 
 __all__ = ["MAX_MARKDOWN_CHARS", "RENDER_PIECE_CHARS", "ChatView", "MessageLike", "parse_action"]
@@ -36,23 +42,16 @@ __all__ = ["MAX_MARKDOWN_CHARS", "RENDER_PIECE_CHARS", "ChatView", "MessageLike"
 RENDER_PIECE_CHARS = 1_500
 
 
-class _Progress:
-    """A finished reply being rendered a piece per loop turn."""
-
-    def __init__(self, message: Shown, pieces: list[str]) -> None:
-        self.message = message
-        self.pieces = pieces
-        self.done = 0  # pieces rendered
-        self.offset = 0  # characters of the text they cover
-
-
 class ChatView(QTextBrowser):
     """Shows a conversation and emits what the person asks of a message."""
 
-    #: (action, message_id) — "copy", "regenerate", "edit", "delete", "retry"
+    #: (action, message_id) — "regenerate", "retry", "continue", "edit", "fork", "delete",
+    #: "delete_branch", "previous", "next" (versions); "copy" is done here
     action_requested = Signal(str, int)
     #: the person scrolled to the top and older messages exist
     older_requested = Signal()
+    #: the person scrolled to the bottom and the page does not end the path
+    newer_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,14 +63,16 @@ class ChatView(QTextBrowser):
         self.setObjectName("chatView")
         self._frames: dict[int, QTextFrame] = {}
         self._shown: dict[int, Shown] = {}
-        self._roles: dict[int, str] = {}
         self._code_blocks: dict[int, tuple[str, ...]] = {}
         self._texts: dict[int, str] = {}
         self._streaming: set[int] = set()
         self.has_older = False
+        self.has_newer = False
+        #: the version arrow followed last: selected again in the version shown next
+        self._switched_by: str | None = None
         self.dark = False
         self._rerender_pending = False
-        self._progress: dict[int, _Progress] = {}
+        self._progress: dict[int, Progress] = {}
         self.anchorClicked.connect(self.on_anchor_clicked)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.retranslate()
@@ -81,7 +82,8 @@ class ChatView(QTextBrowser):
         self.setAccessibleDescription(
             self.tr(
                 "Messages of the open conversation. Tab moves through the links under each"
-                " message (Copy, Regenerate, Edit, Delete); Enter follows a link."
+                " message (Copy, Regenerate, Edit, Delete); Enter follows a link. A message"
+                " with other versions starts its links with ‹ and ›, which switch versions."
             )
         )
 
@@ -131,18 +133,45 @@ class ChatView(QTextBrowser):
         self.clear()
         self._frames.clear()
         self._shown.clear()
-        self._roles.clear()
         self._code_blocks.clear()
         self._texts.clear()
         self._streaming.clear()
         self._progress.clear()
 
-    def set_messages(self, messages: Iterable[MessageLike], *, has_older: bool = False) -> None:
+    def set_messages(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        has_older: bool = False,
+        has_newer: bool = False,
+        anchor: int | None = None,
+    ) -> None:
+        """Show a page of the path: at its end, or with `anchor` near the top."""
         self.clear_messages()
         self.has_older = has_older
+        self.has_newer = has_newer
         for message in messages:
             self.append_message(message)
-        self.scroll_to_bottom()
+        switched_by, self._switched_by = self._switched_by, None
+        if anchor is not None and anchor in self._frames:
+            self.bring_to_top(anchor)
+            frame = self._frames[anchor]
+            arrow = find_arrow(frame, anchor, switched_by) if switched_by else None
+            if arrow is not None:  # the arrow followed (or the other, at an end): Enter goes on
+                self.setTextCursor(arrow)
+        else:
+            self.scroll_to_bottom()
+        self._want_newer_if_short()
+
+    def append_page(self, messages: Iterable[MessageLike], *, has_newer: bool) -> None:
+        """Add the next page of the path at the end; what is on screen stays put."""
+        self.has_newer = has_newer
+        bar = self.verticalScrollBar()
+        value = bar.value()
+        for message in messages:
+            self._insert_message(message, at_start=False)
+        bar.setValue(value)
+        self._want_newer_if_short()
 
     def prepend_messages(self, messages: list[MessageLike], *, has_older: bool) -> None:
         """Insert older messages at the top, keeping the visible text where it was."""
@@ -166,7 +195,7 @@ class ChatView(QTextBrowser):
     def last_reply_text(self) -> str | None:
         """The text of the newest assistant message shown, if any."""
         for ident in reversed(self.message_ids()):
-            if self._roles.get(ident) == "assistant":
+            if ident in self._shown and self._shown[ident].role == "assistant":
                 return self._texts.get(ident, "")
         return None
 
@@ -177,13 +206,29 @@ class ChatView(QTextBrowser):
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
 
-    def scroll_to_message(self, message_id: int) -> None:
+    def bring_to_top(self, message_id: int) -> None:
+        """Scroll so the message starts near the top of the view; the text cursor goes
+        there too, so Tab continues from it."""
         frame = self._frames.get(message_id)
         if frame is None:
             return
         cursor = QTextCursor(frame.firstCursorPosition())
         self.setTextCursor(cursor)
-        self.ensureCursorVisible()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect(cursor).top() - 18)
+
+    def message_versions(self, message_id: int) -> tuple[int, int]:
+        """(version, versions) of a shown message; (1, 1) when it has no siblings."""
+        shown = self._shown.get(message_id)
+        return (shown.version, shown.versions) if shown is not None else (1, 1)
+
+    def version_target(self) -> int | None:
+        """The message the version commands act on: the one holding the focused link, or
+        else the lowest one with other versions that starts above the view's bottom."""
+        focused = self.textCursor().position() if self.hasFocus() else None
+        bottom = self.cursorForPosition(QPoint(0, self.viewport().height() - 1)).position()
+        frames = [(ident, self._frames[ident]) for ident in self.message_ids()]
+        return with_versions_at(frames, self._shown, focused, bottom)
 
     # -- single messages ---------------------------------------------------------------
     def append_message(self, message: MessageLike) -> None:
@@ -209,7 +254,7 @@ class ChatView(QTextBrowser):
             if len(pieces) > 1:
                 self._remember(message)
                 self._code_blocks[message.id] = ()
-                self._progress[message.id] = _Progress(self._shown[message.id], pieces)
+                self._progress[message.id] = Progress(self._shown[message.id], pieces)
                 self._render_next_piece(message.id)
                 return
         cursor = frame.firstCursorPosition()
@@ -218,42 +263,28 @@ class ChatView(QTextBrowser):
         self._fill(cursor, message)
 
     def _render_next_piece(self, message_id: int) -> None:
-        """Replace the streamed text of the next piece with its rendering; the footer (and
-        its actions) comes with the last piece. Anything unexpected renders the rest at
-        once, as a reply that was not streamed would be."""
+        """Render the next piece of a finished reply; the footer (and its actions) comes
+        with the last. Anything unexpected renders the rest at once, as a reply that was
+        not streamed would be."""
         progress = self._progress.get(message_id)
         frame = self._frames.get(message_id)
         if progress is None or frame is None:
             return
-        message = progress.message
-        piece = progress.pieces[progress.done]
-        last = progress.done == len(progress.pieces) - 1
-        # The text not rendered yet is the end of the frame. Positions count UTF-16 units.
-        start = frame.lastPosition() - utf16_len(message.text[progress.offset :])
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(start)
-        cursor.setPosition(start + utf16_len(piece), QTextCursor.MoveMode.KeepAnchor)
-        if cursor.selectedText() != piece.replace("\n", "\u2029"):
-            del self._progress[message_id]
-            self.update_message(message)
-            return
-        if not last:  # keep the line break before the next piece: its own block stays
-            cursor.setPosition(cursor.position() - 1, QTextCursor.MoveMode.KeepAnchor)
-        rendered = markdown.render_markdown(
-            piece,
-            dark=self.dark,
-            message_id=message_id,
-            copy_label=self.tr("Copy"),
-            first_code_block=len(self._code_blocks[message_id]),
-        )
+        last = progress.last
         bar = self.verticalScrollBar()
         follow = bar.value() >= bar.maximum() - 4
-        cursor.removeSelectedText()
-        # Stripped: a trailing newline would become a space at the end of the last block.
-        cursor.insertHtml(rendered.html.rstrip() + (self._footer(message) if last else ""))
-        self._code_blocks[message_id] += rendered.code_blocks
-        progress.done += 1
-        progress.offset += len(piece)
+        blocks = progress.render_next(
+            frame,
+            dark=self.dark,
+            copy_label=self.tr("Copy"),
+            first_code_block=len(self._code_blocks[message_id]),
+            footer_html=self._footer(progress.message) if last else "",
+        )
+        if blocks is None:
+            del self._progress[message_id]
+            self.update_message(progress.message)
+            return
+        self._code_blocks[message_id] += blocks
         if follow:
             bar.setValue(bar.maximum())
         if last:
@@ -269,7 +300,6 @@ class ChatView(QTextBrowser):
         cursor.setPosition(frame.firstPosition() - 1)
         cursor.setPosition(frame.lastPosition() + 1, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        self._roles.pop(message_id, None)
         self._shown.pop(message_id, None)
         self._code_blocks.pop(message_id, None)
         self._texts.pop(message_id, None)
@@ -306,7 +336,6 @@ class ChatView(QTextBrowser):
             cursor.movePosition(QTextCursor.MoveOperation.End)
         frame = cursor.insertFrame(frame_format(message.role, dark=self.dark))
         self._frames[message.id] = frame
-        self._roles[message.id] = message.role
         self._fill(frame.firstCursorPosition(), message)
 
     def _remember(self, message: MessageLike) -> None:
@@ -337,26 +366,33 @@ class ChatView(QTextBrowser):
 
     # -- links -----------------------------------------------------------------------
     def on_anchor_clicked(self, url: QUrl) -> None:
-        text = url.toString()
-        copy = markdown.parse_copy_link(text)
-        if copy is not None:
-            block = self.code_block(*copy)
-            if block is not None:
-                QGuiApplication.clipboard().setText(block)
-            return
-        action = parse_action(text)
+        action = follow_link(url, self.code_block, self.message_text)
         if action is not None:
             name, message_id = action
-            if name == "copy":
-                QGuiApplication.clipboard().setText(self.message_text(message_id))
-            else:
-                self.action_requested.emit(name, message_id)
-            return
-        if url.scheme() in ("http", "https", "mailto"):
-            from PySide6.QtGui import QDesktopServices  # the first click loads it
+            self._switched_by = name if name in ("previous", "next") else None
+            self.action_requested.emit(name, message_id)
 
-            QDesktopServices.openUrl(url)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A view at the end stays at the end when it shrinks (a bar above the composer)."""
+        bar = self.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        super().resizeEvent(event)
+        if at_end:
+            bar.setValue(bar.maximum())
 
     def _on_scrolled(self, value: int) -> None:
-        if value == 0 and self.has_older and self.verticalScrollBar().maximum() > 0:
+        maximum = self.verticalScrollBar().maximum()
+        if value == 0 and self.has_older and maximum > 0:
             self.older_requested.emit()
+        elif value == maximum and self.has_newer and maximum > 0:
+            self.newer_requested.emit()
+
+    def _want_newer_if_short(self) -> None:
+        """A page that does not fill the view cannot be scrolled to its end: ask at once
+        (after this loop turn, once the page is laid out)."""
+        if self.has_newer:
+            QTimer.singleShot(0, self, self._newer_if_short)
+
+    def _newer_if_short(self) -> None:
+        if self.has_newer and self.verticalScrollBar().maximum() == 0:
+            self.newer_requested.emit()

@@ -1,4 +1,8 @@
-"""The message input: Enter sends, Shift+Enter breaks the line, huge pastes are refused."""
+"""The message input: Enter sends, Shift+Enter breaks the line, huge pastes are refused.
+
+It also holds a message being edited: the draft typed before is put aside and comes
+back when the edit is cancelled (Esc) or sent.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ class Composer(QPlainTextEdit):
     submitted = Signal(str)
     #: a plain sentence for the status line (e.g. a refused paste)
     refused = Signal(str)
+    #: Esc while editing a message: the window cancels the edit
+    cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,6 +33,7 @@ class Composer(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setMaximumHeight(120)
         self.editing_message_id: int | None = None
+        self._draft = ""  # what was typed before editing began
         self._default_wrap = self.wordWrapMode()
         self.textChanged.connect(self._on_text_changed)
         self.retranslate()
@@ -41,13 +48,45 @@ class Composer(QPlainTextEdit):
             self.retranslate()
         super().changeEvent(event)
 
+    def event(self, event: QEvent) -> bool:
+        # While editing, Esc is the composer's (cancel), not the window's Stop shortcut.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and self.editing_message_id is not None
+            and isinstance(event, QKeyEvent)
+            and event.key() == QtCore.Qt.Key.Key_Escape
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         qt = QtCore.Qt  # not imported by name: see gui/widgets/theme.py
+        if event.key() == qt.Key.Key_Escape and self.editing_message_id is not None:
+            self.cancel_requested.emit()
+            return
         enter = event.key() in (qt.Key.Key_Return, qt.Key.Key_Enter)
         if enter and not event.modifiers() & qt.KeyboardModifier.ShiftModifier:
             self.submit()
             return
         super().keyPressEvent(event)
+
+    def start_editing(self, message_id: int, text: str) -> None:
+        """Take a message's text to edit; the draft is kept (once, if already editing)."""
+        if self.editing_message_id is None:
+            self._draft = self.toPlainText()
+        self.editing_message_id = message_id
+        self.setPlainText(text)
+        self.moveCursor(self.textCursor().MoveOperation.End)
+
+    def stop_editing(self) -> None:
+        """Editing ends (cancelled or sent): the draft typed before comes back."""
+        if self.editing_message_id is None:
+            return
+        self.editing_message_id = None
+        self.setPlainText(self._draft)
+        self._draft = ""
+        self.moveCursor(self.textCursor().MoveOperation.End)
 
     def submit(self) -> None:
         text = self.toPlainText().strip()

@@ -152,6 +152,12 @@ APP_SENTENCES: dict[str, str] = {
     "not_saved": QT_TRANSLATE_NOOP(
         "Errors", "The history could not save the end of this reply; the text shown may be lost."
     ),
+    "keychain_locked": QT_TRANSLATE_NOOP(
+        "Errors", "{provider}: the keychain is locked; unlock it and retry."
+    ),
+    "keychain_unavailable": QT_TRANSLATE_NOOP(
+        "Errors", "{provider}: the keychain could not be read; retry, or check it."
+    ),
 }
 
 

@@ -2,7 +2,8 @@
 
 It is built and shown before anything heavy is imported. It only emits intents (the
 signals below) and renders what it is told (the methods under "rendering");
-gui/wiring.py connects both to the controller once that exists.
+gui/wiring.py connects both to the controller once that exists. The undo bar, the edit
+banner and the dialogs are built when first shown.
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ from PySide6.QtWidgets import (
 from gui.widgets.chat_view import ChatView, MessageLike
 from gui.widgets.composer import Composer
 from gui.widgets.conversation_list import ConversationLike, ConversationList
+from gui.widgets.message_html import MESSAGE_INTENTS
 from gui.widgets.provider_picker import ProviderPicker
 from gui.widgets.theme import focus_style_sheet
 from gui.widgets.window_actions import WindowActions
 
-if TYPE_CHECKING:  # dialogs load when first opened, not at start-up
+if TYPE_CHECKING:  # dialogs and bars load when first shown, not at start-up
+    from gui.widgets.edit_banner import EditBanner
     from gui.widgets.parameters_dialog import ParametersDialog
     from gui.widgets.shortcuts_dialog import ShortcutsDialog
+    from gui.widgets.trash_dialog import TrashDialog, TrashItemLike
+    from gui.widgets.undo_bar import UndoBar
 
 
 class MainWindow(QMainWindow):
@@ -46,11 +51,28 @@ class MainWindow(QMainWindow):
     stop_requested = Signal()
     #: the newest reply of the open chat again
     regenerate_requested = Signal()
-    #: a reply's own Regenerate or Retry link: message id
+    #: a reply's own Regenerate or Retry link (any reply; a new sibling): message id
     retry_requested = Signal(int)
+    #: a reply to go on from where it ends: message id
+    continue_requested = Signal(int)
+    #: another version of a message: message id, step (-1 previous, +1 next)
+    version_requested = Signal(int, int)
+    #: a new chat holding the path up to this message: message id
+    fork_requested = Signal(int)
     message_delete_requested = Signal(int)
+    #: this version of a message and everything under it: message id
+    branch_delete_requested = Signal(int)
+    #: the undo bar's button
+    undo_requested = Signal()
+    #: File → Trash…; and from the trash: restore, delete forever (conversation id), empty
+    trash_requested = Signal()
+    trash_restore_requested = Signal(int)
+    trash_purge_requested = Signal(int)
+    trash_empty_requested = Signal()
     #: the person scrolled to the top: the id of the first message shown
     older_requested = Signal(int)
+    #: scrolled to the bottom of a page that does not end the path: the last id shown
+    newer_requested = Signal(int)
     parameters_requested = Signal()
     #: conversation id, system prompt, params
     parameters_saved = Signal(int, str, dict)
@@ -66,6 +88,10 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
         self.parameters_dialog: ParametersDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.trash_dialog: TrashDialog | None = None
+        self.undo_bar: UndoBar | None = None
+        self.edit_banner: EditBanner | None = None
+        self._resending = False
         #: wired to a controller (`set_ready`): the buttons work
         self.ready = False
         #: the fixed status line shown last and how to say it again in another language
@@ -95,7 +121,7 @@ class MainWindow(QMainWindow):
         buttons.addStretch(1)
         bottom.addLayout(buttons)
         right = QWidget()
-        column = QVBoxLayout(right)
+        column = self._column = QVBoxLayout(right)  # the bars go between view and composer
         column.addLayout(top)
         column.addWidget(self.view, 1)
         column.addLayout(bottom)
@@ -122,27 +148,32 @@ class MainWindow(QMainWindow):
             (commands.new_action, self._on_new),
             (commands.stop_action, self.stop_requested),
             (commands.regenerate_action, self.regenerate_requested),
-            (commands.copy_reply_action, self.on_copy_reply),
-            (commands.search_action, self.on_search_focus),
+            (commands.copy_reply_action, commands.copy_reply),
+            (commands.previous_version_action, lambda: commands.switch_version(-1)),
+            (commands.next_version_action, lambda: commands.switch_version(1)),
+            (commands.trash_action, self.trash_requested),
+            (commands.search_action, commands.focus_search),
             (commands.focus_action, self.composer.setFocus),
             (commands.next_action, lambda: self.sidebar.select_relative(1)),
             (commands.previous_action, lambda: self.sidebar.select_relative(-1)),
             (commands.settings_action, self.settings_requested),
-            (commands.import_action, self.on_import),
-            (commands.shortcuts_action, self.on_show_shortcuts),
+            (commands.import_action, commands.import_chat),
+            (commands.shortcuts_action, commands.show_shortcuts),
             (commands.quit_action, self.close),
         ):
             act.triggered.connect(slot)
         self.sidebar.new_requested.connect(self._on_new)
-        self.sidebar.export_requested.connect(self.on_export)
+        self.sidebar.export_requested.connect(commands.export_chat)
         self.composer.submitted.connect(self._on_submitted)
         self.composer.refused.connect(self.show_status)
+        self.composer.cancel_requested.connect(self.cancel_edit)
         self.send_button.clicked.connect(self.composer.submit)
         self.stop_button.clicked.connect(self.stop_requested)
         self.parameters_button.clicked.connect(self.parameters_requested)
         self.settings_button.clicked.connect(self.settings_requested)
         self.view.action_requested.connect(self._on_message_action)
-        self.view.older_requested.connect(self._on_older_wanted)
+        self.view.older_requested.connect(lambda: self._on_edge_reached(True))
+        self.view.newer_requested.connect(lambda: self._on_edge_reached(False))
 
     def shortcut_actions(self) -> list[QAction]:
         """The window's commands in the order the cheat sheet lists them."""
@@ -170,32 +201,16 @@ class MainWindow(QMainWindow):
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
 
+    def _add_bar(self, bar: QWidget, index: int) -> None:
+        """A bar between the view and the message box; its button joins the tab chain."""
+        self._column.insertWidget(index, bar)
+        buttons = [b.button for b in (self.undo_bar, self.edit_banner) if b is not None]
+        for first, second in itertools.pairwise([self.view, *buttons, self.composer]):
+            self.setTabOrder(first, second)
+
     def retranslate(self) -> None:
         """Every text the window holds, in the current language (LanguageChange)."""
-        self.setWindowTitle(self.tr("Besedka"))
-        self.setAccessibleName(self.tr("Besedka"))
-        self.parameters_button.setText(self.tr("Parameters…"))
-        self.parameters_button.setAccessibleName(self.tr("Conversation parameters"))
-        self.parameters_button.setAccessibleDescription(
-            self.tr("System prompt, temperature and reply length of this conversation")
-        )
-        self.settings_button.setText(self.tr("Settings…"))
-        self.settings_button.setAccessibleName(self.tr("Settings"))
-        self.settings_button.setAccessibleDescription(
-            self.tr("Keys, addresses, proxy, language and theme")
-        )
-        self.send_button.setText(self.tr("Send"))
-        self.send_button.setAccessibleName(self.tr("Send message"))
-        self.send_button.setAccessibleDescription(self.tr("Send the message (Enter)"))
-        self.stop_button.setText(self.tr("Stop"))
-        self.stop_button.setAccessibleName(self.tr("Stop the reply"))
-        self.stop_button.setAccessibleDescription(
-            self.tr("Stop the reply that is streaming; its text so far is kept (Esc)")
-        )
-        self.status_label.setAccessibleName(self.tr("Status"))
-        self.sidebar.setAccessibleName(self.tr("Chats"))
-        self.picker.setAccessibleName(self.tr("Provider and model"))
-        self.commands.retranslate()
+        self.commands.retranslate()  # the menus, the buttons and the window's names
         if self._status is not None and self.status_label.text() == self._status[0]:
             self._show_status(self._status[1])
 
@@ -223,73 +238,46 @@ class MainWindow(QMainWindow):
     def _on_submitted(self, text: str) -> None:
         editing = self.composer.editing_message_id
         if editing is not None and self.view.has_message(editing):
+            self._resending = True  # the new version shown meanwhile does not end the edit
             self.edit_submitted.emit(editing, text)
+            self._resending = False
         else:
             self.message_submitted.emit(text)
 
     def _on_message_action(self, action: str, message_id: int) -> None:
-        if action in ("regenerate", "retry"):
-            self.retry_requested.emit(message_id)
-        elif action == "delete":
-            self.message_delete_requested.emit(message_id)
+        if action in ("previous", "next"):
+            self.version_requested.emit(message_id, -1 if action == "previous" else 1)
         elif action == "edit":
-            self.composer.setPlainText(self.view.message_text(message_id))
-            self.composer.editing_message_id = message_id
-            self.composer.setFocus()
-            self.show_status(self.tr("Editing a message: Enter resends it"))
+            self.start_edit(message_id)
+        elif action in MESSAGE_INTENTS:
+            getattr(self, MESSAGE_INTENTS[action]).emit(message_id)
 
-    def _on_older_wanted(self) -> None:
-        ids = self.view.message_ids()
-        if ids:
-            self.older_requested.emit(ids[0])
+    def start_edit(self, message_id: int) -> None:
+        """The composer takes the message's text; the banner says what is edited."""
+        text = self.view.message_text(message_id)
+        self.composer.start_editing(message_id, text)
+        if self.edit_banner is None:
+            from gui.widgets.edit_banner import EditBanner
 
-    def on_search_focus(self) -> None:
-        from PySide6.QtCore import Qt  # not before the first frame: see gui/widgets/theme.py
+            self.edit_banner = EditBanner()
+            self.edit_banner.cancel_requested.connect(self.cancel_edit)
+            self._add_bar(self.edit_banner, self._column.count() - 1)  # above the composer
+        self.edit_banner.show_message(text)
+        self.composer.setFocus()
 
-        self.sidebar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.sidebar.search.selectAll()
+    def cancel_edit(self) -> None:
+        """Esc or Cancel: the banner goes and the draft typed before comes back."""
+        self._end_edit()
+        self.composer.setFocus()
 
-    def on_copy_reply(self) -> None:
-        text = self.view.last_reply_text()
-        if text is None:
-            self.show_status(self.tr("No reply to copy yet."))
-            return
-        QGuiApplication.clipboard().setText(text)
-        self.show_status(self.tr("Copied the last reply."))
+    def _end_edit(self) -> None:
+        self.composer.stop_editing()
+        if self.edit_banner is not None:
+            self.edit_banner.hide()
 
-    def on_show_shortcuts(self) -> None:
-        if self.shortcuts_dialog is None:
-            from gui.widgets.shortcuts_dialog import ShortcutsDialog
-
-            self.shortcuts_dialog = ShortcutsDialog(self.shortcut_actions(), self)
-        self.shortcuts_dialog.refresh()
-        self.shortcuts_dialog.show()
-        self.shortcuts_dialog.raise_()
-        self.shortcuts_dialog.activateWindow()
-
-    def on_import(self) -> None:
-        if not self.ready:  # still starting: nothing could take the chat yet
-            return
-        from PySide6.QtWidgets import QFileDialog  # dialogs load when first used
-
-        path, _chosen = QFileDialog.getOpenFileName(
-            self, self.tr("Import chat"), "", self.tr("JSON (*.json)")
-        )
-        if path:
-            self.import_requested.emit(path)
-
-    def on_export(self, conversation_id: int) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export chat"),
-            "chat.md",
-            self.tr("Markdown (*.md);;JSON (*.json);;HTML (*.html)"),
-        )
-        if path:
-            kind = "json" if "JSON" in chosen else "html" if "HTML" in chosen else "md"
-            self.export_requested.emit(conversation_id, path, kind)
+    def _on_edge_reached(self, top: bool) -> None:
+        if ids := self.view.message_ids():  # scrolled to the top (bottom): first (last) id
+            (self.older_requested if top else self.newer_requested).emit(ids[0 if top else -1])
 
     # -- rendering: what the wiring tells the window -------------------------------------
     def _show_status(self, text: Callable[[], str]) -> None:
@@ -323,15 +311,57 @@ class MainWindow(QMainWindow):
         self.sidebar.set_conversations(conversations, current)
 
     def show_conversation(
-        self, provider: str, model: str, messages: Sequence[MessageLike], has_older: bool
+        self,
+        provider: str,
+        model: str,
+        messages: Sequence[MessageLike],
+        has_older: bool,
+        *,
+        has_newer: bool = False,
+        anchor: int | None = None,
     ) -> None:
-        """An opened conversation: its messages, and its provider and model in the picker."""
-        self.view.set_messages(messages, has_older=has_older)
+        """A page of a chat's path (at its end, or `anchor` near the top) and its provider
+        and model; a switch made in the view keeps the keyboard there."""
+        in_view = anchor is not None and self.view.hasFocus()
+        self.view.set_messages(messages, has_older=has_older, has_newer=has_newer, anchor=anchor)
         self.picker.select(provider, model)
-        self.composer.setFocus()
+        editing = self.composer.editing_message_id
+        if editing is not None and not self._resending and not self.view.has_message(editing):
+            self._end_edit()  # another chat, or the edited message is gone
+        if not in_view:
+            self.composer.setFocus()
+
+    def clear_conversation(self) -> None:
+        """The open chat went and none is left: an empty view."""
+        self.view.set_messages([])
+        self._end_edit()
 
     def show_older(self, messages: list[MessageLike], has_older: bool) -> None:
         self.view.prepend_messages(messages, has_older=has_older)
+
+    def show_newer(self, messages: Sequence[MessageLike], has_newer: bool) -> None:
+        self.view.append_page(messages, has_newer=has_newer)
+
+    def show_undo(self, text: str) -> None:
+        """ "<text>  [Undo]" above the message box for a few seconds."""
+        if self.undo_bar is None:
+            from gui.widgets.undo_bar import UndoBar
+
+            self.undo_bar = UndoBar()
+            self.undo_bar.undo_requested.connect(self.undo_requested)
+            self._add_bar(self.undo_bar, 2)  # under the view, above the edit banner
+        self.undo_bar.show_message(text)
+
+    def hide_undo(self) -> None:
+        if self.undo_bar is not None:
+            self.undo_bar.dismiss()
+
+    def show_trash(self, items: Sequence[TrashItemLike]) -> None:
+        """The deleted chats in the trash window (non-modal); refreshed if it is open."""
+        self.commands.show_trash(items)
+
+    def trash_shown(self) -> bool:
+        return self.trash_dialog is not None and self.trash_dialog.isVisible()
 
     def begin_reply(self, message: MessageLike) -> None:
         self.view.begin_reply(message)
@@ -349,24 +379,15 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(busy)
 
     def message_sent(self) -> None:
-        """The message was taken: the composer empties and stops editing."""
-        self.composer.editing_message_id = None
-        self.composer.clear()
+        """The message was taken: the composer empties; after an edit, the banner goes and
+        the draft typed before the edit comes back."""
+        if self.composer.editing_message_id is not None:
+            self._end_edit()
+        else:
+            self.composer.clear()
 
     def show_parameters(
         self, conversation_id: int, system_prompt: str, params: dict[str, Any]
     ) -> None:
         """The conversation's parameters in a dialog; OK emits `parameters_saved`."""
-        from PySide6.QtCore import Qt
-
-        from gui.widgets.parameters_dialog import ParametersDialog
-
-        dialog = ParametersDialog(system_prompt, dict(params), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def save() -> None:  # open(), not exec(): no nested event loop under qasync
-            self.parameters_saved.emit(conversation_id, dialog.system_prompt(), dialog.params())
-
-        dialog.accepted.connect(save)
-        self.parameters_dialog = dialog
-        dialog.open()
+        self.commands.show_parameters(conversation_id, system_prompt, params)

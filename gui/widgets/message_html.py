@@ -1,17 +1,23 @@
 """What one message looks like in the conversation view: its frame, heading and footer.
 
 Kept apart from the view (gui/widgets/chat_view.py), which owns the document, the
-streaming and the piecewise rendering; this is pure formatting, in the interface
-language (the texts keep the view's translation context, "ChatView").
+streaming and the piecewise rendering; this is formatting, in the interface language
+(the texts keep the view's translation context, "ChatView"), and finding a footer's
+links again in a rendered frame.
+
+A message is one version among its siblings (the history is a tree): when it has
+others, its footer starts with a switcher "‹ 2/3 ›" whose arrows are links while there
+is a version that way, and dimmed text at the ends.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QColor, QTextCharFormat, QTextFrameFormat
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFrame, QTextFrameFormat
 
 from gui.widgets import markdown
 
@@ -46,6 +52,10 @@ class MessageLike(Protocol):
     @property
     def model(self) -> str: ...
 
+    # Also read, with getattr and a default, so values without them still render:
+    # version (1-based among its siblings), versions (siblings with itself) and
+    # finish_reason ("" or the server's reason; "length" = cut by the token limit).
+
 
 class Shown(NamedTuple):
     """What a frame was last rendered from, to render it again (theme, language)."""
@@ -57,6 +67,9 @@ class Shown(NamedTuple):
     error: ErrorInfo | None
     provider: str
     model: str
+    version: int = 1
+    versions: int = 1
+    finish_reason: str = ""
 
     @classmethod
     def of(cls, message: MessageLike) -> Shown:
@@ -68,7 +81,72 @@ class Shown(NamedTuple):
             message.error,
             message.provider,
             message.model,
+            getattr(message, "version", 1),
+            getattr(message, "versions", 1),
+            getattr(message, "finish_reason", "") or "",
         )
+
+
+class Progress:
+    """A finished reply being rendered a piece per loop turn (see ChatView)."""
+
+    def __init__(self, message: Shown, pieces: list[str]) -> None:
+        self.message = message
+        self.pieces = pieces
+        self.done = 0  # pieces rendered
+        self.offset = 0  # characters of the text they cover
+
+    @property
+    def last(self) -> bool:
+        return self.done == len(self.pieces) - 1
+
+    def render_next(
+        self,
+        frame: QTextFrame,
+        *,
+        dark: bool,
+        copy_label: str,
+        first_code_block: int,
+        footer_html: str,
+    ) -> tuple[str, ...] | None:
+        """Replace the streamed text of the next piece in `frame` with its rendering (and
+        `footer_html` after the last); its code blocks, or None when the frame no longer
+        ends with that text."""
+        piece = self.pieces[self.done]
+        # The text not rendered yet is the end of the frame. Positions count UTF-16 units.
+        start = frame.lastPosition() - utf16_len(self.message.text[self.offset :])
+        cursor = QTextCursor(frame.document())
+        cursor.setPosition(start)
+        cursor.setPosition(start + utf16_len(piece), QTextCursor.MoveMode.KeepAnchor)
+        if cursor.selectedText() != piece.replace("\n", "\u2029"):
+            return None
+        if not self.last:  # keep the line break before the next piece: its own block stays
+            cursor.setPosition(cursor.position() - 1, QTextCursor.MoveMode.KeepAnchor)
+        rendered = markdown.render_markdown(
+            piece,
+            dark=dark,
+            message_id=self.message.id,
+            copy_label=copy_label,
+            first_code_block=first_code_block,
+        )
+        cursor.removeSelectedText()
+        # Stripped: a trailing newline would become a space at the end of the last block.
+        cursor.insertHtml(rendered.html.rstrip() + footer_html)
+        self.done += 1
+        self.offset += len(piece)
+        return rendered.code_blocks
+
+
+#: The message actions the window passes on: the MainWindow signal each one emits with
+#: the message's id ("edit", "previous" and "next" it handles itself, "copy" the view).
+MESSAGE_INTENTS = {
+    "regenerate": "retry_requested",
+    "retry": "retry_requested",
+    "continue": "continue_requested",
+    "fork": "fork_requested",
+    "delete": "message_delete_requested",
+    "delete_branch": "branch_delete_requested",
+}
 
 
 def action_url(action: str, message_id: int) -> str:
@@ -129,8 +207,51 @@ def heading(message: MessageLike) -> str:
     return f"<p><b>{markdown.escape(who)}</b></p>"
 
 
+def can_continue(message: MessageLike) -> bool:
+    """A reply that ended before its natural end can be asked to go on."""
+    if message.role != "assistant" or message.status == "streaming":
+        return False
+    return message.status in ("stopped", "failed", "interrupted") or (
+        getattr(message, "finish_reason", "") == "length"
+    )
+
+
+def _link(action: str, message_id: int, label: str, title: str = "", style: str = "") -> str:
+    tip = f' title="{markdown.escape(title)}"' if title else ""
+    look = f' style="{style}"' if style else ""
+    href = action_url(action, message_id)
+    return f'<a href="{href}"{tip}{look}>{markdown.escape(label)}</a>'
+
+
+#: The version arrows: large enough to hit, not underlined (they are symbols).
+ARROW_STYLE = "font-size:x-large; font-weight:bold; text-decoration:none"
+
+
+def switcher(message: MessageLike, *, dark: bool) -> str:
+    """ "‹ 2/3 ›" for a message with siblings ("" without): an arrow is a link while
+    there is a version that way, dimmed text at the ends."""
+    version, versions = getattr(message, "version", 1), getattr(message, "versions", 1)
+    if versions <= 1:
+        return ""
+    dim = "#8c8c8c" if dark else "#8a8a8a"
+    previous = translate("ChatView", "Previous version")
+    following = translate("ChatView", "Next version")
+    count = translate("ChatView", "Version {0} of {1}").format(version, versions)
+    left = (
+        _link("previous", message.id, "‹", previous, ARROW_STYLE)
+        if version > 1
+        else f'<span style="color:{dim}; {ARROW_STYLE}">‹</span>'
+    )
+    right = (
+        _link("next", message.id, "›", following, ARROW_STYLE)
+        if version < versions
+        else f'<span style="color:{dim}; {ARROW_STYLE}">›</span>'
+    )
+    return f'{left} <span title="{markdown.escape(count)}">{version}/{versions}</span> {right}'
+
+
 def footer(message: MessageLike, *, dark: bool) -> str:
-    """Status notes, the error and the message's action links."""
+    """Status notes, the error, the version switcher and the message's action links."""
     # Texts are translated outside the f-strings: lupdate does not look inside them.
     parts: list[str] = []
     if message.status == "stopped":
@@ -141,24 +262,134 @@ def footer(message: MessageLike, *, dark: bool) -> str:
             "ChatView", "Interrupted: the app closed while this reply streamed."
         )
         parts.append(f"<i>{markdown.escape(interrupted)}</i>")
+    elif getattr(message, "finish_reason", "") == "length" and message.status == "complete":
+        cut = translate("ChatView", "Cut off at the reply length limit.")
+        parts.append(f"<i>{markdown.escape(cut)}</i>")
     if message.error is not None:
         from gui.widgets.error_text import error_text  # loads with the first error shown
 
         colour = "#ff8a80" if dark else "#b3261e"
         error = f'<span style="color:{colour}">{markdown.escape(error_text(message.error))}</span>'
         if message.status == "failed":
-            retry = translate("ChatView", "Retry")
-            error += f' <a href="{action_url("retry", message.id)}">{markdown.escape(retry)}</a>'
+            error += " " + _link("retry", message.id, translate("ChatView", "Retry"))
         parts.append(error)
-    actions = [("copy", translate("ChatView", "Copy"))]
+    actions = [_link("copy", message.id, translate("ChatView", "Copy"))]
     if message.role == "assistant":
-        actions.append(("regenerate", translate("ChatView", "Regenerate")))
+        actions.append(_link("regenerate", message.id, translate("ChatView", "Regenerate")))
+        if can_continue(message):
+            actions.append(
+                _link(
+                    "continue",
+                    message.id,
+                    translate("ChatView", "Continue"),
+                    translate("ChatView", "Ask the model to go on from where this reply ends"),
+                )
+            )
     elif message.role == "user":
-        actions.append(("edit", translate("ChatView", "Edit")))
-    actions.append(("delete", translate("ChatView", "Delete")))
-    links = " · ".join(
-        f'<a href="{action_url(action, message.id)}">{markdown.escape(label)}</a>'
-        for action, label in actions
+        actions.append(_link("edit", message.id, translate("ChatView", "Edit")))
+    actions.append(
+        _link(
+            "fork",
+            message.id,
+            translate("ChatView", "New chat from here"),
+            translate("ChatView", "Start a new chat with the messages up to this one"),
+        )
     )
+    actions.append(_link("delete", message.id, translate("ChatView", "Delete")))
+    switch = switcher(message, dark=dark)
+    if switch:
+        actions.append(
+            _link(
+                "delete_branch",
+                message.id,
+                translate("ChatView", "Delete branch"),
+                translate("ChatView", "Delete this version and everything that follows it"),
+            )
+        )
+    links = " · ".join(actions)
+    if switch:
+        links = f"{switch} &nbsp; {links}"
     parts.append(f'<span style="font-size:small">{links}</span>')
     return "".join(f"<p>{part}</p>" for part in parts)
+
+
+def find_link(frame: QTextFrame, href: str) -> QTextCursor | None:
+    """A cursor selecting the link to `href` in a message's frame (its footer is last, so
+    the search runs from the end), as Tab would select it; None when it is not a link."""
+    document = frame.document()
+    block = document.findBlock(frame.lastPosition())
+    first = frame.firstPosition()
+    while block.isValid() and block.position() + block.length() > first:
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().anchorHref() == href:
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(
+                    fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                )
+                return cursor
+            it += 1
+        block = block.previous()
+    return None
+
+
+def find_arrow(frame: QTextFrame, message_id: int, action: str) -> QTextCursor | None:
+    """The version arrow `action` ("previous", "next") of a frame, or the other one when
+    that end is reached: after a switch, Enter on the arrow goes on switching."""
+    other = "next" if action == "previous" else "previous"
+    for name in (action, other):
+        cursor = find_link(frame, action_url(name, message_id))
+        if cursor is not None:
+            return cursor
+    return None
+
+
+def with_versions_at(
+    frames: Sequence[tuple[int, QTextFrame]],
+    shown: Mapping[int, Shown],
+    focused: int | None,
+    bottom: int,
+) -> int | None:
+    """The message the version commands act on: the one holding the focused position if
+    it has other versions, else the lowest with other versions that starts before the
+    document position `bottom` (the view's bottom edge). `frames` in document order."""
+    target = None
+    for ident, frame in frames:
+        start = frame.firstPosition()
+        switchable = shown[ident].versions > 1
+        if switchable and focused is not None and start <= focused <= frame.lastPosition():
+            return ident
+        if start <= bottom:
+            target = ident if switchable else target
+        elif focused is None or start > focused:
+            break
+    return target
+
+
+def follow_link(
+    url: QUrl,
+    code_block: Callable[[int, int], str | None],
+    message_text: Callable[[int], str],
+) -> tuple[str, int] | None:
+    """Do what a clicked link in the view does by itself (copy code or a message, open a
+    web link in the browser); a message action for the window is returned instead."""
+    from PySide6.QtGui import QGuiApplication
+
+    text = url.toString()
+    copy = markdown.parse_copy_link(text)
+    if copy is not None:
+        block = code_block(*copy)
+        if block is not None:
+            QGuiApplication.clipboard().setText(block)
+        return None
+    action = parse_action(text)
+    if action is not None and action[0] == "copy":
+        QGuiApplication.clipboard().setText(message_text(action[1]))
+        return None
+    if action is None and url.scheme() in ("http", "https", "mailto"):
+        from PySide6.QtGui import QDesktopServices  # the first click loads it
+
+        QDesktopServices.openUrl(url)
+    return action

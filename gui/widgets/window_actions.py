@@ -1,16 +1,26 @@
 """The main window's commands: actions with their shortcuts, the menu bar, their texts.
 
-The window connects each action to what it does; this only builds them, puts them in
-the menus, names them in the interface language and lists them for the cheat sheet.
+The window connects each action to what it does; this builds them, puts them in the
+menus, names them in the interface language and lists them for the cheat sheet. It also
+does the commands that need nothing but the window's widgets (copy the last reply, the
+cheat sheet, the file dialogs of Import and Export, the trash window, switching versions
+from the keyboard) and emits the window's intents for the rest.
 Built before the first frame: nothing here names PySide's `Qt` namespace (see
 gui/widgets/theme.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from gui.widgets.main_window import MainWindow
+    from gui.widgets.trash_dialog import TrashItemLike
 
 #: lupdate reads `translate("MainWindow", ...)` calls: the texts keep the MainWindow context.
 translate = QCoreApplication.translate
@@ -21,30 +31,37 @@ __all__ = ["WindowActions"]
 class WindowActions:
     """Every command of the window, in its menus."""
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: MainWindow) -> None:
         self._window = window
         standard = QKeySequence.StandardKey
         self.new_action = self._action(standard.New)
         self.stop_action = self._action("Esc")
         self.regenerate_action = self._action("Ctrl+R")
         self.copy_reply_action = self._action("Ctrl+Shift+C")
+        self.previous_version_action = self._action("Alt+Left")
+        self.next_version_action = self._action("Alt+Right")
         self.search_action = self._action(standard.Find)
         self.focus_action = self._action("Ctrl+L")
         self.next_action = self._action("Ctrl+PgDown")
         self.previous_action = self._action("Ctrl+PgUp")
         self.settings_action = self._action("Ctrl+,")
         self.import_action = self._action("Ctrl+O")
+        self.trash_action = self._action("")
         self.shortcuts_action = self._action(standard.HelpContents, "Ctrl+/")
         self.quit_action = self._action("Ctrl+Q")
 
         self.file_menu = QMenu(window)
-        self.file_menu.addActions([self.new_action, self.import_action, self.settings_action])
+        self.file_menu.addActions(
+            [self.new_action, self.import_action, self.trash_action, self.settings_action]
+        )
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.chat_menu = QMenu(window)
         self.chat_menu.addActions(
             [self.stop_action, self.regenerate_action, self.copy_reply_action]
         )
+        self.chat_menu.addSeparator()
+        self.chat_menu.addActions([self.previous_version_action, self.next_version_action])
         self.go_menu = QMenu(window)
         self.go_menu.addActions(
             [self.search_action, self.focus_action, self.next_action, self.previous_action]
@@ -74,15 +91,20 @@ class WindowActions:
             self.stop_action,
             self.regenerate_action,
             self.copy_reply_action,
+            self.previous_version_action,
+            self.next_version_action,
             self.next_action,
             self.previous_action,
+            self.import_action,
             self.settings_action,
             self.shortcuts_action,
             self.quit_action,
         ]
 
     def retranslate(self) -> None:
-        """Menu titles, action texts and tips in the current language."""
+        """Menu titles, action texts and tips, and the window's buttons and names, in the
+        current language."""
+        self._name_controls()
         self.file_menu.setTitle(translate("MainWindow", "&File"))
         self.chat_menu.setTitle(translate("MainWindow", "&Chat"))
         self.go_menu.setTitle(translate("MainWindow", "&Go"))
@@ -107,6 +129,21 @@ class WindowActions:
                 self.copy_reply_action,
                 translate("MainWindow", "&Copy last reply"),
                 translate("MainWindow", "Copy the text of the newest reply"),
+            ),
+            (
+                self.previous_version_action,
+                translate("MainWindow", "Pre&vious version"),
+                translate("MainWindow", "Show the previous version of the message (‹)"),
+            ),
+            (
+                self.next_version_action,
+                translate("MainWindow", "Ne&xt version"),
+                translate("MainWindow", "Show the next version of the message (›)"),
+            ),
+            (
+                self.trash_action,
+                translate("MainWindow", "T&rash…"),
+                translate("MainWindow", "Deleted chats: restore them or delete them forever"),
             ),
             (
                 self.search_action,
@@ -152,3 +189,152 @@ class WindowActions:
             act.setText(text)
             act.setStatusTip(tip)
             act.setToolTip(tip)
+
+    def _name_controls(self) -> None:
+        window = self._window
+        window.setWindowTitle(translate("MainWindow", "Besedka"))
+        window.setAccessibleName(translate("MainWindow", "Besedka"))
+        for button, text, name, description in (
+            (
+                window.parameters_button,
+                translate("MainWindow", "Parameters…"),
+                translate("MainWindow", "Conversation parameters"),
+                translate(
+                    "MainWindow", "System prompt, temperature and reply length of this conversation"
+                ),
+            ),
+            (
+                window.settings_button,
+                translate("MainWindow", "Settings…"),
+                translate("MainWindow", "Settings"),
+                translate("MainWindow", "Keys, addresses, proxy, language and theme"),
+            ),
+            (
+                window.send_button,
+                translate("MainWindow", "Send"),
+                translate("MainWindow", "Send message"),
+                translate("MainWindow", "Send the message (Enter)"),
+            ),
+            (
+                window.stop_button,
+                translate("MainWindow", "Stop"),
+                translate("MainWindow", "Stop the reply"),
+                translate(
+                    "MainWindow", "Stop the reply that is streaming; its text so far is kept (Esc)"
+                ),
+            ),
+        ):
+            button.setText(text)
+            button.setAccessibleName(name)
+            button.setAccessibleDescription(description)
+        window.status_label.setAccessibleName(translate("MainWindow", "Status"))
+        window.sidebar.setAccessibleName(translate("MainWindow", "Chats"))
+        window.picker.setAccessibleName(translate("MainWindow", "Provider and model"))
+
+    # -- commands done here ------------------------------------------------------------
+    def focus_search(self) -> None:
+        from PySide6.QtCore import Qt  # not before the first frame: see gui/widgets/theme.py
+
+        search = self._window.sidebar.search
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        search.selectAll()
+
+    def copy_reply(self) -> None:
+        window = self._window
+        text = window.view.last_reply_text()
+        if text is None:
+            window.show_status(translate("MainWindow", "No reply to copy yet."))
+            return
+        QGuiApplication.clipboard().setText(text)
+        window.show_status(translate("MainWindow", "Copied the last reply."))
+
+    def switch_version(self, step: int) -> None:
+        """Alt+Left / Alt+Right: the focused message's version, or the lowest on screen."""
+        window = self._window
+        target = window.view.version_target()
+        if target is None:
+            window.show_status(translate("MainWindow", "No message here has other versions."))
+            return
+        version, versions = window.view.message_versions(target)
+        if 1 <= version + step <= versions:
+            window.version_requested.emit(target, step)
+        elif step < 0:
+            window.show_status(translate("MainWindow", "This is the first version."))
+        else:
+            window.show_status(translate("MainWindow", "This is the last version."))
+
+    def show_shortcuts(self) -> None:
+        window = self._window
+        if window.shortcuts_dialog is None:
+            from gui.widgets.shortcuts_dialog import ShortcutsDialog
+
+            window.shortcuts_dialog = ShortcutsDialog(window.shortcut_actions(), window)
+        dialog = window.shortcuts_dialog
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def show_trash(self, items: Sequence[TrashItemLike]) -> None:
+        """The trash window (non-modal), built on first use; refreshed while open."""
+        window = self._window
+        if window.trash_dialog is None:
+            from gui.widgets.trash_dialog import TrashDialog
+
+            window.trash_dialog = TrashDialog(window)
+            window.trash_dialog.restore_requested.connect(window.trash_restore_requested)
+            window.trash_dialog.purge_requested.connect(window.trash_purge_requested)
+            window.trash_dialog.empty_requested.connect(window.trash_empty_requested)
+        dialog = window.trash_dialog
+        dialog.show_items(items)
+        if not dialog.isVisible():
+            dialog.show()
+            dialog.raise_()
+            dialog.activateWindow()
+
+    def show_parameters(
+        self, conversation_id: int, system_prompt: str, params: dict[str, Any]
+    ) -> None:
+        """The conversation's parameters in a dialog; OK emits `parameters_saved`."""
+        from PySide6.QtCore import Qt
+
+        from gui.widgets.parameters_dialog import ParametersDialog
+
+        window = self._window
+        dialog = ParametersDialog(system_prompt, dict(params), window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def save() -> None:  # open(), not exec(): no nested event loop under qasync
+            window.parameters_saved.emit(conversation_id, dialog.system_prompt(), dialog.params())
+
+        dialog.accepted.connect(save)
+        window.parameters_dialog = dialog
+        dialog.open()
+
+    def import_chat(self) -> None:
+        window = self._window
+        if not window.ready:  # still starting: nothing could take the chat yet
+            return
+        from PySide6.QtWidgets import QFileDialog  # dialogs load when first used
+
+        path, _chosen = QFileDialog.getOpenFileName(
+            window,
+            translate("MainWindow", "Import chat"),
+            "",
+            translate("MainWindow", "JSON (*.json)"),
+        )
+        if path:
+            window.import_requested.emit(path)
+
+    def export_chat(self, conversation_id: int) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, chosen = QFileDialog.getSaveFileName(
+            self._window,
+            translate("MainWindow", "Export chat"),
+            "chat.md",
+            translate("MainWindow", "Markdown (*.md);;JSON (*.json);;HTML (*.html)"),
+        )
+        if path:
+            kind = "json" if "JSON" in chosen else "html" if "HTML" in chosen else "md"
+            self._window.export_requested.emit(conversation_id, path, kind)

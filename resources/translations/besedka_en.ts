@@ -11,4 +11,21 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>TrashDialog</name>
+    <message numerus="yes">
+        <source>Deleted chats stay here for %n day(s), then they are deleted forever.</source>
+        <translation>
+            <numerusform>Deleted chats stay here for %n day, then they are deleted forever.</numerusform>
+            <numerusform>Deleted chats stay here for %n days, then they are deleted forever.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n chat(s) in the trash forever?</source>
+        <translation>
+            <numerusform>Delete the %n chat in the trash forever?</numerusform>
+            <numerusform>Delete all %n chats in the trash forever?</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

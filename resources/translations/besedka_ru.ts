@@ -4,28 +4,8 @@
 <context>
     <name>ChatController</name>
     <message>
-        <source>Cannot export to {0}: {1}</source>
-        <translation>Не удалось сохранить в {0}: {1}</translation>
-    </message>
-    <message>
-        <source>Exported to {0}</source>
-        <translation>Сохранено в {0}</translation>
-    </message>
-    <message>
-        <source>Cannot import {0}: {1}</source>
-        <translation>Не удалось импортировать {0}: {1}</translation>
-    </message>
-    <message>
-        <source>Imported “{0}”</source>
-        <translation>Импортирован чат «{0}»</translation>
-    </message>
-    <message>
         <source>Not sent: {0}</source>
         <translation>Не отправлено: {0}</translation>
-    </message>
-    <message>
-        <source>Only the last reply can be regenerated.</source>
-        <translation>Заново можно получить только последний ответ.</translation>
     </message>
     <message>
         <source>Waiting for {0}…</source>
@@ -59,8 +39,8 @@
         <translation>Разговор</translation>
     </message>
     <message>
-        <source>Messages of the open conversation. Tab moves through the links under each message (Copy, Regenerate, Edit, Delete); Enter follows a link.</source>
-        <translation>Сообщения открытого разговора. Tab переходит по ссылкам под каждым сообщением (Копировать, Сгенерировать заново, Изменить, Удалить); Enter открывает ссылку.</translation>
+        <source>Messages of the open conversation. Tab moves through the links under each message (Copy, Regenerate, Edit, Delete); Enter follows a link. A message with other versions starts its links with ‹ and ›, which switch versions.</source>
+        <translation>Сообщения открытого чата. Tab переходит по ссылкам под каждым сообщением (Копировать, Повторить, Изменить, Удалить); Enter открывает ссылку. Ссылки сообщения, у которого есть другие версии, начинаются с ‹ и ›: они переключают версии.</translation>
     </message>
     <message>
         <source>You</source>
@@ -75,6 +55,18 @@
         <translation>Ассистент</translation>
     </message>
     <message>
+        <source>Previous version</source>
+        <translation>Предыдущая версия</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>Следующая версия</translation>
+    </message>
+    <message>
+        <source>Version {0} of {1}</source>
+        <translation>Версия {0} из {1}</translation>
+    </message>
+    <message>
         <source>Stopped.</source>
         <translation>Остановлено.</translation>
     </message>
@@ -83,8 +75,20 @@
         <translation>Прервано: приложение закрылось, пока шёл ответ.</translation>
     </message>
     <message>
+        <source>Cut off at the reply length limit.</source>
+        <translation>Ответ оборван: достигнут предел его длины.</translation>
+    </message>
+    <message>
         <source>Retry</source>
         <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Delete branch</source>
+        <translation>Удалить ветку</translation>
+    </message>
+    <message>
+        <source>Delete this version and everything that follows it</source>
+        <translation>Удалить эту версию и всё, что идёт после неё</translation>
     </message>
     <message>
         <source>Copy</source>
@@ -95,8 +99,24 @@
         <translation>Сгенерировать заново</translation>
     </message>
     <message>
+        <source>Continue</source>
+        <translation>Продолжить</translation>
+    </message>
+    <message>
+        <source>Ask the model to go on from where this reply ends</source>
+        <translation>Попросить модель продолжить с того места, где ответ оборвался</translation>
+    </message>
+    <message>
         <source>Edit</source>
         <translation>Изменить</translation>
+    </message>
+    <message>
+        <source>New chat from here</source>
+        <translation>Новый чат отсюда</translation>
+    </message>
+    <message>
+        <source>Start a new chat with the messages up to this one</source>
+        <translation>Начать новый чат с сообщениями до этого включительно</translation>
     </message>
     <message>
         <source>Delete</source>
@@ -194,17 +214,40 @@
     </message>
 </context>
 <context>
+    <name>EditBanner</name>
+    <message>
+        <source>Enter sends it as a new version</source>
+        <translation>Enter отправит его как новую версию</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Cancel editing</source>
+        <translation>Отменить изменение</translation>
+    </message>
+    <message>
+        <source>Stop editing and get back what you typed before (Esc)</source>
+        <translation>Прекратить изменение и вернуть набранный ранее текст (Esc)</translation>
+    </message>
+    <message>
+        <source>Editing: {0}</source>
+        <translation>Изменение: {0}</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>there is no message to send</source>
         <translation>нет сообщения для отправки</translation>
     </message>
     <message>
-        <source>unknown option '{option}'</source>
+        <source>unknown option &apos;{option}&apos;</source>
         <translation>неизвестный параметр «{option}»</translation>
     </message>
     <message>
-        <source>option '{option}' has the wrong type</source>
+        <source>option &apos;{option}&apos; has the wrong type</source>
         <translation>у параметра «{option}» неверный тип</translation>
     </message>
     <message>
@@ -392,7 +435,7 @@
         <translation>не удалось подключиться</translation>
     </message>
     <message>
-        <source>the server's certificate is not trusted</source>
+        <source>the server&apos;s certificate is not trusted</source>
         <translation>сертификат сервера не признан доверенным</translation>
     </message>
     <message>
@@ -444,7 +487,7 @@
         <translation>Проверьте подключение, прокси и базовый адрес в настройках.</translation>
     </message>
     <message>
-        <source>The server's TLS certificate is not trusted; add its CA file in Settings.</source>
+        <source>The server&apos;s TLS certificate is not trusted; add its CA file in Settings.</source>
         <translation>TLS-сертификат сервера не признан доверенным; добавьте файл его удостоверяющего центра (CA) в настройках.</translation>
     </message>
     <message>
@@ -452,11 +495,11 @@
         <translation>Сервер перестал отвечать; повторите или увеличьте тайм-аут в настройках.</translation>
     </message>
     <message>
-        <source>The server's TLS certificate is not trusted; check the base URL in Settings.</source>
+        <source>The server&apos;s TLS certificate is not trusted; check the base URL in Settings.</source>
         <translation>TLS-сертификат сервера не признан доверенным; проверьте базовый адрес в настройках.</translation>
     </message>
     <message>
-        <source>The service refused the signed request; check the computer's clock and the base URL in Settings.</source>
+        <source>The service refused the signed request; check the computer&apos;s clock and the base URL in Settings.</source>
         <translation>Сервис отклонил подписанный запрос; проверьте часы компьютера и базовый адрес в настройках.</translation>
     </message>
     <message>
@@ -470,6 +513,14 @@
     <message>
         <source>Internal error ({type}); the text so far is kept.</source>
         <translation>Внутренняя ошибка ({type}); полученный текст сохранён.</translation>
+    </message>
+    <message>
+        <source>{provider}: the keychain is locked; unlock it and retry.</source>
+        <translation>{provider}: связка ключей заблокирована; разблокируйте её и повторите.</translation>
+    </message>
+    <message>
+        <source>{provider}: the keychain could not be read; retry, or check it.</source>
+        <translation>{provider}: не удалось прочитать связку ключей; повторите или проверьте её.</translation>
     </message>
     <message>
         <source>{provider}: cannot start ({type}); check its Settings.</source>
@@ -497,6 +548,41 @@
     <message>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryActions</name>
+    <message>
+        <source>Cannot export to {0}: {1}</source>
+        <translation>Не удалось экспортировать в {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Exported to {0}</source>
+        <translation>Экспортировано в {0}</translation>
+    </message>
+    <message>
+        <source>Cannot import {0}: {1}</source>
+        <translation>Не удалось импортировать {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Imported “{0}”</source>
+        <translation>Импортирован чат «{0}»</translation>
+    </message>
+    <message>
+        <source>Wait for the reply to finish, or stop it.</source>
+        <translation>Дождитесь конца ответа или остановите его.</translation>
+    </message>
+    <message>
+        <source>Message deleted</source>
+        <translation>Сообщение удалено</translation>
+    </message>
+    <message>
+        <source>Branch deleted</source>
+        <translation>Ветка удалена</translation>
+    </message>
+    <message>
+        <source>Chat moved to the Trash</source>
+        <translation>Чат перемещён в корзину</translation>
     </message>
 </context>
 <context>
@@ -614,6 +700,30 @@
         <translation>Скопировать текст последнего ответа</translation>
     </message>
     <message>
+        <source>Pre&amp;vious version</source>
+        <translation>Пре&amp;дыдущая версия</translation>
+    </message>
+    <message>
+        <source>Show the previous version of the message (‹)</source>
+        <translation>Показать предыдущую версию сообщения (‹)</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt version</source>
+        <translation>С&amp;ледующая версия</translation>
+    </message>
+    <message>
+        <source>Show the next version of the message (›)</source>
+        <translation>Показать следующую версию сообщения (›)</translation>
+    </message>
+    <message>
+        <source>T&amp;rash…</source>
+        <translation>Ко&amp;рзина…</translation>
+    </message>
+    <message>
+        <source>Deleted chats: restore them or delete them forever</source>
+        <translation>Удалённые чаты: восстановить или удалить навсегда</translation>
+    </message>
+    <message>
         <source>&amp;Search</source>
         <translation>&amp;Поиск</translation>
     </message>
@@ -677,6 +787,18 @@
         <source>Close Besedka</source>
         <translation>Закрыть Беседку</translation>
     </message>
+    <message>
+        <source>No message here has other versions.</source>
+        <translation>Ни у одного сообщения здесь нет других версий.</translation>
+    </message>
+    <message>
+        <source>This is the first version.</source>
+        <translation>Это первая версия.</translation>
+    </message>
+    <message>
+        <source>This is the last version.</source>
+        <translation>Это последняя версия.</translation>
+    </message>
     <message numerus="yes">
         <source>%n reply(s) were cut off when the app last closed; their text is kept.</source>
         <translation>
@@ -700,10 +822,6 @@
     <message>
         <source>Copied the last reply.</source>
         <translation>Последний ответ скопирован.</translation>
-    </message>
-    <message>
-        <source>Editing a message: Enter resends it</source>
-        <translation>Правка сообщения: Enter отправит его заново</translation>
     </message>
     <message>
         <source>Import chat</source>
@@ -745,7 +863,7 @@
         <translation>Задать температуру</translation>
     </message>
     <message>
-        <source>When off, the provider's default temperature is used</source>
+        <source>When off, the provider&apos;s default temperature is used</source>
         <translation>Если выключено, используется температура провайдера по умолчанию</translation>
     </message>
     <message>
@@ -1191,6 +1309,117 @@
     </message>
 </context>
 <context>
+    <name>TrashDialog</name>
+    <message>
+        <source>Trash</source>
+        <translation>Корзина</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted chats stay here for %n day(s), then they are deleted forever.</source>
+        <translation>
+            <numerusform>Удалённые чаты хранятся здесь %n день, затем удаляются навсегда.</numerusform>
+            <numerusform>Удалённые чаты хранятся здесь %n дня, затем удаляются навсегда.</numerusform>
+            <numerusform>Удалённые чаты хранятся здесь %n дней, затем удаляются навсегда.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Чат</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Удалён</translation>
+    </message>
+    <message>
+        <source>Deleted chats</source>
+        <translation>Удалённые чаты</translation>
+    </message>
+    <message>
+        <source>Each row: the chat&apos;s title, then when it was deleted. Enter restores it.</source>
+        <translation>В каждой строке — название чата и когда он удалён. Enter восстанавливает чат.</translation>
+    </message>
+    <message>
+        <source>The trash is empty.</source>
+        <translation>Корзина пуста.</translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation>&amp;Восстановить</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Восстановить</translation>
+    </message>
+    <message>
+        <source>Put the selected chats back in the list of chats</source>
+        <translation>Вернуть выбранные чаты в список чатов</translation>
+    </message>
+    <message>
+        <source>&amp;Delete forever</source>
+        <translation>&amp;Удалить навсегда</translation>
+    </message>
+    <message>
+        <source>Delete forever</source>
+        <translation>Удалить навсегда</translation>
+    </message>
+    <message>
+        <source>Delete the selected chats for good; this cannot be undone</source>
+        <translation>Удалить выбранные чаты навсегда; это нельзя отменить</translation>
+    </message>
+    <message>
+        <source>&amp;Empty Trash…</source>
+        <translation>&amp;Очистить корзину…</translation>
+    </message>
+    <message>
+        <source>Empty Trash</source>
+        <translation>Очистить корзину</translation>
+    </message>
+    <message>
+        <source>Delete every chat in the trash for good</source>
+        <translation>Удалить навсегда все чаты в корзине</translation>
+    </message>
+    <message>
+        <source>Delete all forever</source>
+        <translation>Удалить все навсегда</translation>
+    </message>
+    <message>
+        <source>Empty the trash now; this cannot be undone</source>
+        <translation>Очистить корзину сейчас; это нельзя отменить</translation>
+    </message>
+    <message>
+        <source>Keep them</source>
+        <translation>Оставить</translation>
+    </message>
+    <message>
+        <source>Leave the trash as it is</source>
+        <translation>Оставить корзину как есть</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Close the trash</source>
+        <translation>Закрыть корзину</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>Без названия</translation>
+    </message>
+    <message>
+        <source>Deleted forever after {0}</source>
+        <translation>Будет удалён навсегда после {0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n chat(s) in the trash forever?</source>
+        <translation>
+            <numerusform>Удалить навсегда %n чат из корзины?</numerusform>
+            <numerusform>Удалить навсегда все %n чата из корзины?</numerusform>
+            <numerusform>Удалить навсегда все %n чатов из корзины?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TrayIcon</name>
     <message>
         <source>Besedka</source>
@@ -1207,6 +1436,21 @@
     <message>
         <source>Quit</source>
         <translation>Выход</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <source>Undo</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <source>Undo: {0}</source>
+        <translation>Отменить: {0}</translation>
+    </message>
+    <message>
+        <source>Undo the last deletion</source>
+        <translation>Отменить последнее удаление</translation>
     </message>
 </context>
 </TS>

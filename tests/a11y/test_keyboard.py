@@ -17,6 +17,7 @@ from gui.values import ConnectionResult
 from gui.widgets.main_window import MainWindow
 from gui.widgets.parameters_dialog import ParametersDialog
 from gui.widgets.shortcuts_dialog import ShortcutsDialog
+from gui.widgets.trash_dialog import TrashDialog
 from tests.gui.conftest import Script, wait_for
 from tests.gui.core.conftest import GIGACHAT, GPTALK, OPENAI, MemoryKeyring
 
@@ -103,7 +104,10 @@ async def test_every_focusable_control_has_a_name_and_a_description(
 async def test_dialogs_have_named_controls_and_a_closed_tab_chain(window: MainWindow) -> None:
     parameters = ParametersDialog("Be brief.", {"temperature": 0.3}, window)
     shortcuts = ShortcutsDialog(window.shortcut_actions(), window)
-    for dialog in (parameters, shortcuts):
+    trash = TrashDialog(window)
+    trash.show_items([_Deleted(1, "Старый чат", 1_700_000_000.0)])
+    trash.empty_button.click()  # the inline confirmation too
+    for dialog in (parameters, shortcuts, trash):
         dialog.show()
         await wait_for(dialog.isVisible)
         dialog.activateWindow()
@@ -115,6 +119,36 @@ async def test_dialogs_have_named_controls_and_a_closed_tab_chain(window: MainWi
         assert set(chain) == set(widgets)
         dialog.close()
     assert isinstance(parameters, QDialog)
+
+
+class _Deleted:
+    def __init__(self, ident: int, title: str, deleted_at: float) -> None:
+        self.id, self.title, self.deleted_at = ident, title, deleted_at
+
+
+async def test_the_undo_bar_and_the_edit_banner_are_named_and_reachable(
+    window: MainWindow, script: Script
+) -> None:
+    window.composer.setPlainText("question")
+    window.composer.submit()
+    await wait_for(lambda: not window.stop_button.isEnabled() and bool(window.view.message_ids()))
+    window.show_undo("Message deleted.")
+    window.view.action_requested.emit("edit", window.view.message_ids()[0])
+    assert window.undo_bar is not None and window.edit_banner is not None
+    widgets = focusable(window)
+    assert window.undo_bar.button in widgets and window.edit_banner.button in widgets
+    assert unnamed(widgets) == []
+    for button in (window.undo_bar.button, window.edit_banner.button):
+        assert button.accessibleDescription().strip()
+    chain = tab_chain(window, window.view)
+    assert chain[:4] == [
+        window.view,
+        window.undo_bar.button,
+        window.edit_banner.button,
+        window.composer,
+    ]
+    window.edit_banner.button.click()
+    window.hide_undo()
 
 
 def _frame(widget: QWidget) -> QImage:

@@ -30,6 +30,9 @@ def test_every_command_has_its_shortcut(window: MainWindow) -> None:
         window.commands.stop_action: keys("Esc"),
         window.commands.regenerate_action: keys("Ctrl+R"),
         window.commands.copy_reply_action: keys("Ctrl+Shift+C"),
+        window.commands.previous_version_action: keys("Alt+Left"),
+        window.commands.next_version_action: keys("Alt+Right"),
+        window.commands.import_action: keys("Ctrl+O"),
         window.commands.next_action: keys("Ctrl+PgDown"),
         window.commands.previous_action: keys("Ctrl+PgUp"),
         window.commands.settings_action: keys("Ctrl+,"),
@@ -62,6 +65,9 @@ async def test_f1_opens_the_cheat_sheet_built_from_the_actions(window: MainWindo
     assert rows["Stop"] == keys("Esc")
     assert rows["Copy last reply"] == keys("Ctrl+Shift+C")
     assert rows["Next chat"] == keys("Ctrl+PgDown")
+    assert rows["Previous version"] == keys("Alt+Left")
+    assert rows["Next version"] == keys("Alt+Right")
+    assert rows["Import chat"] == keys("Ctrl+O")
     assert rows["Keyboard shortcuts"] == f"{keys('F1')}, {keys('Ctrl+/')}"
     assert rows["Rename chat"] == keys("F2")
     assert len(rows) == len(window.shortcut_actions())

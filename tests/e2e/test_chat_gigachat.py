@@ -15,8 +15,10 @@ REPLY = "Привет! Я GigaChat 🤖. Вот код:\n\n```python\nprint('м�
 
 
 def _replies(store: Store) -> list[Any]:
+    """The replies on the path the window shows."""
     conversation = store.list_conversations()[0]
-    return [m for m in store.messages(conversation.id) if m.role == "assistant"]
+    path = store.messages_by_id(store.path_ids(conversation.id))
+    return [m for m in path if m.role == "assistant"]
 
 
 async def test_type_enter_stream_stop_regenerate(
@@ -61,12 +63,15 @@ async def test_type_enter_stream_stop_regenerate(
     assert "слово399" not in stopped.text
     assert stopped.text.rstrip() in window.view.toPlainText().replace("\u2029", "\n")
 
-    # Regenerate replaces the stopped reply with a full one.
+    # Regenerate makes a full version beside the stopped reply, which is kept.
     gigachat.chunk_delay = 0.0
     window.commands.regenerate_action.trigger()
+    await wait_for(lambda: _replies(e2e_store)[-1].id != stopped.id)
     await wait_for(lambda: _replies(e2e_store)[-1].status == MessageStatus.COMPLETE, timeout=15)
     replies = _replies(e2e_store)
     assert [r.text for r in replies] == [REPLY, gigachat.reply]
+    assert e2e_store.get_message(stopped.id).status == MessageStatus.STOPPED
+    assert replies[-1].versions == 2
     assert gigachat.oauth_calls == 1  # one token served every request
     await wait_for(window.composer.hasFocus)
 

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from gui.core.store import MessageStatus
+from gui.history_actions import HistoryActions
 from gui.widgets.chat_view import MAX_MARKDOWN_CHARS
 from providers.openai_compat import OpenAICompatible
 from tests.faults.conftest import open_desk
@@ -182,7 +183,7 @@ async def test_hostile_replies_fetch_nothing_run_nothing_and_keep_the_window_ali
             # The export a person may open in a browser carries no live markup either.
             export = tmp_path / "hostile.html"
             assert desk.controller.current_id is not None
-            desk.controller.export(desk.controller.current_id, str(export), "html")
+            HistoryActions(desk.controller).export(desk.controller.current_id, str(export), "html")
             page = export.read_text(encoding="utf-8")
             assert "<img" not in page.lower() and "<script" not in page.lower()
             assert "default-src 'none'" in page

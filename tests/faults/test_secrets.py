@@ -32,6 +32,7 @@ from gui.core.paths import AppPaths
 from gui.core.provider_factory import ProviderFactory
 from gui.core.settings import Settings
 from gui.core.store import MessageStatus, Store
+from gui.history_actions import HistoryActions
 from gui.widgets.error_text import error_text
 from gui.widgets.main_window import MainWindow
 from gui.wiring import Wiring
@@ -239,7 +240,9 @@ async def _window_session(qtbot: Any, paths: AppPaths, emulator: CrashingGigaCha
                 exports = paths.data_dir / "exports"
                 exports.mkdir()
                 for kind in ("md", "json", "html"):
-                    controller.export(conversation, str(exports / f"chat.{kind}"), kind)
+                    HistoryActions(controller).export(
+                        conversation, str(exports / f"chat.{kind}"), kind
+                    )
                 settings.set_last_choice(*controller.choice())
                 settings.save()
             finally:

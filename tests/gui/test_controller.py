@@ -11,6 +11,7 @@ import aiohttp
 from gui.controller import ChatController
 from gui.core.provider_factory import ProviderFactory
 from gui.core.store import MessageStatus, Store
+from gui.history_actions import HistoryActions
 from providers.errors import RateLimitError
 from providers.registry import DEFAULT_PROVIDER
 from tests.gui.conftest import Script, scripted_provider, wait_for
@@ -67,7 +68,10 @@ async def test_exports_for_people_name_the_label_and_word_the_error(
 
     for kind in ("md", "html"):
         path = tmp_path / f"chat.{kind}"
-        assert controller.export(conversation_id, str(path), kind) == f"Exported to {path}"
+        assert (
+            HistoryActions(controller).export(conversation_id, str(path), kind)
+            == f"Exported to {path}"
+        )
         text = path.read_text(encoding="utf-8")
         assert "Scripted" in text and "scripted" not in text  # the label, never the id
         assert "Retry in 7 s." in text and "Too Many Requests" in text  # worded, with detail
@@ -78,5 +82,5 @@ async def test_exports_for_people_name_the_label_and_word_the_error(
 
 def controller_export_json(controller: ChatController, conversation_id: int, folder: Path) -> str:
     path = folder / "chat.json"
-    controller.export(conversation_id, str(path), "json")
+    HistoryActions(controller).export(conversation_id, str(path), "json")
     return path.read_text(encoding="utf-8")

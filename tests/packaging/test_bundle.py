@@ -19,107 +19,22 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = ROOT / "packaging" / "build.sh"
+from tests.packaging.support import READY_MARKER, REPLY, ROOT, bare_env, run
+
 DESKTOP_FILE = ROOT / "resources" / "besedka.desktop"
 ICONS = ROOT / "resources" / "icons"
 CA_FILE = ROOT / "providers" / "certs" / "russian_trusted_root_ca.pem"
 
-READY_MARKER = "besedka: window ready"  # gui/app.py prints it for --quit-when-ready
 SIZE_LIMIT = 150_000_000  # bytes, as `du -sb` counts them
 ICON_SIZES = (64, 128, 256)
-REPLY = "Привет из собранной Беседки! Hello from the bundle."
 
-# -- the bundle --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The one-folder bundle, built once per session; its folder holds the `besedka` binary."""
-    out = tmp_path_factory.mktemp("bundle")
-    result = subprocess.run(
-        [str(BUILD), "--distpath", str(out / "dist"), "--workpath", str(out / "work")],
-        cwd=ROOT,
-        env=dict(os.environ, PYTHON=sys.executable),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, f"build failed:\n{result.stdout[-3000:]}{result.stderr[-5000:]}"
-    shutil.rmtree(out / "work")  # PyInstaller's intermediate files: 20 MB nobody reads
-    folder = out / "dist" / "besedka"
-    assert (folder / "besedka").is_file()
-    return folder
-
-
-def _bare_env(home: Path, **extra: str) -> dict[str, str]:
-    """An environment with nothing of the venv or of any Python in it."""
-    for name in ("home", "bin", "runtime"):
-        (home / name).mkdir(mode=0o700, exist_ok=True)
-    return {
-        "PATH": str(home / "bin"),  # empty: no python, no .venv/bin
-        "HOME": str(home / "home"),
-        "XDG_RUNTIME_DIR": str(home / "runtime"),
-        "LANG": "C.UTF-8",
-        "PYTHONNOUSERSITE": "1",
-        "QT_QPA_PLATFORM": "offscreen",
-        **extra,
-    }
-
-
-def _run(
-    binary: Path, *args: str, env: dict[str, str], cwd: Path
-) -> subprocess.CompletedProcess[str]:
-    cwd.mkdir(exist_ok=True)
-    return subprocess.run(
-        [str(binary), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=120,
-        check=False,
-    )
-
-
-# -- the GigaChat emulator as a separate process -----------------------------------------
-
-
-@pytest.fixture
-def gigachat(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """`python -m tests.servers.gigachat` serving REPLY; yields its ready line."""
-    if importlib.util.find_spec("tests.servers.gigachat") is None:
-        pytest.skip("tests/servers/gigachat.py (the GigaChat emulator) is not in this checkout")
-    import json
-
-    log = tmp_path / "gigachat.log"
-    command = [sys.executable, "-m", "tests.servers.gigachat", "--port", "0"]
-    command += ["--ca-out", str(tmp_path / "gigachat-ca.pem"), "--reply", REPLY]
-    with (
-        log.open("w", encoding="utf-8") as stderr,
-        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr) as process,
-    ):
-        try:
-            assert process.stdout is not None
-            ready, _, _ = select.select([process.stdout], [], [], 60)
-            line = process.stdout.readline() if ready else b""
-            assert line, f"the emulator did not start:\n{log.read_text(encoding='utf-8')}"
-            yield json.loads(line)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
+# The `bundle` (the session's one build) and `gigachat` (the emulator) fixtures live in
+# conftest.py: the .deb tests use them too.
 
 # -- slow: build and run ------------------------------------------------------------------
 
@@ -129,7 +44,7 @@ def gigachat(tmp_path: Path) -> Iterator[dict[str, Any]]:
 def test_ask_streams_the_reply_from_gigachat_without_the_venv(
     bundle: Path, gigachat: dict[str, Any], tmp_path: Path
 ) -> None:
-    env = _bare_env(
+    env = bare_env(
         tmp_path,
         GIGACHAT_CREDENTIALS=gigachat["key"],
         GIGACHAT_BASE_URL=gigachat["base_url"],
@@ -137,7 +52,7 @@ def test_ask_streams_the_reply_from_gigachat_without_the_venv(
         GIGACHAT_CA_BUNDLE_FILE=gigachat["ca_file"],
     )
     profile = tmp_path / "profile"
-    result = _run(
+    result = run(
         bundle / "besedka",
         *("--basedir", str(profile), "ask", "--provider", "gigachat", "Как дела?"),
         env=env,
@@ -153,10 +68,10 @@ def test_ask_streams_the_reply_from_gigachat_without_the_venv(
 @pytest.mark.timeout(900)
 def test_window_starts_offscreen_and_exits_zero_on_request(bundle: Path, tmp_path: Path) -> None:
     profile = tmp_path / "profile"
-    result = _run(
+    result = run(
         bundle / "besedka",
         *("--basedir", str(profile), "--quit-when-ready"),
-        env=_bare_env(tmp_path),
+        env=bare_env(tmp_path),
         cwd=tmp_path / "cwd",
     )
     assert result.returncode == 0, result.stderr
@@ -182,8 +97,8 @@ def test_window_starts_on_x11(bundle: Path, tmp_path: Path) -> None:
     os.close(write_end)
     try:
         display = _read_display(read_end)
-        env = _bare_env(tmp_path, QT_QPA_PLATFORM="xcb", DISPLAY=f":{display}")
-        result = _run(
+        env = bare_env(tmp_path, QT_QPA_PLATFORM="xcb", DISPLAY=f":{display}")
+        result = run(
             bundle / "besedka",
             *("--basedir", str(tmp_path / "profile"), "--quit-when-ready"),
             env=env,
@@ -264,7 +179,7 @@ def test_bundle_reports_the_installed_version(bundle: Path, tmp_path: Path) -> N
         expected = importlib.metadata.version("besedka")
     except importlib.metadata.PackageNotFoundError:
         expected = "dev"
-    result = _run(bundle / "besedka", "--version", env=_bare_env(tmp_path), cwd=tmp_path / "cwd")
+    result = run(bundle / "besedka", "--version", env=bare_env(tmp_path), cwd=tmp_path / "cwd")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"besedka {expected}"
 

@@ -1,8 +1,9 @@
-"""Conversations: create, list, change, and delete (softly, until the next purge).
+"""Conversations: create, list, change, and delete into the Trash.
 
-Deleting a conversation is a soft delete: it disappears from the list and from search at once,
-and is removed for good by `purge_deleted`, which `Store.open` runs when no other process has
-the history open. Its messages go with it (ON DELETE CASCADE).
+Deleting a conversation moves it to the Trash: it disappears from the list and from search
+at once and can be restored. `Store.open` (when no other process has the history open)
+empties what has been in the Trash for TRASH_DAYS; the person can empty it sooner. Its
+messages go with it (ON DELETE CASCADE).
 """
 
 from __future__ import annotations
@@ -18,9 +19,13 @@ from gui.core.store.database import Database, dump
 from gui.core.store.models import Conversation
 
 TITLE_LIMIT = 60
+#: how long a deleted chat stays in the Trash
+TRASH_DAYS = 30
 
 _HEADING = re.compile(r"^(?:[#>]+\s*)+")
-_COLUMNS = "id, title, provider, model, system_prompt, params, pinned, created_at, updated_at"
+_COLUMNS = (
+    "id, title, provider, model, system_prompt, params, pinned, created_at, updated_at, deleted_at"
+)
 
 
 def title_from_text(text: str, limit: int = TITLE_LIMIT) -> str:
@@ -45,6 +50,7 @@ def _conversation(row: sqlite3.Row) -> Conversation:
         pinned=bool(row["pinned"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        deleted_at=row["deleted_at"],
     )
 
 
@@ -122,7 +128,7 @@ class Conversations(Database):
             return self._conversation_in(conn, conversation_id)
 
     def delete_conversation(self, conversation_id: int) -> None:
-        """Soft-delete: gone from the list and from search at once, for good at the purge."""
+        """Move to the Trash: gone from the list and from search at once, restorable."""
         with self._writing() as conn:
             cursor = conn.execute(
                 "UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
@@ -131,10 +137,45 @@ class Conversations(Database):
             if cursor.rowcount == 0:
                 raise KeyError(conversation_id)
 
-    def purge_deleted(self) -> int:
-        """Remove soft-deleted conversations and their messages for good; returns how many."""
+    def trash(self) -> list[Conversation]:
+        """The chats in the Trash, the most recently deleted first."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM conversations WHERE deleted_at IS NOT NULL"
+                " ORDER BY deleted_at DESC, id DESC"
+            ).fetchall()
+        return [_conversation(row) for row in rows]
+
+    def restore_conversation(self, conversation_id: int) -> Conversation:
+        """Bring a chat back from the Trash; KeyError if it is not there."""
         with self._writing() as conn:
-            return conn.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL").rowcount
+            cursor = conn.execute(
+                "UPDATE conversations SET deleted_at = NULL WHERE id = ?"
+                " AND deleted_at IS NOT NULL",
+                (conversation_id,),
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(conversation_id)
+            return self._conversation_in(conn, conversation_id)
+
+    def purge_conversation(self, conversation_id: int) -> None:
+        """Delete a chat in the Trash for good; KeyError if it is not there."""
+        with self._writing() as conn:
+            cursor = conn.execute(
+                "DELETE FROM conversations WHERE id = ? AND deleted_at IS NOT NULL",
+                (conversation_id,),
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(conversation_id)
+
+    def purge_deleted(self, older_than_s: float = 0.0) -> int:
+        """Empty the Trash of chats deleted at least `older_than_s` ago (all of them by
+        default) and their messages, for good; returns how many."""
+        with self._writing() as conn:
+            return conn.execute(
+                "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
+                (time.time() - older_than_s,),
+            ).rowcount
 
     def _conversation_in(self, conn: sqlite3.Connection, conversation_id: int) -> Conversation:
         row = conn.execute(

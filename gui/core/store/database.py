@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from gui.core.store import schema
 from gui.core.store.models import StoreError
+from gui.core.store.path_memo import PathMemo
 from gui.core.store.presence import Presence
 
 BUSY_TIMEOUT_MS = 10_000
@@ -42,6 +43,8 @@ class Database:
         self._conn: sqlite3.Connection | None = conn
         self._presence = presence
         self._lock = threading.RLock()
+        #: the active paths' histories read last (see `path_memo`)
+        self.paths = PathMemo()
 
     def close(self) -> None:
         """Release the database; calling it twice is fine."""

@@ -1,8 +1,10 @@
 """Conversation exports: Markdown and HTML for a person to read, JSON to keep and import.
 
-The JSON export is the lossless one. It names no database ids: messages are listed oldest
-first and a message's `parent` is the index of its parent in that list, so exporting, importing
-and exporting again gives the very same text. Timestamps are kept as they were; a provider is
+The JSON export is the lossless one: the whole tree, every version of every message. It
+names no database ids: messages are listed oldest first, a message's `parent` is the index
+of its parent in that list and `active` the index of the end of the path shown, so
+exporting, importing and exporting again gives the very same text. Markdown and HTML show
+the active path only, as the window does. Timestamps are kept as they were; a provider is
 its internal name and an error is data (`ErrorInfo.to_data()`), as stored. The one change on
 import is that a message exported while it was `streaming` comes back `interrupted`, since
 nothing will finish it (see `json_import`). No export contains secrets: the store never holds
@@ -25,7 +27,9 @@ from gui.values import ErrorInfo
 
 FORMAT = "besedka-conversation"
 #: 2: a message's error is an object (ErrorInfo data) or null, no longer a sentence.
-FORMAT_VERSION = 2
+#: 3: the whole tree (every version of a message) and `active`, the end of the path shown;
+#: a message's `finish_reason`.
+FORMAT_VERSION = 3
 
 _STATUS_NOTES = {
     MessageStatus.STOPPED: "Stopped before the reply was complete.",
@@ -97,7 +101,10 @@ def to_markdown(
     return "\n\n".join(parts) + "\n"
 
 
-def to_json(conversation: Conversation, messages: Sequence[StoredMessage]) -> str:
+def to_json(
+    conversation: Conversation, messages: Sequence[StoredMessage], leaf: int | None = None
+) -> str:
+    """Every message of the tree, oldest first; `active` is the index of the leaf."""
     index = {message.id: position for position, message in enumerate(messages)}
     payload = {
         "format": FORMAT,
@@ -112,6 +119,7 @@ def to_json(conversation: Conversation, messages: Sequence[StoredMessage]) -> st
             "created_at": conversation.created_at,
             "updated_at": conversation.updated_at,
         },
+        "active": index.get(leaf) if leaf is not None else None,
         "messages": [
             {
                 "role": message.role,
@@ -122,6 +130,7 @@ def to_json(conversation: Conversation, messages: Sequence[StoredMessage]) -> st
                 "model": message.model,
                 "usage": message.usage,
                 "parent": index.get(message.parent_id) if message.parent_id is not None else None,
+                "finish_reason": message.finish_reason,
                 "created_at": message.created_at,
             }
             for message in messages

@@ -2,6 +2,8 @@
 
 Format version 1 kept a message's error as an English sentence; it is read back as data as
 well as it can be (the same reading as the schema v4 migration). Version 2 keeps the data.
+Version 3 holds a tree; a chat of an older version whose messages name no parents is one
+branch, each message following the one before it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class ImportedMessage:
     usage: dict[str, int]
     parent: int | None
     created_at: float
+    finish_reason: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +46,8 @@ class ImportedConversation:
     created_at: float
     updated_at: float
     messages: tuple[ImportedMessage, ...]
+    #: the index of the end of the path shown (None: the last message)
+    active: int | None = None
 
 
 def _invalid(where: str, problem: str) -> StoreError:
@@ -156,6 +161,7 @@ def _message(data: Any, position: int) -> ImportedMessage:
         usage=usage,
         parent=parent,
         created_at=_number(item, "created_at", where, time.time()),
+        finish_reason=_text(item, "finish_reason", where),
     )
 
 
@@ -190,6 +196,18 @@ def from_json(text: str) -> ImportedConversation:
         raise _invalid("messages", "must be a list")
     now = time.time()
     created_at = _number(head, "created_at", "conversation", now)
+    messages = tuple(_message(item, position) for position, item in enumerate(raw_messages))
+    active = data.get("active")
+    if active is not None and (
+        isinstance(active, bool) or not isinstance(active, int) or not 0 <= active < len(messages)
+    ):
+        raise _invalid("active", "must be null or the index of a message")
+    if version < 3 and all(message.parent is None for message in messages):
+        # Before trees a chat was its messages in order: each follows the one before.
+        messages = tuple(
+            dataclasses.replace(message, parent=position - 1 if position else None)
+            for position, message in enumerate(messages)
+        )
     return ImportedConversation(
         title=_text(head, "title", "conversation"),
         provider=_text(head, "provider", "conversation"),
@@ -199,5 +217,6 @@ def from_json(text: str) -> ImportedConversation:
         pinned=pinned,
         created_at=created_at,
         updated_at=_number(head, "updated_at", "conversation", created_at),
-        messages=tuple(_message(item, position) for position, item in enumerate(raw_messages)),
+        messages=messages,
+        active=active,
     )

@@ -7,8 +7,6 @@ own language.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import time
 from collections.abc import Mapping
 
@@ -16,41 +14,9 @@ from gui.core.store import json_import
 from gui.core.store.conversations import title_from_text
 from gui.core.store.database import Database, dump
 from gui.core.store.models import ROLES, UNCHANGED, MessageStatus, StoredMessage, Unchanged
+from gui.core.store.rows import COLUMNS, error_json, message_from_row
+from gui.core.store.tree import leaf_of
 from gui.values import ErrorInfo
-
-COLUMNS = (
-    "id, conversation_id, role, text, status, error, provider, model, usage, parent_id, created_at"
-)
-
-
-def error_json(error: ErrorInfo | None) -> str | None:
-    """An error as the `error` column holds it."""
-    return None if error is None else error.to_json()
-
-
-def _error(text: str | None) -> ErrorInfo | None:
-    if not text:
-        return None
-    try:
-        return ErrorInfo.from_json(text)
-    except ValueError:  # edited by hand, say: still show what it says
-        return ErrorInfo(kind="failed", detail=text)
-
-
-def _message(row: sqlite3.Row) -> StoredMessage:
-    return StoredMessage(
-        id=row["id"],
-        conversation_id=row["conversation_id"],
-        role=row["role"],
-        text=row["text"],
-        status=MessageStatus(row["status"]),
-        error=_error(row["error"]),
-        provider=row["provider"],
-        model=row["model"],
-        usage=json.loads(row["usage"]),
-        parent_id=row["parent_id"],
-        created_at=row["created_at"],
-    )
 
 
 class Messages(Database):
@@ -65,11 +31,12 @@ class Messages(Database):
         status: MessageStatus = MessageStatus.COMPLETE,
         provider: str = "",
         model: str = "",
-        parent_id: int | None = None,
+        parent_id: int | Unchanged | None = UNCHANGED,
         error: ErrorInfo | None = None,
         usage: Mapping[str, int] | None = None,
     ) -> StoredMessage:
-        """Append a message and mark the conversation active.
+        """Add a message after `parent_id` (by default after the end of the active path;
+        None makes it a first message) and make it the end of the active path.
 
         The first user message of an untitled conversation also gives it its title.
         KeyError if the conversation does not exist or is deleted; ValueError for an unknown
@@ -87,9 +54,12 @@ class Messages(Database):
             ).fetchone()
             if head is None:
                 raise KeyError(conversation_id)
-            if parent_id is not None:
+            if parent_id is UNCHANGED:
+                parent_id = leaf_of(conn, conversation_id)
+            elif parent_id is not None:
                 parent = conn.execute(
-                    "SELECT conversation_id FROM messages WHERE id = ?", (parent_id,)
+                    "SELECT conversation_id FROM messages WHERE id = ? AND deleted_at IS NULL",
+                    (parent_id,),
                 ).fetchone()
                 if parent is None or parent["conversation_id"] != conversation_id:
                     raise ValueError(
@@ -119,9 +89,10 @@ class Messages(Database):
             if not title and role == "user":
                 title = title_from_text(text)
             conn.execute(
-                "UPDATE conversations SET updated_at = ?, title = ? WHERE id = ?",
-                (now, title, conversation_id),
+                "UPDATE conversations SET updated_at = ?, title = ?, leaf_id = ? WHERE id = ?",
+                (now, title, message_id, conversation_id),
             )
+            self.paths.appended(conversation_id, parent_id, message_id, role, text)
         return StoredMessage(
             id=message_id,
             conversation_id=conversation_id,
@@ -144,6 +115,7 @@ class Messages(Database):
         status: MessageStatus | None = None,
         error: ErrorInfo | Unchanged | None = UNCHANGED,
         usage: Mapping[str, int] | None = None,
+        finish_reason: str | None = None,
     ) -> None:
         """Save new values for a message in one UPDATE (cheap enough for every streaming save).
 
@@ -160,6 +132,8 @@ class Messages(Database):
             changes["error"] = error_json(error)
         if usage is not None:
             changes["usage"] = dump(json_import.check_usage(usage))
+        if finish_reason is not None:
+            changes["finish_reason"] = finish_reason
         changes["updated_at"] = time.time()
         assignments = ", ".join(f"{column} = ?" for column in changes)
         with self._reading("save to the history") as conn:
@@ -169,6 +143,8 @@ class Messages(Database):
             )
             if cursor.rowcount == 0:
                 raise KeyError(message_id)
+            if text is not None:
+                self.paths.text_changed(message_id, text)
 
     def get_message(self, message_id: int) -> StoredMessage:
         """The message; KeyError if it does not exist."""
@@ -178,13 +154,7 @@ class Messages(Database):
             ).fetchone()
         if row is None:
             raise KeyError(message_id)
-        return _message(row)
-
-    def delete_message(self, message_id: int) -> None:
-        """Delete one message for good; replies that named it as parent keep a NULL parent."""
-        with self._writing() as conn:
-            if conn.execute("DELETE FROM messages WHERE id = ?", (message_id,)).rowcount == 0:
-                raise KeyError(message_id)
+        return message_from_row(row)
 
     def messages(
         self,
@@ -194,7 +164,8 @@ class Messages(Database):
         before_id: int | None = None,
         after_id: int | None = None,
     ) -> list[StoredMessage]:
-        """Messages in ascending id order ([] for an unknown conversation).
+        """Every live message of the tree in ascending id order ([] for an unknown
+        conversation); the active path is `path_ids`.
 
         For lazy loading: `limit` alone gives the newest page; with `before_id`, the newest
         `limit` messages older than that id (the next page up). With `after_id`, the oldest
@@ -202,7 +173,7 @@ class Messages(Database):
         """
         if limit is not None and limit < 0:
             raise ValueError("limit must not be negative")
-        clauses = ["conversation_id = ?"]
+        clauses = ["conversation_id = ?", "deleted_at IS NULL"]
         args: list[object] = [conversation_id]
         if before_id is not None:
             clauses.append("id < ?")
@@ -222,25 +193,37 @@ class Messages(Database):
             rows = conn.execute(sql, args).fetchall()
         if newest_first:
             rows.reverse()
-        return [_message(row) for row in rows]
+        return [message_from_row(row) for row in rows]
 
     def turns(self, conversation_id: int) -> list[tuple[str, str]]:
-        """(role, text) of every message, oldest first: what a provider is sent. Leaner
-        than `messages()`, which a long chat would make noticeably slow to start a reply."""
+        """(role, text) of every message on the active path, oldest first: what a provider
+        is sent. Kept between questions (`PathMemo`): a long chat's history is read from
+        the file once, not with every question."""
         with self._reading() as conn:
+            leaf = leaf_of(conn, conversation_id)
+            if leaf is None:
+                return []
+            kept = self.paths.get(conn, conversation_id, leaf)
+            if kept is not None:
+                return kept
             cursor = conn.cursor()
             cursor.row_factory = None  # plain tuples: no sqlite3.Row per message
-            rows: list[tuple[str, str]] = cursor.execute(
-                "SELECT role, text FROM messages WHERE conversation_id = ? ORDER BY id",
-                (conversation_id,),
+            rows = cursor.execute(
+                "WITH RECURSIVE up(id, parent_id, role, text, deleted_at, depth) AS ("
+                " SELECT id, parent_id, role, text, deleted_at, 0 FROM messages WHERE id = ?"
+                " UNION ALL SELECT m.id, m.parent_id, m.role, m.text, m.deleted_at, up.depth + 1"
+                " FROM messages AS m JOIN up ON m.id = up.parent_id)"
+                " SELECT id, role, text FROM up WHERE deleted_at IS NULL ORDER BY depth DESC",
+                (leaf,),
             ).fetchall()
-        return rows
+            return self.paths.put(conn, conversation_id, leaf, rows)
 
     def count_messages(self, conversation_id: int) -> int:
         """How many messages a conversation holds, without reading them (the benchmarks)."""
         with self._reading() as conn:
             row = conn.execute(
-                "SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
+                "SELECT count(*) FROM messages WHERE conversation_id = ? AND deleted_at IS NULL",
+                (conversation_id,),
             ).fetchone()
         return int(row[0])
 

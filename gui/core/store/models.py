@@ -44,11 +44,14 @@ class Conversation:
     pinned: bool
     created_at: float
     updated_at: float
+    #: when it went to the Trash (None for a chat in the list)
+    deleted_at: float | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class StoredMessage:
-    """One message as saved; `usage` holds token counts a provider reported.
+    """One message as saved; `usage` holds token counts a provider reported. Its parent is
+    the message it follows (None: a first message); see `gui.core.store.tree`.
 
     `error` says why a failed or cut reply ended (None when nothing went wrong); `provider`
     is the provider's internal name ("gigachat"), exports show its label.
@@ -65,6 +68,12 @@ class StoredMessage:
     usage: dict[str, int]
     parent_id: int | None
     created_at: float
+    #: why the server stopped ("length": the token limit; Continue goes on)
+    finish_reason: str = ""
+    #: its place among its versions (siblings: edits of a question, regenerated replies),
+    #: where the store counted them (`Store.messages_by_id`)
+    version: int = 1
+    versions: int = 1
 
 
 @dataclasses.dataclass(frozen=True)

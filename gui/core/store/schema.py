@@ -196,11 +196,45 @@ def _v4_errors_as_data(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('messages', ?)", sequence)
 
 
+def _v5_trees(conn: sqlite3.Connection) -> None:
+    """Conversations become trees: each message's parent is the one it follows, and a
+    conversation remembers the end of the path shown (`leaf_id`). Edits and regenerations
+    add siblings instead of deleting; a message the person deletes is marked
+    (`deleted_at`, so Undo can bring it back) and removed for good later. A reply keeps why
+    the server stopped it (`finish_reason`: "length" offers Continue).
+
+    Up to v4 a conversation was a list in id order: each message becomes the child of the
+    one before it, and the newest message the leaf, so every chat is a single branch.
+    """
+    _run(
+        conn,
+        [
+            "ALTER TABLE messages ADD COLUMN deleted_at REAL",
+            "ALTER TABLE messages ADD COLUMN finish_reason TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE conversations ADD COLUMN leaf_id INTEGER",
+            """UPDATE messages SET parent_id = (
+                SELECT max(earlier.id) FROM messages AS earlier
+                WHERE earlier.conversation_id = messages.conversation_id
+                AND earlier.id < messages.id
+            )""",
+            """UPDATE conversations SET leaf_id = (
+                SELECT max(id) FROM messages WHERE conversation_id = conversations.id
+            )""",
+            "CREATE INDEX messages_deleted ON messages(deleted_at) WHERE deleted_at IS NOT NULL",
+            # Versions are the children of one parent in one conversation (first messages
+            # have none): one index answers both.
+            "DROP INDEX messages_by_parent",
+            "CREATE INDEX messages_by_parent ON messages(parent_id, conversation_id)",
+        ],
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_usage_and_search,
     _v3_index_finished_text,
     _v4_errors_as_data,
+    _v5_trees,
 )
 
 

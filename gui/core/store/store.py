@@ -13,17 +13,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gui.core.store import export, json_import, search
-from gui.core.store.conversations import Conversations, title_from_text
+from gui.core.store.conversations import TRASH_DAYS, Conversations, title_from_text
 from gui.core.store.database import connect, dump
-from gui.core.store.messages import Messages, error_json
+from gui.core.store.messages import Messages
 from gui.core.store.models import Conversation, SearchHit, StoredMessage, StoreError
 from gui.core.store.presence import Presence
+from gui.core.store.rows import error_json
+from gui.core.store.tree import Tree
 from gui.values import ErrorInfo
 
 __all__ = ["Store", "title_from_text"]
 
 
-class Store(Conversations, Messages):
+class Store(Conversations, Messages, Tree):
     """The history database. Create it with `Store.open(path)`; `close()` it at shutdown."""
 
     @classmethod
@@ -33,8 +35,8 @@ class Store(Conversations, Messages):
         Raises DatabaseTooNewError (file untouched) when a newer Besedka wrote it, and
         StoreError when the file is not a Besedka history or cannot be opened or upgraded.
         When no other process has the file open, replies left `streaming` by a crash are marked
-        interrupted (their count is `interrupted_on_open`) and soft-deleted conversations are
-        purged.
+        interrupted (their count is `interrupted_on_open`), chats in the Trash for more than
+        TRASH_DAYS and deleted messages are removed for good.
         """
         path = Path(path)
         conn = connect(path)
@@ -44,7 +46,8 @@ class Store(Conversations, Messages):
             store = cls(path, conn, presence)
             if presence.claim():
                 store.interrupted_on_open = store._recover_interrupted()
-                store.purge_deleted()
+                store.purge_deleted(TRASH_DAYS * 86_400)
+                store.purge_deleted_messages()  # their Undo ended with the app that offered it
                 with contextlib.suppress(StoreError):  # a read-only history still opens
                     store._start_log()  # we are alone: the log is new, its header unwritten
         except BaseException as error:
@@ -92,7 +95,7 @@ class Store(Conversations, Messages):
                 " JOIN messages AS m ON m.id = messages_fts.rowid"
                 " JOIN conversations AS c ON c.id = m.conversation_id"
                 " WHERE messages_fts MATCH ? AND messages_fts.rowid >= ?"
-                " AND c.deleted_at IS NULL"
+                " AND c.deleted_at IS NULL AND m.deleted_at IS NULL"
                 " ORDER BY messages_fts.rank LIMIT ?",
                 (
                     search.MARK_OPEN,
@@ -117,8 +120,10 @@ class Store(Conversations, Messages):
     # Export and import
 
     def _export_parts(self, conversation_id: int) -> tuple[Conversation, list[StoredMessage]]:
+        """The conversation and its active path, as the window shows it."""
         with self._lock:
-            return self.get_conversation(conversation_id), self.messages(conversation_id)
+            conversation = self.get_conversation(conversation_id)
+            return conversation, self.messages_by_id(self.path_ids(conversation_id))
 
     def export_markdown(
         self,
@@ -135,7 +140,12 @@ class Store(Conversations, Messages):
 
     def export_json(self, conversation_id: int) -> str:
         """Our lossless format; see `gui.core.store.export` for what a round trip keeps."""
-        return export.to_json(*self._export_parts(conversation_id))
+        with self._lock:
+            return export.to_json(
+                self.get_conversation(conversation_id),
+                self.messages(conversation_id),
+                self.leaf(conversation_id),
+            )
 
     def export_html(
         self,
@@ -173,8 +183,8 @@ class Store(Conversations, Messages):
             for message in data.messages:
                 cursor = conn.execute(
                     "INSERT INTO messages (conversation_id, role, text, status, error, provider,"
-                    " model, usage, parent_id, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " model, usage, parent_id, created_at, updated_at, finish_reason)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         conversation_id,
                         message.role,
@@ -187,10 +197,16 @@ class Store(Conversations, Messages):
                         None if message.parent is None else ids[message.parent],
                         message.created_at,
                         message.created_at,
+                        message.finish_reason,
                     ),
                 )
                 assert cursor.lastrowid is not None
                 ids.append(cursor.lastrowid)
+            if ids:
+                leaf = ids[data.active] if data.active is not None else ids[-1]
+                conn.execute(
+                    "UPDATE conversations SET leaf_id = ? WHERE id = ?", (leaf, conversation_id)
+                )
             return self._conversation_in(conn, conversation_id)
 
 

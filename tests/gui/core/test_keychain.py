@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringError, KeyringLocked
 
-from gui.core.keychain import KeychainUnavailableError, SecretStore
+from gui.core.keychain import (
+    KeychainLockedError,
+    KeychainUnavailableError,
+    SecretStore,
+    hold_secret_environment,
+    secret_variables,
+)
 from tests.gui.core.conftest import GIGACHAT, OPENAI, MemoryKeyring
 
 KEY = "S3cr3t-Key-Value-0001"
@@ -149,15 +156,60 @@ def test_a_chain_of_insecure_backends_is_unavailable() -> None:
         store.set("gigachat", KEY)
 
 
-def test_a_failing_keychain_turns_unavailable_without_leaking_the_key() -> None:
-    store = SecretStore(BrokenKeyring())
-    assert store.available
+def test_a_locked_keychain_is_not_no_key_and_is_asked_again() -> None:
+    backend = BrokenKeyring()
+    store = SecretStore(backend)
 
-    assert store.get("gigachat") is None  # a locked keychain reads as "no key"
-    assert not store.available
-    with pytest.raises(KeychainUnavailableError) as raised:
+    assert store.get("gigachat") is None  # the app still starts and runs
+    assert store.problem == "locked"  # ... but knows why there is no key
+    assert store.available  # not given up on: it may be unlocked meanwhile
+    with pytest.raises(KeychainLockedError) as raised:
+        store.get("gigachat", strict=True)
+    assert raised.value.kind == "keychain_locked"
+    assert raised.value.provider == "gigachat"
+    with pytest.raises(KeychainUnavailableError) as refused:
         store.set("gigachat", KEY)
-    assert KEY not in str(raised.value)
+    assert KEY not in str(refused.value)
+
+    backend.get_password = lambda service, username: KEY  # type: ignore[method-assign]
+    assert store.lookup("gigachat") == (KEY, "keychain")  # unlocked: read on the next access
+    assert store.problem is None
+
+
+def test_a_failing_keychain_is_failed_not_locked_and_retried(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    calls = 0
+
+    def flaky(service: str, username: str) -> str | None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise KeyringError("D-Bus went away")
+        return memory_keyring.entries.get((service, username))
+
+    memory_keyring.entries[("besedka", "gigachat")] = KEY
+    memory_keyring.get_password = flaky  # type: ignore[method-assign]
+    store = SecretStore(memory_keyring)
+    assert store.get("gigachat") is None
+    assert store.problem == "failed"
+    assert store.get("gigachat") == KEY
+    assert store.problem is None
+
+
+def test_strict_lookups_raise_only_for_a_keychain_that_failed(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    assert SecretStore(memory_keyring).get("gigachat", strict=True) is None  # just no key
+    assert SecretStore(fail.Keyring()).get("gigachat", strict=True) is None  # no keychain
+    store = SecretStore(BrokenKeyring())
+    store.keep_for_session("gigachat", KEY)
+    assert store.get("gigachat", strict=True) == KEY  # the keychain is not even asked
+
+
+async def test_async_strict_lookup_raises_locked() -> None:
+    with pytest.raises(KeychainLockedError):
+        await SecretStore(BrokenKeyring()).aget("gigachat", strict=True)
 
 
 def test_a_failing_store_reports_unavailable_and_hides_the_backend_message() -> None:
@@ -169,10 +221,31 @@ def test_a_failing_store_reports_unavailable_and_hides_the_backend_message() -> 
         store.set("gigachat", KEY)
 
     assert KEY not in str(raised.value)
+    assert not isinstance(raised.value, KeychainLockedError)
     # The backend's own text (which here quotes the key) is not chained on.
     assert raised.value.__cause__ is None
     assert raised.value.__suppress_context__
-    assert not store.available
+    assert store.problem == "failed"
+    assert store.available
+
+
+def test_secret_variables_are_moved_out_of_the_environment_into_memory(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "GIGACHAT_CREDENTIALS" in secret_variables()
+    monkeypatch.setenv("GIGACHAT_CREDENTIALS", KEY)
+    monkeypatch.setenv("GIGACHAT_BASE_URL", "https://example.invalid/api")  # not a secret
+
+    held = hold_secret_environment()
+
+    assert held == {"GIGACHAT_CREDENTIALS": KEY}
+    assert "GIGACHAT_CREDENTIALS" not in os.environ
+    assert os.environ["GIGACHAT_BASE_URL"] == "https://example.invalid/api"
+    store = SecretStore(memory_keyring, environment=held)
+    assert store.lookup(GIGACHAT) == (KEY, "environment")
+    assert store.from_environment(GIGACHAT) == KEY
+    assert KEY not in repr(store)
+    assert SecretStore(memory_keyring).get(GIGACHAT) is None  # only the holder has it
 
 
 def test_a_successful_save_replaces_a_session_key(memory_keyring: MemoryKeyring) -> None:

@@ -164,34 +164,78 @@ async def test_our_own_bug_is_an_internal_error_and_keeps_the_text(
     assert stored.error.params == {"type": "RuntimeError"}
 
 
-async def test_regenerate_and_edit_send_the_history_without_what_they_replace(
+async def test_regenerate_and_edit_add_versions_and_send_only_their_path(
     chat: ChatSession, store: Store, script: Script
 ) -> None:
     conversation = store.create_conversation(provider="scripted")
     question, turn = chat.ask(conversation.id, "First question", ReplyRecorder)
     first = await chat.run(turn)
 
-    removed, again = chat.regenerate(conversation.id, ReplyRecorder)
-    assert removed == [first.id]
+    again = chat.regenerate(conversation.id, ReplyRecorder)
     assert again is not None
+    assert again.message.parent_id == question.id
     await chat.run(again)
     assert script.received[-1] == [{"role": "user", "content": "First question"}]
 
     script.pieces = ["Second answer"]
-    removed, edited, turn = chat.edit(question.id, "Edited question", ReplyRecorder)
-    assert removed == [again.message.id]
-    assert edited.text == "Edited question"
+    edited, turn = chat.edit(question.id, "Edited question", ReplyRecorder)
+    assert (edited.text, edited.parent_id) == ("Edited question", None)
     await chat.run(turn)
     assert script.received[-1] == [{"role": "user", "content": "Edited question"}]
-    assert _stored(store, conversation.id) == [
-        ("user", "Edited question", MessageStatus.COMPLETE, "", ""),
-        ("assistant", "Second answer", MessageStatus.COMPLETE, "scripted", ""),
+    path = store.messages_by_id(store.path_ids(conversation.id))
+    assert [(m.role, m.text) for m in path] == [
+        ("user", "Edited question"),
+        ("assistant", "Second answer"),
     ]
+    assert path[0].versions == 2
+    # Nothing was deleted: both versions of the question and both first replies stay.
+    assert {m.id for m in store.messages(conversation.id)} >= {question.id, first.id}
+    assert len(store.messages(conversation.id)) == 5
+
+
+async def test_an_older_reply_is_regenerated_from_the_history_above_it(
+    chat: ChatSession, store: Store, script: Script
+) -> None:
+    conversation = store.create_conversation(provider="scripted")
+    _q1, turn = chat.ask(conversation.id, "One", ReplyRecorder)
+    old = await chat.run(turn)
+    _q2, turn = chat.ask(conversation.id, "Two", ReplyRecorder)
+    await chat.run(turn)
+    script.pieces = ["Another answer"]
+    again = chat.regenerate_reply(old.id, ReplyRecorder)
+    await chat.run(again)
+    assert script.received[-1] == [{"role": "user", "content": "One"}]
+    assert [m.text for m in store.messages_by_id(store.path_ids(conversation.id))] == [
+        "One",
+        "Another answer",
+    ]
+    store.switch_version(again.message.id, -1)  # the old branch, with "Two", is still there
+    assert [m.text for m in store.messages_by_id(store.path_ids(conversation.id))][2] == "Two"
+
+
+async def test_continue_appends_to_the_same_reply(
+    chat: ChatSession, store: Store, script: Script
+) -> None:
+    conversation = store.create_conversation(provider="scripted")
+    _question, turn = chat.ask(conversation.id, "Tell a story", ReplyRecorder)
+    cut = await chat.run(turn)
+    store.update_message(cut.id, status=MessageStatus.STOPPED)
+    script.pieces = [" And then", " it ended."]
+    more = chat.continue_reply(cut.id, ReplyRecorder)
+    final = await chat.run(more)
+    assert final.id == cut.id
+    assert final.text == "Hello, world! And then it ended."
+    assert final.status == MessageStatus.COMPLETE
+    assert script.received[-1] == [
+        {"role": "user", "content": "Tell a story"},
+        {"role": "assistant", "content": "Hello, world!"},
+    ]
+    assert len(store.messages(conversation.id)) == 2
 
 
 async def test_regenerate_in_an_empty_chat_opens_nothing(chat: ChatSession, store: Store) -> None:
     conversation = store.create_conversation(provider="scripted")
-    assert chat.regenerate(conversation.id, ReplyRecorder) == ([], None)
+    assert chat.regenerate(conversation.id, ReplyRecorder) is None
     assert store.messages(conversation.id) == []
 
 

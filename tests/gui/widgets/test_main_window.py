@@ -10,6 +10,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from gui.controller import ChatController
 from gui.core.store import MessageStatus, Store
+from gui.history_actions import HistoryActions
 from gui.widgets.chat_view import parse_action
 from gui.widgets.main_window import MainWindow
 from providers.errors import RateLimitError
@@ -21,8 +22,13 @@ def _press_enter(qtbot: Any, window: MainWindow, modifiers: Any = None) -> None:
     qtbot.keyClick(window.composer, Qt.Key.Key_Return, modifier)
 
 
+def _path(store: Store, conversation_id: int) -> list[Any]:
+    """The conversation's active path: what the view shows."""
+    return store.messages_by_id(store.path_ids(conversation_id))
+
+
 def _assistant(store: Store, conversation_id: int) -> Any:
-    return [m for m in store.messages(conversation_id) if m.role == "assistant"][-1]
+    return [m for m in _path(store, conversation_id) if m.role == "assistant"][-1]
 
 
 async def test_composer_has_focus_and_enter_sends_a_streamed_reply(
@@ -101,10 +107,15 @@ async def test_failure_shows_the_message_inline_keeps_text_and_retry_works(
     await wait_for(lambda: _assistant(store, conversation_id).text == "fixed")
     await wait_for(lambda: "fixed" in window.view.toPlainText())
     assert "partial answer" not in window.view.toPlainText()
-    assert [m.role for m in store.messages(conversation_id)] == ["user", "assistant"]
+    assert [m.role for m in _path(store, conversation_id)] == ["user", "assistant"]
+    # The failed reply is kept as the first version of the answer.
+    assert (failed.id, "partial answer") in [
+        (m.id, m.text) for m in store.messages(conversation_id)
+    ]
+    assert "‹ 2/2 ›" in window.view.toPlainText()
 
 
-async def test_regenerate_replaces_the_last_reply(
+async def test_regenerate_adds_a_version_of_the_last_reply(
     window: MainWindow, store: Store, script: Script
 ) -> None:
     script.pieces = ["one"]
@@ -120,12 +131,17 @@ async def test_regenerate_replaces_the_last_reply(
     await wait_for(lambda: _assistant(store, conversation_id).text == "two")
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
     await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
-    texts = [m.text for m in store.messages(conversation_id)]
-    assert texts == ["q", "two"]
+    assert [m.text for m in _path(store, conversation_id)] == ["q", "two"]
+    assert [m.text for m in store.messages(conversation_id)] == ["q", "one", "two"]
     assert "one" not in window.view.toPlainText().split()
+    assert "‹ 2/2 ›" in window.view.toPlainText()
+    window.view.action_requested.emit("previous", _assistant(store, conversation_id).id)
+    await wait_for(lambda: "one" in window.view.toPlainText().split())
+    assert "two" not in window.view.toPlainText().split()
+    assert "‹ 1/2 ›" in window.view.toPlainText()
 
 
-async def test_edit_and_resend_drops_later_messages(
+async def test_edit_and_resend_adds_a_version_and_keeps_the_first(
     window: MainWindow, store: Store, script: Script
 ) -> None:
     script.pieces = ["first reply"]
@@ -136,15 +152,25 @@ async def test_edit_and_resend_drops_later_messages(
     await wait_for(lambda: _assistant(store, conversation_id).status == MessageStatus.COMPLETE)
     await wait_for(lambda: not window.stop_button.isEnabled())  # shown, too
     user = store.messages(conversation_id)[0]
+    window.composer.setPlainText("a draft")
     window.view.action_requested.emit("edit", user.id)
     assert window.composer.toPlainText() == "first question"
+    assert window.edit_banner is not None and window.edit_banner.isVisible()
     script.pieces = ["second reply"]
     window.composer.setPlainText("edited question")
     window.composer.submit()
     await wait_for(lambda: _assistant(store, conversation_id).text == "second reply")
-    assert [m.text for m in store.messages(conversation_id)] == ["edited question", "second reply"]
+    assert [m.text for m in _path(store, conversation_id)] == ["edited question", "second reply"]
+    assert len(store.messages(conversation_id)) == 4  # the first question and reply stay
     await wait_for(lambda: "edited question" in window.view.toPlainText())
     assert "first reply" not in window.view.toPlainText()
+    assert not window.edit_banner.isVisible()
+    assert window.composer.toPlainText() == "a draft"  # the draft was never sent
+    await wait_for(lambda: not window.stop_button.isEnabled())
+    edited = _path(store, conversation_id)[0]
+    window.view.action_requested.emit("previous", edited.id)
+    await wait_for(lambda: "first reply" in window.view.toPlainText())
+    assert "edited question" not in window.view.toPlainText()
 
 
 async def test_code_block_has_a_copy_link_that_copies_the_code(
@@ -361,8 +387,8 @@ async def test_an_exported_json_chat_imports_back_and_opens(
     await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
     original = store.list_conversations()[0]
     path = tmp_path / "chat.json"
-    controller.export(original.id, str(path), "json")
-    message = controller.import_chat(str(path))
+    HistoryActions(controller).export(original.id, str(path), "json")
+    message = HistoryActions(controller).import_chat(str(path))
     assert message == "Imported “Вопрос”"
     conversations = store.list_conversations()
     assert len(conversations) == 2
@@ -373,7 +399,7 @@ async def test_an_exported_json_chat_imports_back_and_opens(
 
     broken = tmp_path / "broken.json"
     broken.write_text('{"not": "ours"}', encoding="utf-8")
-    refused = controller.import_chat(str(broken))
+    refused = HistoryActions(controller).import_chat(str(broken))
     assert refused.startswith(f"Cannot import {broken}")
     assert len(store.list_conversations()) == 2
 
@@ -400,7 +426,7 @@ async def test_deleting_a_streaming_reply_ends_it_and_frees_the_chat(
     await wait_for(lambda: _assistant(store, conversation_id).text == "next reply")
 
 
-async def test_regenerate_on_an_older_reply_keeps_the_history(
+async def test_regenerate_on_an_older_reply_starts_a_branch_and_keeps_the_old_one(
     window: MainWindow, store: Store, script: Script
 ) -> None:
     for question in ("first", "second"):
@@ -414,14 +440,21 @@ async def test_regenerate_on_an_older_reply_keeps_the_history(
         await wait_for(lambda q=question, c=chat: _assistant(store, c).text == f"answer to {q}")
     conversation_id = store.list_conversations()[0].id
     older = next(m for m in store.messages(conversation_id) if m.role == "assistant")
+    script.pieces = ["another answer"]
     window.view.action_requested.emit("regenerate", older.id)
-    assert [m.text for m in store.messages(conversation_id)] == [
+    await wait_for(lambda: _assistant(store, conversation_id).text == "another answer")
+    await wait_for(lambda: not window.stop_button.isEnabled())
+    assert [m.text for m in _path(store, conversation_id)] == ["first", "another answer"]
+    await wait_for(lambda: "another answer" in window.view.toPlainText())
+    assert "second" not in window.view.toPlainText()
+    window.view.action_requested.emit("previous", _assistant(store, conversation_id).id)
+    await wait_for(lambda: "answer to second" in window.view.toPlainText())
+    assert [m.text for m in _path(store, conversation_id)] == [
         "first",
         "answer to first",
         "second",
         "answer to second",
     ]
-    assert "Only the last reply" in window.status_label.text()
 
 
 async def test_parameters_a_provider_does_not_take_are_left_out(
@@ -450,9 +483,9 @@ async def test_export_to_an_unwritable_place_says_so(
     await wait_for(lambda: not window.stop_button.isEnabled() and bool(script.received))
     conversation_id = store.list_conversations()[0].id
     target = tmp_path / "missing-folder" / "chat.md"
-    message = controller.export(conversation_id, str(target), "md")
+    message = HistoryActions(controller).export(conversation_id, str(target), "md")
     assert message.startswith(f"Cannot export to {target}")
-    ok = controller.export(conversation_id, str(tmp_path / "chat.md"), "md")
+    ok = HistoryActions(controller).export(conversation_id, str(tmp_path / "chat.md"), "md")
     assert ok == f"Exported to {tmp_path / 'chat.md'}"
     assert "hi" in (tmp_path / "chat.md").read_text(encoding="utf-8")
 
@@ -463,7 +496,7 @@ async def test_a_firehose_reply_is_shown_a_frame_sized_piece_at_a_time(
     """A local server replaying text sends far more per frame than a frame can lay out:
     the view gets pieces no larger than MAX_PIECE_CHARS, all of them, in order, and the
     chat is busy (Stop lit) until the last one is shown."""
-    from gui.controller import MAX_PIECE_CHARS
+    from gui.live_reply import MAX_PIECE_CHARS
 
     script.pieces = [f"строка {i:05d} быстрого ответа\n" for i in range(4000)]  # ~130k chars
     pieces: list[str] = []

@@ -273,19 +273,34 @@ def test_delete_hides_at_once_and_the_purge_removes_for_good(store: Store) -> No
     assert [c.id for c in store.list_conversations()] == [keep.id]
 
 
-def test_deleted_conversations_are_purged_at_the_next_open(tmp_path: Path) -> None:
+def test_a_deleted_chat_waits_in_the_trash_and_is_emptied_after_30_days(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     with Store.open(path) as store:
-        doomed = store.create_conversation(title="doomed")
-        message = store.add_message(doomed.id, "user", "text")
-        store.delete_conversation(doomed.id)
-    with Store.open(path) as store, pytest.raises(KeyError):
-        store.get_message(message.id)
+        recent = store.create_conversation(title="recent")
+        store.add_message(recent.id, "user", "text")
+        old = store.create_conversation(title="old")
+        message = store.add_message(old.id, "user", "old text")
+        store.delete_conversation(recent.id)
+        store.delete_conversation(old.id)
     conn = sqlite3.connect(path)
-    try:
-        assert conn.execute("SELECT count(*) FROM conversations").fetchone() == (0,)
-    finally:
-        conn.close()
+    with conn:  # deleted 31 days ago
+        conn.execute(
+            "UPDATE conversations SET deleted_at = deleted_at - 31 * 86400 WHERE id = ?", (old.id,)
+        )
+    conn.close()
+    with Store.open(path) as store:
+        assert [c.title for c in store.trash()] == ["recent"]
+        with pytest.raises(KeyError):
+            store.get_message(message.id)
+        restored = store.restore_conversation(recent.id)
+        assert restored.title == "recent" and restored.deleted_at is None
+        assert [c.title for c in store.list_conversations()] == ["recent"]
+        assert store.trash() == []
+        store.delete_conversation(recent.id)
+        store.purge_conversation(recent.id)
+        assert store.trash() == []
+        with pytest.raises(KeyError):
+            store.restore_conversation(recent.id)
 
 
 def test_streaming_reply_found_at_open_becomes_interrupted(tmp_path: Path) -> None:

@@ -277,8 +277,8 @@ def test_deleting_a_message_after_the_upgrade_still_cascades(tmp_path: Path) -> 
     make_v3(path)
     with Store.open(path) as store:
         reply = store.add_message(1, "assistant", "ответ на ответ", parent_id=2)
-        store.delete_message(2)
-        assert store.get_message(reply.id).parent_id is None
+        store.delete_message(2)  # marked; its reply follows message 2's parent (v5: 1)
+        assert store.get_message(reply.id).parent_id == 1
         store.delete_conversation(1)
         assert store.purge_deleted() == 1
         with pytest.raises(KeyError):

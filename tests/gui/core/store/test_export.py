@@ -50,7 +50,7 @@ def chat(store: Store) -> Conversation:
         parent_id=question.id,
         usage={"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30},
     )
-    retry = store.add_message(conversation.id, "assistant", "Пол", parent_id=question.id)
+    retry = store.add_message(conversation.id, "assistant", "Пол")
     store.update_message(retry.id, status=MessageStatus.STOPPED)
     store.add_message(
         conversation.id,
@@ -130,10 +130,11 @@ class TagCollector(HTMLParser):
 def test_json_export_names_no_ids_and_no_secrets(store: Store, chat: Conversation) -> None:
     data = json.loads(store.export_json(chat.id))
     assert data["format"] == "besedka-conversation"
-    assert data["version"] == 2
+    assert data["version"] == 3
     assert data["conversation"]["params"] == {"max_tokens": 256, "temperature": 0.7}
     assert "id" not in data["conversation"]
-    assert [m["parent"] for m in data["messages"]] == [None, 0, 0, None]
+    assert [m["parent"] for m in data["messages"]] == [None, 0, 1, 2]
+    assert data["active"] == 3
     assert [m["status"] for m in data["messages"]] == ["complete", "complete", "stopped", "failed"]
     assert data["messages"][1]["usage"]["total_tokens"] == 30
     assert [m["provider"] for m in data["messages"]] == ["", "gigachat", "", "gigachat"]
@@ -188,7 +189,7 @@ def test_an_older_export_with_error_sentences_still_imports(store: Store) -> Non
         ErrorInfo(kind="protocol", provider="GigaChat", detail="the connection closed mid-answer"),
         None,
     ]
-    assert json.loads(store.export_json(imported.id))["version"] == 2
+    assert json.loads(store.export_json(imported.id))["version"] == 3
 
 
 def valid() -> dict[str, Any]:
@@ -221,7 +222,7 @@ def changed(path: str, value: Any) -> str:
         ('{"messages": []}', "not a Besedka conversation export"),
         (json.dumps({"title": "ChatGPT export", "mapping": {}}), "not a Besedka"),
         (changed("format", "other-app"), "not a Besedka"),
-        (changed("version", 3), "newer Besedka"),
+        (changed("version", 4), "newer Besedka"),
         (changed("version", "1"), "version"),
         (changed("conversation", []), "conversation must be a JSON object"),
         (changed("conversation.title", 5), "conversation.title must be a string"),
@@ -287,6 +288,7 @@ message_data = st.fixed_dictionaries(
         "model": st.text(max_size=10),
         "usage": st.dictionaries(st.text(max_size=10), st.integers(0, 10**12), max_size=3),
         "parent": st.none() | st.integers(0, 50),
+        "finish_reason": st.sampled_from(["", "stop", "length"]),
         "created_at": st.floats(0, 4e9),
     }
 )
@@ -315,16 +317,17 @@ def test_round_trip_of_arbitrary_conversations(tmp_path: Path) -> None:
             database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         )
-        @given(conversation_data, st.lists(message_data, max_size=8))
-        def check(head: dict[str, Any], messages: list[dict[str, Any]]) -> None:
+        @given(conversation_data, st.lists(message_data, max_size=8), st.integers(0, 8))
+        def check(head: dict[str, Any], messages: list[dict[str, Any]], active: int) -> None:
             for position, message in enumerate(messages):
                 if message["parent"] is not None and message["parent"] >= position:
                     message["parent"] = None
             source = json.dumps(
                 {
                     "format": "besedka-conversation",
-                    "version": 2,
+                    "version": 3,
                     "conversation": head,
+                    "active": active if active < len(messages) else None,
                     "messages": messages,
                 }
             )
@@ -338,3 +341,52 @@ def test_round_trip_of_arbitrary_conversations(tmp_path: Path) -> None:
             assert json.loads(exported)["conversation"]["params"] == head["params"]
 
         check()
+
+
+def test_json_keeps_every_version_and_documents_show_the_path(store: Store) -> None:
+    chat = store.create_conversation(title="Ветки")
+    question = store.add_message(chat.id, "user", "Первый вопрос")
+    store.add_message(chat.id, "assistant", "Старый ответ")
+    store.add_message(chat.id, "assistant", "Новый ответ", parent_id=question.id)
+    edited = store.add_message(chat.id, "user", "Исправленный вопрос", parent_id=None)
+    store.add_message(chat.id, "assistant", "Ответ на исправленный")
+    store.switch_version(edited.id, -1)  # back to the first question, its newest reply
+
+    markdown = store.export_markdown(chat.id)
+    assert "Новый ответ" in markdown and "Первый вопрос" in markdown
+    assert "Старый ответ" not in markdown and "Исправленный" not in markdown
+    data = json.loads(store.export_json(chat.id))
+    assert [m["text"] for m in data["messages"]] == [
+        "Первый вопрос",
+        "Старый ответ",
+        "Новый ответ",
+        "Исправленный вопрос",
+        "Ответ на исправленный",
+    ]
+    assert [m["parent"] for m in data["messages"]] == [None, 0, 0, None, 3]
+    assert data["active"] == 2
+
+    copy = store.import_json(store.export_json(chat.id))
+    assert [m.text for m in store.messages_by_id(store.path_ids(copy.id))] == [
+        "Первый вопрос",
+        "Новый ответ",
+    ]
+    assert store.export_json(copy.id) == store.export_json(chat.id).replace(
+        '"title": "Ветки"', '"title": "Ветки"'
+    )
+
+
+def test_an_export_from_before_trees_imports_as_one_branch(store: Store) -> None:
+    source = {
+        "format": "besedka-conversation",
+        "version": 2,
+        "conversation": {"title": "Старый"},
+        "messages": [
+            {"role": "user", "text": "Один", "parent": None},
+            {"role": "assistant", "text": "Два", "parent": None},
+            {"role": "user", "text": "Три", "parent": None},
+        ],
+    }
+    imported = store.import_json(json.dumps(source))
+    path = store.messages_by_id(store.path_ids(imported.id))
+    assert [m.text for m in path] == ["Один", "Два", "Три"]

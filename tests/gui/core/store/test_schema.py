@@ -78,10 +78,12 @@ def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
         conn.close()
 
 
-V1_CONVERSATIONS = "SELECT * FROM conversations ORDER BY id"
+V1_CONVERSATIONS = (
+    "SELECT id, title, provider, model, system_prompt, params, pinned, created_at,"
+    " updated_at, deleted_at FROM conversations ORDER BY id"
+)
 V1_MESSAGES = (
-    "SELECT id, conversation_id, role, text, provider, model, parent_id, created_at"
-    " FROM messages ORDER BY id"
+    "SELECT id, conversation_id, role, text, provider, model, created_at FROM messages ORDER BY id"
 )
 
 
@@ -111,6 +113,17 @@ def test_upgrading_a_v1_database_keeps_every_row_and_leaves_a_backup(tmp_path: P
     assert rows(path, "PRAGMA user_version") == [(schema.latest_version(),)]
     assert rows(path, V1_CONVERSATIONS) == conversations_before
     assert rows(path, V1_MESSAGES) == messages_before
+    # v5: each chat became one branch, each message the child of the one before it.
+    chains: dict[int, list[tuple[int, int | None]]] = {}
+    for ident, conversation, parent in rows(
+        path, "SELECT id, conversation_id, parent_id FROM messages ORDER BY id"
+    ):
+        chains.setdefault(conversation, []).append((ident, parent))
+    for chain in chains.values():
+        assert [parent for _, parent in chain] == [None] + [ident for ident, _ in chain[:-1]]
+    assert rows(path, "SELECT id, leaf_id FROM conversations ORDER BY id") == [
+        (conversation, chain[-1][0]) for conversation, chain in sorted(chains.items())
+    ]
     assert rows(path, "SELECT error FROM messages ORDER BY id") == [
         (None,),
         (None,),

@@ -1,0 +1,60 @@
+"""A reply the window shows while it streams, and the line that sums it up at its end."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import QCoreApplication
+
+from gui.core.session import ReplyRecorder
+from gui.core.store import MessageStatus, Store, StoredMessage
+
+__all__ = ["MAX_PIECE_CHARS", "LiveReply", "summary"]
+
+#: The most text handed to the view in one piece: it lays out about 5 characters a
+#: microsecond, so more would hold the event loop longer than a frame. A faster stream
+#: is shown a piece at a time and catches up at the end.
+MAX_PIECE_CHARS = 12_000
+
+
+def summary(message: StoredMessage, label: str) -> str:
+    """The status line when a reply ends: who answered, how it ended, its token counts."""
+    who = f"{label} / {message.model}" if message.model else label
+    if message.status == MessageStatus.FAILED:
+        return QCoreApplication.translate("ChatController", "{0}: failed").format(who)
+    if message.status == MessageStatus.STOPPED:
+        return QCoreApplication.translate("ChatController", "{0}: stopped").format(who)
+    if total := message.usage.get("total_tokens"):
+        prompt, reply = (message.usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens"))
+        said = QCoreApplication.translate(
+            "ChatController", "{0}: {1} tokens ({2} prompt + {3} reply)"
+        )
+        return said.format(who, total, prompt, reply)
+    return QCoreApplication.translate("ChatController", "{0}: done").format(who)
+
+
+class LiveReply(ReplyRecorder):
+    """A reply the window shows: its task and the text not yet handed to the view."""
+
+    def __init__(self, store: Store, message: StoredMessage) -> None:
+        super().__init__(store, message)
+        self.conversation_id = message.conversation_id
+        self.pending: list[str] = []
+        self.task: asyncio.Task[None] | None = None
+        self.finished = False
+        #: when a piece of it was last handed to the view (time.monotonic)
+        self.shown_at = 0.0
+        #: the messages shown with it when it starts (the question), and whether it was
+        self.before: tuple[StoredMessage, ...] = ()
+        self.started_shown = False
+        #: a reply being continued: the text it had (the view shows it, then the rest)
+        self.resumed_from: str | None = None
+
+    def take_piece(self) -> str:
+        """The pending text, or its first MAX_PIECE_CHARS when there is more."""
+        text = "".join(self.pending)
+        self.pending.clear()
+        if len(text) > MAX_PIECE_CHARS:
+            self.pending.append(text[MAX_PIECE_CHARS:])
+            text = text[:MAX_PIECE_CHARS]
+        return text
