@@ -2,10 +2,11 @@
 
 The streaming figures end with a 65 K-character reply, which stays plain text (it is past
 MAX_MARKDOWN_CHARS). Most replies are shorter and are rendered as Markdown when they end,
-a piece per loop turn (gui/widgets/chat_view.py): this child streams 5,000 and 20,000 characters
-of Markdown into a real ChatView, ends the reply, and runs the loop until the footer (the
-last piece) is shown, timing each step: the longest is what the GUI was blocked for. No
-budget of its own; it should stay under a frame.
+a piece per loop turn (gui/widgets/message_document.py): this child streams 5,000 and
+20,000 characters of Markdown into a real ChatView, ends the reply, and runs the loop until
+the footer (the last piece) is shown, timing each step: the longest is what the GUI was
+blocked for. No budget of its own; it should stay under a frame. bench/long_lines.py adds
+the 1 MB single-line figures (≤ 16 ms each).
 
 Child: `python -m bench.render` prints one `result` marker.
 """
@@ -87,9 +88,11 @@ def measure() -> list[Figure]:
     result = run_child(
         [PYTHON, "-m", "bench.render"], env=child_env(WORK / "home-render"), timeout=120
     )
+    from bench import long_lines  # issue #21: a 1 MB line, live, at open, pasted
+
     outcome = first(result.events, "result")
     if outcome is None:
-        return [error_figure("3", title, "ms", result.stderr.strip()[-300:])]
+        return [error_figure("3", title, "ms", result.stderr.strip()[-300:]), *long_lines.measure()]
     figures = []
     for size, samples in outcome["blocked_ms"].items():
         samples = sorted(samples)
@@ -105,7 +108,7 @@ def measure() -> list[Figure]:
                 details={"samples_ms": samples},
             )
         )
-    return figures
+    return figures + long_lines.measure()
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ async def _ours(args: argparse.Namespace) -> list[float]:
 
     from bench.loopback_dns import LoopbackResolver
     from providers.auth import TokenCache
-    from providers.gigachat import GigaChat
+    from providers.gigachat import LEGACY_BASE_URL, GigaChat
 
     # One provider, as the app's ProviderFactory keeps one per configuration: its SSL
     # context (system store + Russian CA + test CA, ~20 ms to build) is made once.
@@ -63,9 +63,15 @@ async def _ours(args: argparse.Namespace) -> list[float]:
         resolver=LoopbackResolver(), force_close=args.client == "ours-newconn"
     )
     async with aiohttp.ClientSession(connector=connector) as session:
-        # Default URLs: the real host names, resolved to the emulator by the connector.
+        # The real host names, resolved to the emulator by the connector: the old API
+        # host (the SDK's default before 0.2.3), which gpt4free still calls, so both
+        # clients of the comparison speak to the same host; OAuth at its default.
         provider = GigaChat(
-            session=session, api_key=args.key, ca_bundle=args.ca, token_cache=TokenCache()
+            session=session,
+            api_key=args.key,
+            base_url=LEGACY_BASE_URL,
+            ca_bundle=args.ca,
+            token_cache=TokenCache(),
         )
         samples: list[float] = []
         for index in range(args.warmup + args.n):

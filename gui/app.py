@@ -175,7 +175,7 @@ class Application:
         from gui.controller import ChatController
         from gui.core.keychain import SecretStore, hold_secret_environment
         from gui.core.provider_factory import ProviderFactory, client_session
-        from gui.core.store import Store
+        from gui.core.store import DamagedHistoryError, Store
         from gui.wiring import Wiring
 
         # Keys in the environment move into memory before anything can start a child
@@ -188,7 +188,14 @@ class Application:
         # back it up and migrate it.
         secrets = await asyncio.to_thread(functools.partial(SecretStore, environment=held))
         try:
-            store = await asyncio.to_thread(Store.open, self.paths.history_db)
+            try:
+                store = await asyncio.to_thread(Store.open, self.paths.history_db)
+            except DamagedHistoryError as damaged:
+                if not await self._ask_repair(str(damaged)):
+                    raise
+                recover = functools.partial(Store.recover, damaged.path, damaged_copy=damaged.copy)
+                await asyncio.to_thread(recover)  # ~12 s for 100,000 messages
+                store = await asyncio.to_thread(Store.open, self.paths.history_db)
         except Exception as error:  # whatever it is, said in words: never a traceback
             from gui.cli.ask import history_error
 
@@ -204,6 +211,7 @@ class Application:
                     session,
                     lambda info: settings.aprovider_config(info, secrets),
                     timeouts=settings.timeouts,
+                    profiles=settings.profiles,
                 )
                 controller = ChatController(store, providers)
                 Wiring(
@@ -267,6 +275,44 @@ class Application:
             if not closed.done():
                 box.reject()
 
+    async def _ask_repair(self, text: str) -> bool:
+        """A damaged history: offer to rebuild it from what still reads (the damaged file
+        is kept aside) or to quit. True for Repair."""
+        import asyncio
+
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtWidgets import QMessageBox
+
+        if self.quit_when_ready or self.screenshot is not None:
+            return False
+        question = QCoreApplication.translate(
+            "App", "Repair it now? Everything that still reads is kept in a new history."
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Besedka", f"{text}\n\n{question}", parent=self.window
+        )
+        repair = box.addButton(
+            QCoreApplication.translate("App", "Repair"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QCoreApplication.translate("App", "Quit"), QMessageBox.ButtonRole.RejectRole)
+        answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_finished(_result: int) -> None:
+            if not answered.done():
+                answered.set_result(None)
+
+        box.finished.connect(on_finished)
+        box.open()  # not exec(): no nested event loop under qasync
+        quitting = asyncio.ensure_future(self.quit.wait())
+        try:
+            await asyncio.wait((answered, quitting), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            quitting.cancel()
+        chosen = answered.done() and box.clickedButton() is repair
+        if not answered.done():
+            box.reject()
+        return chosen
+
     def connect_settings(self, secrets: SecretStore, providers: ProviderFactory) -> None:
         """Settings… (button, menu, Ctrl+,) opens the dialog from now on."""
         self.window.settings_requested.connect(lambda: self.open_settings(secrets, providers))
@@ -275,9 +321,11 @@ class Application:
         """Settings over the window; a save applies language, theme and tray at once."""
         from gui.settings_controller import open_settings_dialog
 
-        open_settings_dialog(
-            self.window, self.settings, secrets, providers, on_saved=self.apply_preferences
-        )
+        def saved() -> None:
+            self.apply_preferences()
+            self.window.picker.set_providers(providers.infos())  # profiles may have changed
+
+        open_settings_dialog(self.window, self.settings, secrets, providers, on_saved=saved)
 
     def apply_preferences(self) -> None:
         """Language, theme and tray icon from the saved settings, without a restart."""

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from gui.core.session import ChatSession, Turn
-from gui.core.store import Conversation, MessageStatus, SearchHit, Store, StoredMessage, StoreError
-from gui.live_reply import LiveReply, summary
+from gui.core.session import ChatSession, ReplyNotStarted, Turn
+from gui.core.store import Conversation, MessageStatus, Store, StoredMessage, StoreError
+from gui.live_reply import LiveReply, shown_live, speed_line, summary
 from gui.widgets.i18n import provider_text
+from providers.base import Retrying
 from providers.registry import DEFAULT_PROVIDER
 
 if TYPE_CHECKING:
     from gui.core.provider_factory import ProviderFactory
-    from gui.values import ConnectionResult, ProviderInfo
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,10 @@ class ChatController(QObject):
     reply_started = Signal(object)
     #: message id, text batch
     reply_delta = Signal(int, str)
+    #: message id, a batch of the model's thinking (shown apart, never sent back)
+    reply_reasoning = Signal(int, str)
+    #: the request failed before any text and is made again in this many seconds
+    reply_retrying = Signal(float)
     #: the final StoredMessage (complete, stopped or failed)
     reply_finished = Signal(object)
     #: conversation id, streaming or not
@@ -88,35 +92,37 @@ class ChatController(QObject):
         self._flush_timer.timeout.connect(self._flush)
 
     # -- conversations -----------------------------------------------------------------
-    def provider_infos(self) -> list[ProviderInfo]:
-        return self.providers.infos()
-
-    def conversations(self) -> list[Conversation]:
-        return self.store.list_conversations()
-
-    def conversation(self, conversation_id: int) -> Conversation:
-        return self.store.get_conversation(conversation_id)
-
-    def search(self, text: str) -> list[SearchHit]:
-        return self.store.search(text)
-
     def choice(self) -> tuple[str, str]:
         """The provider and model a new chat starts with: the last one chosen or shown."""
         # Nothing chosen yet: the default provider with its own default model.
         return self._choice if self._choice is not None else (DEFAULT_PROVIDER, "")
 
     def new_conversation(self) -> Conversation:
+        """A new chat, or the open one when it is still empty (no pile of empty chats)."""
+        if self.current_id is not None and self._is_empty(self.current_id):
+            return self.store.get_conversation(self.current_id)
         provider, model = self.choice()
         conversation = self.store.create_conversation(provider=provider, model=model)
         self.conversations_changed.emit()
         self.open_conversation(conversation.id)
         return conversation
 
+    def _is_empty(self, conversation_id: int) -> bool:
+        try:
+            return self.store.count_messages(conversation_id) == 0 and not self.is_busy(
+                conversation_id
+            )
+        except StoreError:
+            return False
+
     def open_conversation(self, conversation_id: int, *, scroll_to: int | None = None) -> None:
         """Show a chat: the end of its active path, or the page at `scroll_to` (a search
         hit, whose branch becomes the active one; a version just chosen)."""
         conversation = self.store.get_conversation(conversation_id)
+        left = self.current_id
         self.current_id = conversation_id
+        if left is not None and left != conversation_id and self._is_empty(left):
+            self._drop(left)  # an empty chat left behind: nothing in it to keep
         if conversation.provider in self.providers.names():  # the picker shows it now:
             self._choice = conversation.provider, conversation.model  # new chats take it
         page = self.session.page(conversation_id, PAGE_SIZE, anchor=scroll_to)
@@ -130,10 +136,16 @@ class ChatController(QObject):
 
     def _read_ahead(self, conversation_id: int) -> None:
         if conversation_id == self.current_id:
-            try:
-                self.store.turns(conversation_id)
-            except StoreError as error:  # the question will say it, if it still holds
-                log.info("could not read the history ahead: %s", error)
+            self.session.read_ahead(conversation_id)
+
+    def _drop(self, conversation_id: int) -> None:
+        try:
+            self.store.delete_conversation(conversation_id)
+            self.store.purge_conversation(conversation_id)
+        except (KeyError, StoreError) as error:
+            log.info("could not drop the empty chat %s: %s", conversation_id, error)
+            return
+        self.conversations_changed.emit()
 
     def load_older(self, before_id: int) -> None:
         if self.current_id is None:
@@ -149,28 +161,7 @@ class ChatController(QObject):
         self.newer_loaded.emit(self._live(page.messages), page.has_newer)
 
     def _live(self, messages: list[StoredMessage]) -> list[StoredMessage]:
-        """A message still streaming shows its text so far, not the last saved one; a
-        reply not shown yet is left out (it appears when it starts)."""
-        live = {reply.message.id: reply for reply in self._replies.values()}
-        shown = []
-        for message in messages:
-            reply = live.get(message.id)
-            if reply is None:
-                shown.append(message)
-            elif reply.started_shown and not reply.resumed_from:
-                reply.pending.clear()  # already part of the text shown now
-                shown.append(dataclasses.replace(message, text=reply.text))
-            elif reply.resumed_from is not None:  # a reply being continued: its old text
-                shown.append(dataclasses.replace(message, text=reply.resumed_from))
-        return shown
-
-    def rename_conversation(self, conversation_id: int, title: str) -> None:
-        self.store.update_conversation(conversation_id, title=title.strip())
-        self.conversations_changed.emit()
-
-    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
-        self.store.update_conversation(conversation_id, pinned=pinned)
-        self.conversations_changed.emit()
+        return shown_live(messages, self._replies.values())
 
     def set_provider(self, conversation_id: int | None, provider: str, model: str) -> None:
         """The picker changed: the chat's choice, and the one for new chats."""
@@ -195,6 +186,11 @@ class ChatController(QObject):
                 self.open_conversation(conversation_id)  # the question goes at the end
             self.stop(conversation_id)
             question, turn = self.session.ask(conversation_id, text, LiveReply)
+        except ReplyNotStarted as error:
+            self.message_added.emit(error.question)
+            self.conversations_changed.emit()
+            self.status.emit(self.tr("Sent, but no reply could be started: {0}").format(error))
+            return conversation_id
         except StoreError as error:
             self.status.emit(self.tr("Not sent: {0}").format(error))
             return None
@@ -244,18 +240,6 @@ class ChatController(QObject):
         if reply is not None and reply.task is not None:
             reply.task.cancel()
 
-    def _counted(self, message: StoredMessage) -> StoredMessage:
-        """The message with its place among its versions, for the switcher under it."""
-        try:
-            counted = self.store.messages_by_id([message.id])
-        except StoreError:
-            return message
-        if not counted:
-            return message
-        return dataclasses.replace(
-            message, version=counted[0].version, versions=counted[0].versions
-        )
-
     def is_busy(self, conversation_id: int | None) -> bool:
         return conversation_id in self._replies
 
@@ -291,7 +275,7 @@ class ChatController(QObject):
         if reply.resumed_from is not None:  # a reply continued: its frame streams again
             self.message_updated.emit(dataclasses.replace(reply.message, text=reply.resumed_from))
         else:
-            self.reply_started.emit(self._counted(reply.message))
+            self.reply_started.emit(self.store.counted(reply.message))
         self.busy_changed.emit(reply.conversation_id, True)
         self._flush_timer.start()
 
@@ -303,7 +287,20 @@ class ChatController(QObject):
             if not reply.started_shown:
                 self._show_started(reply)
 
-        final = await self.session.run(turn, on_text=on_text)
+        def on_reasoning(text: str) -> None:
+            reply.pending_reasoning.append(text)
+            if not reply.started_shown:
+                self._show_started(reply)
+
+        def on_retry(retrying: Retrying) -> None:
+            reply.retry_until = time.monotonic() + retrying.delay
+            self._show_started(reply)
+            if reply.conversation_id == self.current_id:
+                self.reply_retrying.emit(retrying.delay)
+
+        final = await self.session.run(
+            turn, on_text=on_text, on_reasoning=on_reasoning, on_retry=on_retry
+        )
         self._finish(reply, final)
 
     def _ensure_finished(self, turn: Turn[LiveReply], task: asyncio.Task[None]) -> None:
@@ -322,6 +319,8 @@ class ChatController(QObject):
         """Once per frame: hand each reply's buffered text to the view in one piece."""
         now = time.monotonic()
         for reply in self._replies.values():
+            if reply.pending_reasoning and reply.conversation_id == self.current_id:
+                self.reply_reasoning.emit(reply.message.id, reply.take_reasoning())
             recent = now - reply.shown_at < FIREHOSE_FRAME_S
             if reply.pending and not (recent and sum(map(len, reply.pending)) > FIREHOSE_CHARS):
                 reply.shown_at = now
@@ -335,12 +334,9 @@ class ChatController(QObject):
             self._flush_timer.stop()
 
     def _emit_speed(self, reply: LiveReply) -> None:
-        if reply.first_token_at is None:
-            self.status.emit(self.tr("Waiting for {0}…").format(provider_text(reply.label)))
-            return
-        elapsed = max(time.monotonic() - reply.first_token_at, 1e-3)
-        # A token is about four characters of text; good enough for a live figure.
-        self.status.emit(self.tr("Streaming: ~{0:.0f} tokens/s").format(reply.chars / 4 / elapsed))
+        if reply.first_token_at is None and time.monotonic() < reply.retry_until:
+            return  # "Retrying in N s…" stays on screen
+        self.status.emit(speed_line(reply, provider_text(reply.label)))
 
     def _finish(self, reply: LiveReply, final: StoredMessage) -> None:
         reply.finished = True
@@ -353,6 +349,8 @@ class ChatController(QObject):
     def _show_rest(self, reply: LiveReply, final: StoredMessage) -> None:
         """The text not shown yet, a piece per loop turn, then the final render: short
         loop turns instead of one long one. The chat stays busy until then."""
+        if reply.pending_reasoning and reply.conversation_id == self.current_id:
+            self.reply_reasoning.emit(reply.message.id, reply.take_reasoning())
         if reply.pending and reply.conversation_id == self.current_id:
             self.reply_delta.emit(reply.message.id, reply.take_piece())
             # A 1 ms timer, not 0: Qt runs a zero-delay call before the timers and input
@@ -360,9 +358,10 @@ class ChatController(QObject):
             QTimer.singleShot(1, self, lambda: self._show_rest(reply, final))
             return
         reply.pending.clear()
+        reply.pending_reasoning.clear()
         if self._replies.get(reply.conversation_id) is reply:
             del self._replies[reply.conversation_id]
-        self.reply_finished.emit(self._counted(final))
+        self.reply_finished.emit(self.store.counted(final))
         # A reply replaced by a new message ends after its successor started: the
         # conversation is still busy then, and its Stop button must stay usable.
         self.busy_changed.emit(reply.conversation_id, self.is_busy(reply.conversation_id))
@@ -375,9 +374,6 @@ class ChatController(QObject):
 
     async def _load_models(self, provider: str) -> None:
         self.models_loaded.emit(provider, await self.providers.models(provider))
-
-    async def test_connection(self, provider: str, config: dict[str, str]) -> ConnectionResult:
-        return await self.providers.test_connection(provider, config)
 
     # -- tasks and shutdown ------------------------------------------------------------
     def _spawn(self, coroutine: Any, *, name: str) -> asyncio.Task[Any]:

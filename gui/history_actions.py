@@ -73,6 +73,15 @@ class HistoryActions(QObject):
         self.controller.open_conversation(conversation.id)
         return self.tr("Imported “{0}”").format(conversation.title)
 
+    # -- a chat's name and pin -------------------------------------------------------
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        self.store.update_conversation(conversation_id, title=title.strip())
+        self.controller.conversations_changed.emit()
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self.store.update_conversation(conversation_id, pinned=pinned)
+        self.controller.conversations_changed.emit()
+
     # -- versions and forks ----------------------------------------------------------
     def switch_version(self, message_id: int, step: int) -> None:
         """Show the previous (-1) or next (+1) version of a message and what follows it."""
@@ -115,7 +124,7 @@ class HistoryActions(QObject):
     def delete_conversation(self, conversation_id: int) -> None:
         """The chat goes to the Trash; when it was open, the next one opens."""
         controller = self.controller
-        listed = [c.id for c in controller.conversations()]
+        listed = [c.id for c in self.store.list_conversations()]
         controller.stop(conversation_id)
         self.store.delete_conversation(conversation_id)
         self._undo = _ChatDeleted(conversation_id)

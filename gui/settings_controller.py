@@ -3,7 +3,8 @@
 Widgets may not touch the core, so the dialog edits plain values (`SettingsForm`); this
 module fills them from `Settings` and the `SecretStore`, saves the edited form through
 them (keychain calls in worker threads, questions as window-modal boxes, no nested event
-loop) and runs "Test connection" with the form as it is, unsaved.
+loop), runs "Test connection" with the form as it is, unsaved, and names the
+OpenAI-compatible profiles the dialog adds (gui/core/profiles.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gui.core.keychain import KeychainUnavailableError, SecretStore
+from gui.core.profiles import (
+    BASE,
+    PRESETS,
+    Profile,
+    environment_only,
+    new_profile_name,
+    profile_info,
+)
 from gui.core.settings import (
     LANGUAGES,
     MAX_TIMEOUT,
@@ -64,7 +73,8 @@ def open_settings_dialog(
     providers: ProviderFactory,
     on_saved: Callable[[], None],
 ) -> None:
-    """Open Settings window-modally over `parent`; after a successful save, `on_saved()`."""
+    """Open Settings window-modally over `parent`; after a successful save, `on_saved()`
+    (which should also give the picker `providers.infos()`: profiles may have changed)."""
     SettingsEditor(
         providers.infos(), settings, secrets, providers.test_connection, on_saved, parent
     ).open()
@@ -74,6 +84,7 @@ def settings_form(
     providers: Sequence[ProviderInfo], settings: Settings, secrets: SecretStore
 ) -> SettingsForm:
     """The form as Settings has it; saved keys are not read here (see `SettingsEditor`)."""
+    profiles = any(info.profile_of for info in providers)
     return SettingsForm(
         language=settings.language,
         theme=settings.theme,
@@ -83,43 +94,51 @@ def settings_form(
         max_timeout=MAX_TIMEOUT,
         keychain_available=secrets.available,
         providers={info.name: _provider_form(info, settings, secrets) for info in providers},
+        presets=tuple((p.key, p.label) for p in PRESETS) if profiles else (),
     )
 
 
 def _provider_form(info: ProviderInfo, settings: Settings, secrets: SecretStore) -> ProviderForm:
     proxy = settings.proxy(info.name)
-    key = None
-    if info.secret_field is not None:
-        key = KeyForm(
-            env_name=secrets.env_name(info),
-            env_active=secrets.from_environment(info) is not None,
-        )
     return ProviderForm(
         values=settings.field_values(info),
         proxy_mode=proxy.mode,
         proxy_url=proxy.url,
         env_overrides=tuple(f.env for f in info.fields if env_override(f) is not None),
-        key=key,
+        keys={f.name: _key_form(info, f.name, secrets) for f in info.secret_fields},
+    )
+
+
+def _key_form(info: ProviderInfo, field: str, secrets: SecretStore) -> KeyForm:
+    return KeyForm(
+        env_name=secrets.env_name(info, field),
+        env_active=secrets.from_environment(info, field) is not None,
     )
 
 
 def form_config(info: ProviderInfo, form: ProviderForm, secrets: SecretStore) -> dict[str, str]:
     """Constructor keywords from an unsaved page; environment variables first."""
-    secret: str | None = None
-    if form.key is not None:
-        secret = secrets.from_environment(info) or form.key.text or None
-    return assemble_config(info, form.values, secret, _proxy(form))
+    found: dict[str, str] = {}
+    for name, key in form.keys.items():
+        typed = "" if environment_only(info) else key.text  # for the saved host only
+        if value := secrets.from_environment(info, name) or typed:
+            found[name] = value
+    return assemble_config(info, form.values, found, _proxy(form))
 
 
 def write_settings(
     settings: Settings, providers: Sequence[ProviderInfo], form: SettingsForm
 ) -> None:
-    """Put the form's non-secret values into `settings` and write the file (OSError)."""
+    """Put the form's non-secret values into `settings` and write the file (OSError);
+    profiles removed in the dialog are forgotten, new ones get their sections."""
     settings.language = _choice(form.language, LANGUAGES)
     settings.theme = _choice(form.theme, THEMES)
     settings.tray_icon = form.tray_icon
     settings.connect_timeout = form.connect_timeout
     settings.read_timeout = form.read_timeout
+    for name in form.removed:
+        if name != BASE:
+            settings.remove_profile(name)
     for info in providers:
         page = form.providers.get(info.name)
         if page is None:
@@ -172,6 +191,7 @@ class SettingsEditor:
         # method it would hold weakly), and nothing else does.
         self.dialog.save_requested.connect(lambda: self._on_save_requested())
         self.dialog.test_requested.connect(lambda name: self._on_test_requested(name))
+        self.dialog.profile_add_requested.connect(lambda preset: self.add_profile(preset))
         self.dialog.finished.connect(lambda result: self._on_finished(result))
         self.dialog.destroyed.connect(lambda: self._cancel(keep=None))
         self._loaded = self._spawn(self._load_keys())
@@ -204,12 +224,39 @@ class SettingsEditor:
                 task.cancel()
 
     async def _load_keys(self) -> None:
-        """Fill in the saved keys, read in a worker thread (the keychain may prompt)."""
-        for name, info in self.providers.items():
-            if info.secret_field is None:
-                continue
-            value, source = await self.secrets.alookup(info, environment=False)
-            self.dialog.set_stored_key(name, value, None if source == "environment" else source)
+        """Fill in the saved secrets, read in a worker thread (the keychain may prompt)."""
+        for name, info in list(self.providers.items()):
+            for field in info.secret_fields:
+                value, source = await self.secrets.alookup(
+                    info, field=field.name, environment=False
+                )
+                stored = None if source == "environment" else source
+                self.dialog.set_stored_key(name, value, stored, field.name)
+
+    # -- profiles ----------------------------------------------------------------------
+
+    def add_profile(self, preset_key: str) -> str:
+        """A new OpenAI-compatible profile from a preset, on its own page (saved on OK);
+        its name is fresh: not used now, nor by one removed in this dialog."""
+        preset = next((p for p in PRESETS if p.key == preset_key), PRESETS[-1])
+        first = self.providers.get(BASE)
+        if first is None:
+            raise KeyError("no OpenAI-compatible provider to make a profile of")
+        taken = {*self.providers, *self.settings_names()}
+        name = new_profile_name(preset.label, taken)
+        # The empty preset's name is left to type (its page opens with the name field).
+        label = "" if preset is PRESETS[-1] else preset.label
+        info = profile_info(first, Profile(name, label, preset.models))
+        values = {field.name: field.default for field in info.fields if not field.is_secret}
+        values.update(label=label, base_url=preset.base_url, models=", ".join(preset.models))
+        form = ProviderForm(values=values, keys={f.name: KeyForm() for f in info.secret_fields})
+        self.providers = {**self.providers, name: info}
+        self.dialog.add_provider_page(info, form, show=True)
+        return name
+
+    def settings_names(self) -> list[str]:
+        """The profiles the settings file has now (removed ones stay until OK)."""
+        return [profile.name for profile in self.settings.profiles()]
 
     async def wait_loaded(self) -> None:
         """Return once the saved keys are shown in the form."""
@@ -276,19 +323,25 @@ class SettingsEditor:
             log.warning("cannot write %s: %s", self.settings.path, error.strerror)
             await self.dialog.tell_not_saved(str(self.settings.path), error.strerror or str(error))
             return False
+        for name in form.removed:  # a removed profile's key goes with it
+            if (info := self.providers.get(name)) is not None and name != BASE:
+                for field in info.secret_fields:
+                    await self._save_key(info, field.name, KeyForm(change="delete"))
         for name, page in form.providers.items():
-            if page.key is not None and page.key.change != "keep":
-                await self._save_key(self.providers[name], page.key)
+            for secret, key in page.keys.items():
+                if key.change != "keep":
+                    await self._save_key(self.providers[name], secret, key)
         return True
 
-    async def _save_key(self, info: ProviderInfo, key: KeyForm) -> None:
+    async def _save_key(self, info: ProviderInfo, field: str, key: KeyForm) -> None:
+        label = self.dialog.pages[info.name].title() if info.name in self.dialog.pages else ""
         try:
             if key.change == "set":
-                await self.secrets.aset(info, key.text)
+                await self.secrets.aset(info, key.text, field=field)
             else:
-                await self.secrets.adelete(info)
+                await self.secrets.adelete(info, field=field)
         except KeychainUnavailableError:
             if key.change != "set":
-                await self.dialog.tell_not_removed(info.label)
-            elif await self.dialog.ask_keep_for_session(info.label):
-                self.secrets.keep_for_session(info, key.text)
+                await self.dialog.tell_not_removed(label or info.label)
+            elif await self.dialog.ask_keep_for_session(label or info.label):
+                self.secrets.keep_for_session(info, key.text, field=field)

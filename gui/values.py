@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ConnectionResult", "ErrorInfo", "FieldInfo", "ProviderInfo"]
+__all__ = ["BalanceLine", "ConnectionResult", "ErrorInfo", "FieldInfo", "ProviderInfo"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,10 +26,23 @@ class FieldInfo:
     default: str = ""
     env: str = ""
     advanced: bool = False
+    #: (another field, its values): this one matters only while that field has one of
+    #: them (GigaChat's password only for the password login); empty: always.
+    shown_when: tuple[str, tuple[str, ...]] | tuple[()] = ()
+    #: English words for `choices`, in the same order ("" or missing: the value itself).
+    choice_labels: tuple[str, ...] = ()
 
     @property
     def is_secret(self) -> bool:
         return self.kind == "secret"
+
+    def choice_label(self, value: str) -> str:
+        """The words for one of `choices` (the value itself when it has none)."""
+        if value in self.choices:
+            index = self.choices.index(value)
+            if index < len(self.choice_labels) and self.choice_labels[index]:
+                return self.choice_labels[index]
+        return value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,10 +56,33 @@ class ProviderInfo:
     models: tuple[str, ...]
     fields: tuple[FieldInfo, ...]
     options: frozenset[str]
+    #: The provider this is a named profile of ("openai" for every OpenAI-compatible
+    #: endpoint, the first one included); "" when it is no profile.
+    profile_of: str = ""
 
     @property
     def secret_field(self) -> FieldInfo | None:
+        """The first secret: the one whose keychain entry is named after the provider."""
         return next((field for field in self.fields if field.is_secret), None)
+
+    @property
+    def secret_fields(self) -> tuple[FieldInfo, ...]:
+        return tuple(field for field in self.fields if field.is_secret)
+
+    @property
+    def removable(self) -> bool:
+        """A profile beside the first one: Settings may remove it."""
+        return bool(self.profile_of) and self.name != self.profile_of
+
+    def field_shown(self, field: FieldInfo, values: Mapping[str, str]) -> bool:
+        """Whether `field` matters with these values (`FieldInfo.shown_when`); a value
+        missing from `values` is the controlling field's default."""
+        if not field.shown_when:
+            return True
+        name, allowed = field.shown_when
+        control = next((f for f in self.fields if f.name == name), None)
+        value = values.get(name) or (control.default if control is not None else "")
+        return value in allowed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,14 +138,24 @@ class ErrorInfo:
 
 
 @dataclasses.dataclass(frozen=True)
+class BalanceLine:
+    """What is left of one prepaid package: `usage` names the model or service."""
+
+    usage: str
+    value: float
+
+
+@dataclasses.dataclass(frozen=True)
 class ConnectionResult:
     """What Settings → Test connection found, as data: the dialog words it.
 
     `provider` is the label; `models` how many the server listed (None when the
-    provider has no model list and a one-token request was made instead).
+    provider has no model list and a one-token request was made instead); `balance`
+    what is left of the account's packages where the service tells (None: it does not).
     """
 
     ok: bool
     provider: str
     models: int | None = None
     error: ErrorInfo | None = None
+    balance: tuple[BalanceLine, ...] | None = None

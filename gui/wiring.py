@@ -32,13 +32,13 @@ class Wiring(QObject):
         self._intents()
         self._renders()
         picker = window.picker
-        picker.set_providers(controller.provider_infos())
+        picker.set_providers(controller.providers.infos())
         picker.select(provider, model)
         # What new chats use until the person picks another: the picker's choice, which
         # falls back to its first provider when the saved one is gone.
         controller.set_provider(None, picker.provider() or provider, picker.model())
         window.set_ready()
-        conversations = controller.conversations()
+        conversations = controller.store.list_conversations()
         window.set_conversations(conversations, None)
         if conversations:
             controller.open_conversation(conversations[0].id)
@@ -77,8 +77,8 @@ class Wiring(QObject):
         sidebar.hit_selected.connect(
             lambda ident, message: controller.open_conversation(ident, scroll_to=message)
         )
-        sidebar.rename_requested.connect(controller.rename_conversation)
-        sidebar.pin_requested.connect(controller.set_pinned)
+        sidebar.rename_requested.connect(history.rename_conversation)
+        sidebar.pin_requested.connect(history.set_pinned)
         sidebar.delete_requested.connect(history.delete_conversation)
         sidebar.search_changed.connect(self._search)
         window.picker.changed.connect(
@@ -101,6 +101,8 @@ class Wiring(QObject):
         controller.message_removed.connect(view.remove_message)
         controller.reply_started.connect(self._reply_started)
         controller.reply_delta.connect(window.append_delta)
+        controller.reply_reasoning.connect(window.append_reasoning)
+        controller.reply_retrying.connect(window.show_retrying)
         controller.reply_finished.connect(self._reply_finished)
         controller.busy_changed.connect(self._busy_changed)
         controller.status.connect(window.show_status)
@@ -119,7 +121,7 @@ class Wiring(QObject):
         current = self.controller.current_id
         if current is None:
             return
-        conversation = self.controller.conversation(current)
+        conversation = self.controller.store.get_conversation(current)
         self.window.show_parameters(
             conversation.id, conversation.system_prompt, dict(conversation.params)
         )
@@ -130,12 +132,14 @@ class Wiring(QObject):
         self.controller.set_parameters(conversation_id, system_prompt=system_prompt, params=params)
 
     def _search(self, text: str) -> None:
-        hits = self.controller.search(text) if text.strip() else []
+        hits = self.controller.store.search(text) if text.strip() else []
         self.window.sidebar.set_search_results(hits, self.controller.current_id)
 
     # -- renders ---------------------------------------------------------------------
     def _refresh_conversations(self) -> None:
-        self.window.set_conversations(self.controller.conversations(), self.controller.current_id)
+        self.window.set_conversations(
+            self.controller.store.list_conversations(), self.controller.current_id
+        )
 
     def _show_conversation(
         self, conversation: Conversation, page: Page, anchor: int | None

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from providers.base import ChatOptions, Chunk, FinishReason, Message, Messages, Provider, Usage
+from providers.base import (
+    ChatOptions,
+    Chunk,
+    FinishReason,
+    Message,
+    Messages,
+    Provider,
+    Reasoning,
+    Retrying,
+    Usage,
+)
 from providers.errors import ProviderError
 
 __all__ = [
@@ -19,6 +29,8 @@ __all__ = [
     "Messages",
     "Provider",
     "ProviderError",
+    "Reasoning",
+    "Retrying",
     "Usage",
 ]
 

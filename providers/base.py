@@ -14,11 +14,13 @@ from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, cast
 
 from providers.errors import BadRequestError, ProviderError
+from providers.retry import RetryPolicy, with_retries
 
 if TYPE_CHECKING:
     import aiohttp
 
 __all__ = [
+    "REASONING_EFFORTS",
     "ChatOptions",
     "Chunk",
     "ConfigField",
@@ -26,6 +28,8 @@ __all__ = [
     "Message",
     "Messages",
     "Provider",
+    "Reasoning",
+    "Retrying",
     "Timeouts",
     "Usage",
     "environment_value",
@@ -50,7 +54,13 @@ class ChatOptions(TypedDict, total=False):
     max_tokens: int
     repetition_penalty: float
     update_interval: float
+    #: How hard a reasoning model thinks: one of REASONING_EFFORTS.
+    reasoning_effort: str
+    #: A stable id of the conversation (GigaChat's `X-Session-ID`: its prompt cache).
+    session_id: str
 
+
+REASONING_EFFORTS = ("low", "medium", "high")
 
 OPTION_TYPES: Mapping[str, type | tuple[type, ...]] = {
     "temperature": (int, float),
@@ -58,7 +68,11 @@ OPTION_TYPES: Mapping[str, type | tuple[type, ...]] = {
     "max_tokens": int,
     "repetition_penalty": (int, float),
     "update_interval": (int, float),
+    "reasoning_effort": str,
+    "session_id": str,
 }
+#: Options whose value must be one of a few words.
+OPTION_VALUES: Mapping[str, tuple[str, ...]] = {"reasoning_effort": REASONING_EFFORTS}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,25 +83,62 @@ class FinishReason:
 
 
 @dataclasses.dataclass(frozen=True)
+class Reasoning:
+    """A piece of the model's thinking, shown apart from the answer and never sent back.
+
+    Yielded in order with the text pieces (thinking usually comes first); consecutive
+    pieces concatenate, as text pieces do."""
+
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Retrying:
+    """Nothing was shown yet and the request failed in a way worth repeating: the stream
+    waits `delay` seconds and then makes retry number `attempt` (1, 2). `status` is the
+    HTTP status that caused it, None for a connection reset before any reply."""
+
+    delay: float
+    attempt: int
+    status: int | None
+
+
+def _count(data: Mapping[str, Any], name: str) -> int | None:
+    value = data.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclasses.dataclass(frozen=True)
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
+    #: Prompt tokens the service served from its cache (part of `prompt_tokens`).
+    cached_tokens: int = 0
 
     @classmethod
     def from_json(cls, data: Any) -> Usage | None:
-        """The counts of an OpenAI-style `usage` object; None when it holds none."""
+        """The counts of a `usage` object (OpenAI's, with `prompt_tokens_details.
+        cached_tokens`, or GigaChat's, with `precached_prompt_tokens`); None when it
+        holds none."""
         if not isinstance(data, Mapping):
             return None
-        counts = {
-            name: data[name]
-            for name in ("prompt_tokens", "completion_tokens", "total_tokens")
-            if isinstance(data.get(name), int) and not isinstance(data.get(name), bool)
-        }
+        counts: dict[str, int] = {}
+        for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+            if (value := _count(data, name)) is not None:
+                counts[name] = value
+        details = data.get("prompt_tokens_details")
+        cached = _count(details, "cached_tokens") if isinstance(details, Mapping) else None
+        if cached is None:
+            cached = _count(data, "precached_prompt_tokens")
+        if cached is not None:
+            counts["cached_tokens"] = cached
         return cls(**counts) if counts else None
 
 
-Chunk = str | FinishReason | Usage
+#: What `Provider.stream` yields: answer text (`str`), thinking, a retry notice, and at
+#: the end the finish reason and the token counts.
+Chunk = str | Reasoning | Retrying | FinishReason | Usage
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,6 +160,9 @@ class ConfigField:
     default: str = ""
     env: str = ""
     advanced: bool = False
+    #: (other field, its values): the field matters only while that field has one of
+    #: them, e.g. `("auth_method", ("password",))`; empty: always.
+    shown_when: tuple[str, tuple[str, ...]] | tuple[()] = ()
 
 
 def environment_value(variable: str) -> str | None:
@@ -139,6 +193,9 @@ class Provider(abc.ABC):
     supported_options: ClassVar[frozenset[str]] = frozenset()
     #: Settings this provider takes (keywords of `__init__`), for the settings dialog.
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
+    #: When and how often `stream` repeats a request that failed before any text; an
+    #: instance (or a subclass) may set its own, e.g. `RetryPolicy(retries=0)`.
+    retry_policy: RetryPolicy = RetryPolicy()
 
     def __init__(
         self,
@@ -181,6 +238,10 @@ class Provider(abc.ABC):
                 raise BadRequestError(
                     reason="option_type", params={"option": key}, provider=cls.label
                 )
+            if key in OPTION_VALUES and value not in OPTION_VALUES[key]:
+                raise BadRequestError(
+                    reason="option_value", params={"option": key}, provider=cls.label
+                )
             checked[key] = value
         return cast(ChatOptions, checked)
 
@@ -210,13 +271,20 @@ class Provider(abc.ABC):
         stream: bool = True,
         options: Mapping[str, Any] | None = None,
     ) -> AsyncGenerator[Chunk, None]:
-        """Yield the reply as text deltas, then optional FinishReason and Usage items."""
+        """Yield the reply as text deltas (with Reasoning pieces where the model thinks
+        aloud), then optional FinishReason and Usage items. A failure before any text is
+        retried per `retry_policy`, announced by a Retrying item before each wait."""
         if not messages:
             raise BadRequestError(reason="no_message", provider=self.label)
         checked = self.check_options(options or {})
+        resolved = self.get_model(model)
+        attempts = with_retries(
+            lambda: self._stream(resolved, messages, stream, checked), self.retry_policy
+        )
         try:
-            async for chunk in self._stream(self.get_model(model), messages, stream, checked):
-                yield chunk
+            async with contextlib.aclosing(attempts):
+                async for chunk in attempts:
+                    yield chunk
         except ProviderError as error:
             error.with_provider(self.label)
             raise

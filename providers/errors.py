@@ -40,6 +40,7 @@ REASONS: dict[str, str] = {
     "no_message": "there is no message to send",
     "bad_option": "unknown option '{option}'",
     "option_type": "option '{option}' has the wrong type",
+    "option_value": "option '{option}' has a value the service does not take",
     # HTTP statuses (error_for_status); the server's words are the detail
     "http_status": "HTTP {status}",
     "access_denied": "access denied",
@@ -55,6 +56,8 @@ REASONS: dict[str, str] = {
     "connect": "cannot connect to {host}:{port}",
     "timeout": "the server did not answer in time",
     "cut": "the connection closed mid-answer",
+    "reset": "the server closed the connection before answering",
+    "stalled": "the server kept the stream open without sending a complete line for {seconds} s",
     "invalid_url": "invalid URL {url}",
     "network_error": "network error: {type}",
     "proxy_scheme": "unsupported proxy type {scheme}://, use an http:// or https:// proxy",
@@ -66,6 +69,7 @@ REASONS: dict[str, str] = {
     "cut_short": "the answer was cut before its end",
     "error_instead_of_answer": "the server sent an error instead of an answer",
     "not_event_stream": "expected an event stream, got {content_type}",
+    "line_too_long": "a line of the stream is longer than {limit_mb} MB",
     "no_content_type": "expected an event stream, got no content type",
     "no_choices": "an answer without choices",
     "not_json_object": "the answer is not a JSON object",
@@ -82,6 +86,16 @@ REASONS: dict[str, str] = {
         "authorization failed (paste the Authorization key, not the Client Secret)"
     ),
     "no_token": "the OAuth server sent no token",
+    "no_access_token_env": "no access token; set it in Settings or {variable}",
+    "no_password_env": (
+        "no user name and password; set them in Settings or {user_variable} and {password_variable}"
+    ),
+    "no_certificate_env": "no client certificate; set it in Settings or {variable}",
+    "access_token_refused": "the access token was refused (expired or wrong)",
+    "password_refused": "the user name or password was refused",
+    "certificate_refused": "the client certificate was refused",
+    "client_cert_unreadable": "cannot read the client certificate or key {path}",
+    "client_cert_invalid": "the client certificate or its key is not valid",
     "login_refused": "the service refused the anonymous login",
     "question_refused": "the service refused the question (no free quota left?)",
 }
@@ -102,6 +116,8 @@ class ProviderError(Exception):
     kind: ClassVar[str] = "failed"
     #: What the person can do about it; subclasses override.
     hint = "Try again later."
+    #: Seconds the server asked us to wait (its `Retry-After`), where it said so.
+    retry_after: float | None = None
 
     def __init__(
         self,
@@ -256,8 +272,7 @@ def recast(error: ProviderError, cls: type[ProviderError], provider: str = "") -
         detail=error.detail,
         params=error.params,
     )
-    if isinstance(error, RateLimitError) and isinstance(recast_error, RateLimitError):
-        recast_error.retry_after = error.retry_after
+    recast_error.retry_after = error.retry_after
     return recast_error
 
 
@@ -294,8 +309,12 @@ def error_for_status(
         return NotFoundError(**fields)
     if status in (402, 429):
         return RateLimitError(**fields, retry_after=retry_after)
+    error: ProviderError
     if status == 413:
-        return BadRequestError(**{**fields, "reason": "too_large", "params": {}})
-    if 400 <= status < 500:
-        return BadRequestError(**fields)
-    return ServerError(**fields)
+        error = BadRequestError(**{**fields, "reason": "too_large", "params": {}})
+    elif 400 <= status < 500:
+        error = BadRequestError(**fields)
+    else:
+        error = ServerError(**fields)
+    error.retry_after = retry_after  # a 503 may say when to come back, too
+    return error

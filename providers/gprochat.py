@@ -7,7 +7,6 @@ The public service (gprochat.com) is gone; the wire format is kept faithful
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,15 @@ from providers.errors import (
     recast,
     refit_for_keyless,
 )
-from providers.http import client_timeout, iter_text, network_errors, origin_of, raise_for_status
+from providers.http import (
+    client_timeout,
+    exchange,
+    iter_text,
+    json_body,
+    network_errors,
+    origin_of,
+    raise_for_status,
+)
 from providers.prompt import format_prompt
 
 if TYPE_CHECKING:
@@ -116,12 +123,14 @@ class GPROChat(Provider):
         body = request_body(format_prompt(messages), int(self.clock() * 1000))
         try:
             with network_errors():
-                async with self.session.post(
-                    f"{self.base_url}/api/generate",
-                    data=json.dumps(body),
-                    headers=self._headers(),
-                    proxy=self.proxy,
-                    timeout=client_timeout(self.timeouts),
+                async with exchange(
+                    self.session.post(
+                        f"{self.base_url}/api/generate",
+                        data=json_body(body),  # raw UTF-8, as the text/plain header says
+                        headers=self._headers(),
+                        proxy=self.proxy,
+                        timeout=client_timeout(self.timeouts),
+                    )
                 ) as response:
                     await self._raise_for_status(response)
                     async for text in iter_text(response):

@@ -17,6 +17,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
+from providers import sse
 from providers.base import ChatOptions, Chunk, ConfigField, Messages, Provider, Timeouts
 from providers.errors import (
     AuthError,
@@ -29,6 +30,8 @@ from providers.errors import (
 from providers.http import (
     YIELD_EVERY,
     client_timeout,
+    exchange,
+    json_body,
     network_errors,
     origin_of,
     parse_json,
@@ -36,6 +39,7 @@ from providers.http import (
 )
 from providers.prompt import format_prompt
 from providers.sse import DONE
+from providers.surrogates import has_surrogates, mend
 
 if TYPE_CHECKING:
     import aiohttp
@@ -152,12 +156,14 @@ class GPTalk(Provider):
 
     async def _post_json(self, path: str, body: dict[str, Any], token: str | None = None) -> Any:
         with network_errors():
-            async with self.session.post(
-                f"{self.base_url}{path}",
-                json=body,
-                headers=self._headers(token),
-                proxy=self.proxy,
-                timeout=client_timeout(self.timeouts),
+            async with exchange(
+                self.session.post(
+                    f"{self.base_url}{path}",
+                    data=json_body(body),
+                    headers={**self._headers(token), "Content-Type": "application/json"},
+                    proxy=self.proxy,
+                    timeout=client_timeout(self.timeouts),
+                )
             ) as response:
                 await raise_for_status(response)
                 text = await response.text(encoding="utf-8", errors="replace")
@@ -230,12 +236,14 @@ class GPTalk(Provider):
         try:
             token = await self._stream_token(model, format_prompt(messages), options)
             with network_errors():
-                async with self.session.get(
-                    f"{self.base_url}{STREAM_PATH}",
-                    params={"token": token},
-                    headers=self._headers(),
-                    proxy=self.proxy,
-                    timeout=client_timeout(self.timeouts),
+                async with exchange(
+                    self.session.get(
+                        f"{self.base_url}{STREAM_PATH}",
+                        params={"token": token},
+                        headers=self._headers(),
+                        proxy=self.proxy,
+                        timeout=client_timeout(self.timeouts),
+                    )
                 ) as response:
                     await raise_for_status(response)
                     async for delta in self._read_stream(response):
@@ -257,6 +265,8 @@ class GPTalk(Provider):
                     if message:
                         raise ServerError(detail=message)
                     continue
+                if has_surrogates(content):  # an emoji's second half may come next time
+                    content = mend(content[:-1] if _ends_high(content) else content)
                 delta = cumulative_delta(previous, content)
                 if delta is None:
                     raise ProtocolError(reason="rewrote")
@@ -266,14 +276,30 @@ class GPTalk(Provider):
         raise ProtocolError(reason="cut_short")
 
 
+def _ends_high(text: str) -> bool:
+    return "\ud800" <= text[-1:] <= "\udbff"
+
+
 async def _data_lines(response: aiohttp.ClientResponse) -> AsyncGenerator[str, None]:
-    """Values of `data:` lines as they complete, across split chunks and UTF-8."""
+    """Values of `data:` lines as they complete, across split chunks and UTF-8; an
+    unfinished line is kept in pieces (joined once) and may not pass `sse.MAX_LINE`."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    pending = ""
+    pieces: list[str] = []
+    size = 0
     count = 0
     async for chunk in response.content.iter_any():
-        pending += decoder.decode(chunk)
-        *lines, pending = pending.split("\n")
+        text = decoder.decode(chunk)
+        if "\n" not in text:
+            size += len(text)
+            if size > sse.MAX_LINE:
+                raise ProtocolError(
+                    reason="line_too_long", params={"limit_mb": sse.MAX_LINE // (1024 * 1024)}
+                )
+            pieces.append(text)
+            await asyncio.sleep(0)
+            continue
+        *lines, pending = "".join([*pieces, text]).split("\n")
+        pieces, size = [pending], len(pending)
         for line in lines:
             value = _data_value(line)
             if value is not None:
@@ -282,7 +308,7 @@ async def _data_lines(response: aiohttp.ClientResponse) -> AsyncGenerator[str, N
                 if count % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
         await asyncio.sleep(0)
-    pending += decoder.decode(b"", final=True)
+    pending = "".join(pieces) + decoder.decode(b"", final=True)
     value = _data_value(pending)
     if value is not None:
         yield value

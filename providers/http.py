@@ -10,11 +10,12 @@ import asyncio
 import codecs
 import contextlib
 import datetime
+import errno
 import json
 import math
 import re
 import ssl
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from typing import Any
@@ -34,12 +35,15 @@ from providers.errors import (
     error_for_status,
 )
 from providers.sse import SSEDecoder, SSEEvent
+from providers.surrogates import mend
 
 __all__ = [
     "YIELD_EVERY",
     "client_timeout",
+    "exchange",
     "iter_sse_batches",
     "iter_text",
+    "json_body",
     "loads_json",
     "network_errors",
     "raise_for_status",
@@ -53,6 +57,9 @@ __all__ = [
 YIELD_EVERY = 100
 #: Bytes decoded per step of a stream reader.
 READ_CHUNK = 16 * 1024
+#: Bytes that count as progress on a stream even before a line completes (a long event
+#: on a slow link); far more than a trickling server sends in a read timeout.
+PROGRESS_BYTES = 64 * 1024
 
 
 def russian_ca_pem() -> str:
@@ -120,22 +127,40 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def server_message(body: bytes, content_type: str) -> str:
-    """The human part of an error body: JSON `message`/`error.message`, else the text."""
+    """The human part of an error body: JSON `error.message`, `error`, `message` or
+    `detail` (FastAPI's string, or its list of `{"msg"}` objects), else the text."""
     text = body.decode("utf-8", errors="replace").strip()
     if "json" in content_type or text.startswith("{"):
         with contextlib.suppress(ValueError):
             data = json.loads(text)
             if isinstance(data, dict):
-                error = data.get("error")
-                if isinstance(error, dict) and isinstance(error.get("message"), str):
-                    return str(error["message"])
-                if isinstance(error, str):
-                    return error
-                if isinstance(data.get("message"), str):
-                    return str(data["message"])
+                said = _said_in(data)
+                if said:
+                    return mend(said)
     if "<html" in text[:200].lower():
         return ""
     return text
+
+
+def _said_in(data: dict[str, Any]) -> str:
+    error = data.get("error")
+    if isinstance(error, dict) and isinstance(error.get("message"), str) and error["message"]:
+        return str(error["message"])
+    if isinstance(error, str) and error:
+        return error
+    if isinstance(data.get("message"), str) and data["message"]:
+        return str(data["message"])
+    detail = data.get("detail")
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list):
+        messages = [
+            str(item["msg"])
+            for item in detail
+            if isinstance(item, dict) and isinstance(item.get("msg"), str)
+        ]
+        return "; ".join(messages)
+    return ""
 
 
 async def read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
@@ -202,6 +227,47 @@ def network_errors(provider: str = "") -> Iterator[None]:
         ) from None
 
 
+#: What a connection closed or reset before the reply's first byte looks like: a server
+#: that closed at once (FIN), reset it (RST), or reset the TLS handshake.
+_RESET_ERRNOS = frozenset({errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED})
+
+
+def _is_reset(error: BaseException) -> bool:
+    if isinstance(error, aiohttp.ServerDisconnectedError | ConnectionResetError):
+        return True
+    if isinstance(error, aiohttp.ClientConnectorError):  # during the TLS handshake
+        return isinstance(error.os_error, ConnectionResetError) or error.errno in _RESET_ERRNOS
+    return isinstance(error, aiohttp.ClientOSError) and error.errno in _RESET_ERRNOS
+
+
+@contextlib.asynccontextmanager
+async def exchange(
+    request: contextlib.AbstractAsyncContextManager[aiohttp.ClientResponse],
+) -> AsyncIterator[aiohttp.ClientResponse]:
+    """`async with session.post(...)` that tells a connection lost before any byte of
+    the reply (NetworkError "reset", which `Provider.stream` retries) from one lost
+    while the body was read (left to `network_errors`: the answer was cut)."""
+    entered = False
+    try:
+        async with request as response:
+            entered = True
+            yield response
+    except (aiohttp.ClientError, ConnectionResetError) as error:
+        if entered or not _is_reset(error):
+            raise
+        raise NetworkError(reason="reset") from None
+
+
+def json_body(payload: Any) -> bytes:
+    """A request body as compact JSON in raw UTF-8 (no `\\uXXXX` for Cyrillic), whatever
+    the session's serializer; text with a lone surrogate half gets U+FFFD for it."""
+    try:
+        return orjson.dumps(payload)
+    except TypeError:  # orjson refuses surrogates: mend the whole text, then encode
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return mend(text).encode("utf-8")
+
+
 def _host_port(error: aiohttp.ClientConnectorError) -> dict[str, str | int | float]:
     # aiohttp gives `port` as an int; None for a host it could not split.
     port = error.port
@@ -220,18 +286,31 @@ def request_errors(*secrets: str) -> Iterator[None]:
 
 
 async def iter_sse_batches(
-    response: aiohttp.ClientResponse,
+    response: aiohttp.ClientResponse, *, stall_after: float | None = None
 ) -> AsyncGenerator[list[SSEEvent], None]:
     """Events of an event-stream body as they arrive, a list per network read (one step
     per event would cost more than the event); a cut stream ends without error.
 
-    Callers decide whether the end was legitimate (they saw their terminator).
+    Callers decide whether the end was legitimate (they saw their terminator). Silence
+    is the socket read timeout's business; `stall_after` catches a server that keeps
+    the connection alive with a trickle: no complete line (keep-alive comments count)
+    and under PROGRESS_BYTES for that many seconds is a TimedOutError "stalled".
     """
     decoder = SSEDecoder()
+    loop = asyncio.get_running_loop()
+    mark = loop.time()
+    lines = 0
+    received = 0
     # Bounded pieces, and a loop turn after each: a whole buffered backlog decoded at
     # once would hold the GUI.
     async for chunk in response.content.iter_chunked(READ_CHUNK):
         events = decoder.feed(chunk)
+        if stall_after is not None:
+            received += len(chunk)
+            if decoder.lines != lines or received >= PROGRESS_BYTES:
+                mark, lines, received = loop.time(), decoder.lines, 0
+            elif loop.time() - mark > stall_after:
+                raise TimedOutError(reason="stalled", params={"seconds": math.ceil(stall_after)})
         if events:
             yield events
         await asyncio.sleep(0)

@@ -2,7 +2,15 @@
 
 The one provider most people can reach, so it is the forgiving one: the key is
 optional (local servers take none), any model name may be typed, and the base URL
-points at whatever serves `/chat/completions` and `/models`.
+points at whatever serves `/chat/completions` and `/models`. Thinking comes as
+`reasoning_content` (DeepSeek, llama.cpp), `reasoning` (OpenRouter, vLLM, Ollama) or
+a leading `<think>…</think>` in the content (local servers without a reasoning parser).
+
+Streams ask for usage (`stream_options.include_usage`, as OpenAI wants it asked). A
+server that answers 400 (or 422) to that before anything else is asked once more
+without it, and that endpoint is not asked again for the rest of the process: at once
+when its error names `stream_options`, else when the request without it succeeds (a
+400 about something else fails the same way twice and teaches nothing).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from providers.base import (
     FinishReason,
     Messages,
     Provider,
+    Reasoning,
     Timeouts,
     Usage,
 )
@@ -25,11 +34,15 @@ from providers.delta_stream import read_deltas
 from providers.errors import ProtocolError, ProviderError, RateLimitError, error_for_status
 from providers.http import (
     client_timeout,
+    exchange,
+    json_body,
     parse_json,
     raise_for_status,
     request_errors,
     ssl_context,
 )
+from providers.surrogates import mend
+from providers.think import ThinkSplitter
 
 if TYPE_CHECKING:
     import aiohttp
@@ -38,6 +51,10 @@ __all__ = ["DEFAULT_BASE_URL", "OpenAICompatible", "error_from_body"]
 
 #: Ollama's OpenAI-compatible API on this machine: reachable without a key or account.
 DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"
+#: Base URL → whether it takes `stream_options` (absent: not known yet), for the
+#: process: a server that refused it once is not asked again after a settings change.
+_STREAM_OPTIONS: dict[str, bool] = {}
+_USAGE_WORDS = ("stream_options", "include_usage")
 
 
 def error_from_body(body: Mapping[str, Any], *, provider: str = "") -> ProviderError | None:
@@ -52,6 +69,7 @@ def error_from_body(body: Mapping[str, Any], *, provider: str = "") -> ProviderE
         kind = f"{error.get('type', '')} {code}".lower()
     else:
         message, code, kind = str(error), body.get("status"), ""
+    message = mend(message)  # half an emoji from an escaped JSON must not travel on
     if isinstance(code, str) and code.isdigit():
         code = int(code)
     if not (isinstance(code, int) and not isinstance(code, bool) and 400 <= code < 600):
@@ -69,6 +87,14 @@ def _first_choice(chunk: Mapping[str, Any]) -> Mapping[str, Any]:
     return {}
 
 
+def _thinking(part: Mapping[str, Any]) -> str:
+    """A delta's or message's thinking, under either name servers use for it."""
+    value = part.get("reasoning_content")
+    if not isinstance(value, str) or not value:
+        value = part.get("reasoning")
+    return value if isinstance(value, str) else ""
+
+
 class OpenAICompatible(Provider):
     """`POST {base}/chat/completions` (SSE or JSON) and `GET {base}/models`."""
 
@@ -79,7 +105,7 @@ class OpenAICompatible(Provider):
     supports_system_message = True
     default_model = "llama3.2"
     models = ("llama3.2",)
-    supported_options = frozenset({"temperature", "top_p", "max_tokens"})
+    supported_options = frozenset({"temperature", "top_p", "max_tokens", "reasoning_effort"})
     config_fields = (
         ConfigField("base_url", "Base URL", kind="url", default=DEFAULT_BASE_URL),
         # No `env`: an OPENAI_API_KEY meant for OpenAI must not go to whatever host is set.
@@ -136,25 +162,70 @@ class OpenAICompatible(Provider):
             "stream": stream,
             **options,
         }
+        ask_usage = stream and _STREAM_OPTIONS.get(self.base_url) is not False
+        probing: bool | None = False
         with request_errors(*self._secrets()):
-            async with self.session.post(
-                f"{self.base_url}/chat/completions",
-                json=body,
-                headers=self._headers(event_stream=stream),
-                proxy=self.proxy,
-                ssl=self._ssl,
-                timeout=client_timeout(self.timeouts),
-            ) as response:
-                await raise_for_status(response)
-                if stream and response.content_type != "application/json":
-                    async for chunk in read_deltas(response, self._read_event, cut="cut_short"):
-                        yield chunk
+            while True:
+                if ask_usage:
+                    body["stream_options"] = {"include_usage": True}
                 else:
-                    # Also a streaming request answered with JSON: a server that ignores
-                    # `stream`, or an error object with status 200.
-                    text = await response.text(encoding="utf-8", errors="replace")
-                    for chunk in self._read_completion(text):
-                        yield chunk
+                    body.pop("stream_options", None)
+                async with exchange(
+                    self.session.post(
+                        f"{self.base_url}/chat/completions",
+                        data=json_body(body),
+                        headers={
+                            **self._headers(event_stream=stream),
+                            "Content-Type": "application/json",
+                        },
+                        proxy=self.proxy,
+                        ssl=self._ssl,
+                        timeout=client_timeout(self.timeouts),
+                    )
+                ) as response:
+                    if ask_usage and response.status in (400, 422):
+                        error = await _status_error(response)
+                        probing = self._refused_usage(error)
+                        if probing is None:
+                            raise error
+                        ask_usage = False
+                        continue
+                    await raise_for_status(response)
+                    if stream:
+                        self._learned_usage(asked=ask_usage, probing=probing)
+                    if stream and response.content_type != "application/json":
+                        async for chunk in read_deltas(
+                            response,
+                            self._read_event,
+                            cut="cut_short",
+                            split_think=True,
+                            stall_after=self.timeouts.read,
+                        ):
+                            yield chunk
+                    else:
+                        # Also a streaming request answered with JSON: a server that ignores
+                        # `stream`, or an error object with status 200.
+                        text = await response.text(encoding="utf-8", errors="replace")
+                        for chunk in self._read_completion(text):
+                            yield chunk
+                return
+
+    def _refused_usage(self, error: ProviderError) -> bool | None:
+        """After a 400 to a request asking for usage: None to give up (the server knows
+        `stream_options`), else retry without it; True while it is only a guess."""
+        said = f"{error.detail} {error.message}".lower()
+        if any(word in said for word in _USAGE_WORDS):
+            _STREAM_OPTIONS[self.base_url] = False
+            return False
+        if _STREAM_OPTIONS.get(self.base_url) is None:
+            return True
+        return None
+
+    def _learned_usage(self, *, asked: bool, probing: bool | None) -> None:
+        if asked:
+            _STREAM_OPTIONS[self.base_url] = True
+        elif probing:  # the same request without `stream_options` went through
+            _STREAM_OPTIONS[self.base_url] = False
 
     def _secrets(self) -> tuple[str, ...]:
         """What to blank out of errors, should the server have quoted the key back."""
@@ -170,9 +241,16 @@ class OpenAICompatible(Provider):
         choice = _first_choice(body)
         message = choice.get("message")
         content = message.get("content") if isinstance(message, Mapping) else None
+        thought = mend(_thinking(message)) if isinstance(message, Mapping) else ""
         if not isinstance(content, str):
-            raise ProtocolError(reason="no_content")
-        chunks: list[Chunk] = [content] if content else []
+            if not thought:  # `null` content is fine only beside thinking (cut while thinking)
+                raise ProtocolError(reason="no_content")
+            content = ""
+        chunks: list[Chunk] = []
+        if thought:
+            chunks.append(Reasoning(thought))
+        splitter = ThinkSplitter()
+        chunks += [*splitter.feed(mend(content)), *splitter.close()]
         if isinstance(choice.get("finish_reason"), str):
             chunks.append(FinishReason(choice["finish_reason"]))
         usage = Usage.from_json(body.get("usage"))
@@ -180,7 +258,7 @@ class OpenAICompatible(Provider):
             chunks.append(usage)
         return chunks
 
-    def _read_event(self, chunk: Any, _data: str) -> tuple[str, str | None, Usage | None]:
+    def _read_event(self, chunk: Any, _data: str) -> tuple[str, str, str | None, Usage | None]:
         # Runs for every token of a stream: dict checks (JSON objects are dicts), and
         # the error and usage parsers only for events that carry them.
         if not isinstance(chunk, dict):
@@ -194,11 +272,25 @@ class OpenAICompatible(Provider):
         if not isinstance(choice, dict):
             choice = {}
         delta = choice.get("delta")
-        content = delta.get("content") if isinstance(delta, dict) else None
+        content = thought = None
+        if isinstance(delta, dict):
+            content = delta.get("content")
+            if content is None or len(delta) > 1:  # a plain `{"content"}` has no thinking
+                thought = delta.get("reasoning_content") or delta.get("reasoning")
         reason = choice.get("finish_reason")
         usage = chunk.get("usage")
         return (
             content if isinstance(content, str) else "",
+            thought if isinstance(thought, str) else "",
             reason if isinstance(reason, str) else None,
             None if usage is None else Usage.from_json(usage),
         )
+
+
+async def _status_error(response: aiohttp.ClientResponse) -> ProviderError:
+    """The typed error of a non-2xx response, returned rather than raised."""
+    try:
+        await raise_for_status(response)
+    except ProviderError as error:
+        return error
+    raise AssertionError("not an error status")  # pragma: no cover

@@ -25,6 +25,7 @@ from gui.core.paths import AppPaths
 if TYPE_CHECKING:
     from gui.cli.terminal import TerminalFilter
     from gui.core.keychain import SecretStore
+    from gui.core.provider_factory import ProviderFactory
     from gui.core.session import ChatSession, ReplyRecorder, Turn
     from gui.core.settings import Settings
 
@@ -101,6 +102,7 @@ async def ask(
                 session,
                 lambda info: settings.aprovider_config(info, keys),
                 timeouts=settings.timeouts,
+                profiles=settings.profiles,
             )
             chat = ChatSession(store, factory)
             try:
@@ -135,9 +137,9 @@ def _open_turn(
             return f"no conversation {continue_id}"
         provider = provider or conversation.provider or settings.last_provider
         model = model or conversation.model
-    provider = provider or settings.last_provider
+    provider = _provider_name(factory, provider or settings.last_provider)
     if provider not in factory.names():
-        return f"unknown provider {provider!r} (known: {', '.join(factory.names())})"
+        return f"unknown provider {provider!r} (known: {_known(factory)})"
     model = model or (
         settings.last_model
         if provider == settings.last_provider
@@ -148,6 +150,26 @@ def _open_turn(
     else:
         conversation = store.update_conversation(conversation.id, provider=provider, model=model)
     return chat.ask(conversation, text, ReplyRecorder)[1]
+
+
+def _provider_name(factory: ProviderFactory, given: str) -> str:
+    """A provider or profile by its name ("openai:work") or, failing that, its label as
+    Settings shows it ("Work"; case does not matter); else `given` as it is."""
+    names = factory.names()
+    if given in names:
+        return given
+    wanted = given.strip().casefold()
+    matches = [name for name in names if factory.info(name).label.casefold() == wanted]
+    return matches[0] if len(matches) == 1 else given
+
+
+def _known(factory: ProviderFactory) -> str:
+    """Every name, a profile's label beside it: "gigachat, openai:work (Work), …"."""
+    parts = []
+    for name in factory.names():
+        label = factory.info(name).label
+        parts.append(f"{name} ({label})" if ":" in name else name)
+    return ", ".join(parts)
 
 
 async def _stream(
@@ -173,7 +195,7 @@ async def _stream(
     if this is not None and this.cancelling():  # Ctrl+C: asyncio.run cancelled us
         say(_INTERRUPTED)
         return INTERRUPTED
-    if final.status == MessageStatus.COMPLETE:
+    if final.status == MessageStatus.COMPLETE and final.error is None:
         return OK
     say(english(final.error) if final.error else str(final.status))
     if final.error is not None and _locked_without_key(final.error.reason, keys):

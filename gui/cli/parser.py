@@ -63,7 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,  # keep a --basedir given before `ask`
         help="as above; may also follow `ask`",
     )
-    ask.add_argument("--provider", help="provider name (default: the last one used)")
+    ask.add_argument(
+        "--provider",
+        help=(
+            "provider or OpenAI-compatible profile, by name (openai:work) or as Settings"
+            " names it (default: the last one used)"
+        ),
+    )
     ask.add_argument("--model", help="model name (default: the provider's default)")
     ask.add_argument(
         "--continue",

@@ -1,11 +1,14 @@
 """Provider keys in the OS keychain through `keyring`, never in a file.
 
-One keychain entry per provider under the service "besedka" (username = provider name).
-An environment variable named by the provider's secret field (e.g. GIGACHAT_CREDENTIALS)
-overrides for the session and is never written back; at start-up the app moves these
-variables out of its environment into memory (`hold_secret_environment`), so no child
-process (xdg-open, a browser) inherits a key. When no secure keychain is usable, the user
-may keep a key in memory for this session only; there is no plaintext fallback.
+One keychain entry per secret field under the service "besedka": the username is the
+provider's name for its first secret field (the key, as before fields had their own
+entries, so a saved key stays found) and "<provider>/<field>" for each other one
+(GigaChat's "gigachat/password"). An environment variable named by a secret field
+(e.g. GIGACHAT_CREDENTIALS) overrides it for the session and is never written back; at
+start-up the app moves these variables out of its environment into memory
+(`hold_secret_environment`), so no child process (xdg-open, a browser) inherits a key.
+When no secure keychain is usable, the user may keep a key in memory for this session
+only; there is no plaintext fallback.
 
 A locked keychain (its unlock prompt dismissed, or impossible to show) is not "no key":
 `SecretStore.problem` says "locked", strict lookups raise `KeychainLockedError`, and the
@@ -15,17 +18,18 @@ keychain is asked again on the next access rather than given up on.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
+from gui.core.keychain_backends import is_locked, release_connections, secure_backend
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-    from gui.values import ProviderInfo
+    from gui.values import FieldInfo, ProviderInfo
 
 __all__ = [
     "SERVICE",
@@ -34,6 +38,7 @@ __all__ = [
     "KeychainUnavailableError",
     "SecretSource",
     "SecretStore",
+    "entry_name",
     "hold_secret_environment",
     "secret_variables",
 ]
@@ -48,9 +53,6 @@ KeychainProblem = Literal["unavailable", "locked", "failed"]
 
 _T = TypeVar("_T")
 _A = TypeVar("_A")
-
-#: Backends that keep secrets in files we cannot trust (plaintext, base64, app-level crypto).
-_INSECURE_PACKAGES = ("keyrings.alt",)
 
 
 class KeychainUnavailableError(Exception):
@@ -72,40 +74,21 @@ class KeychainLockedError(KeychainUnavailableError):
     kind = "keychain_locked"
 
 
-def _is_locked(error: BaseException) -> bool:
-    """Whether a backend's exception means "locked" (keyring's, or secretstorage's own)."""
-    from keyring.errors import KeyringLocked
-
-    return isinstance(error, KeyringLocked) or type(error).__name__ == "LockedException"
-
-
-def _release_connections(error: BaseException) -> None:
-    """Close the D-Bus connections a failed keychain call left open. keyring's Secret
-    Service backend raises KeyringLocked before it closes its connection, and the garbage
-    collector may take a while: with the keychain asked again on every access, a locked
-    one would otherwise hold a socket per attempt."""
-    traceback = error.__traceback__
-    while traceback is not None:
-        for value in list(traceback.tb_frame.f_locals.values()):
-            if type(value).__module__.startswith("jeepney.") and callable(
-                getattr(value, "close", None)
-            ):
-                with contextlib.suppress(Exception):
-                    value.close()
-        traceback = traceback.tb_next
-
-
 def secret_variables() -> list[str]:
     """The environment variables the providers read keys from (`ConfigField.env` of each
-    "secret" field), e.g. GIGACHAT_CREDENTIALS."""
+    "secret" field, e.g. GIGACHAT_CREDENTIALS), and OPENAI_API_KEY (see gui/core/profiles.py)."""
+    from gui.core.profiles import KEY_VARIABLE
     from providers.registry import provider_classes
 
     return sorted(
         {
-            field.env
-            for cls in provider_classes()
-            for field in cls.config_fields
-            if field.kind == "secret" and field.env
+            KEY_VARIABLE,
+            *(
+                field.env
+                for cls in provider_classes()
+                for field in cls.config_fields
+                if field.kind == "secret" and field.env
+            ),
         }
     )
 
@@ -120,35 +103,6 @@ def hold_secret_environment(names: Iterable[str] | None = None) -> dict[str, str
         if value is not None:
             held[name] = value
     return held
-
-
-def _refusal(backend: KeyringBackend) -> str:
-    """Why `backend` is not acceptable for keys, or "" when it is."""
-    from keyring.backends import fail, null
-
-    if isinstance(backend, fail.Keyring | null.Keyring):
-        return "no system keychain is available"
-    module = type(backend).__module__
-    if any(module == pkg or module.startswith(pkg + ".") for pkg in _INSECURE_PACKAGES):
-        return f"{type(backend).__name__} from {module} is not secure"
-    return ""
-
-
-def _secure_backend(backend: KeyringBackend) -> tuple[KeyringBackend | None, str]:
-    """The backend to use (None when none is acceptable) and the reason when refused."""
-    from keyring.backends import chainer
-
-    if isinstance(backend, chainer.ChainerBackend):
-        # The chainer would also read and write insecure backends; use the best secure one.
-        candidates: list[KeyringBackend] = list(backend.backends)
-        for candidate in candidates:
-            if not _refusal(candidate):
-                return candidate, ""
-        return None, "no secure keychain among " + (
-            ", ".join(type(c).__name__ for c in candidates) or "no backends"
-        )
-    reason = _refusal(backend)
-    return (None, reason) if reason else (backend, "")
 
 
 class SecretStore:
@@ -176,7 +130,7 @@ class SecretStore:
         if chosen is None:
             self._backend, self._reason = None, "the system keychain could not be loaded"
         else:
-            self._backend, self._reason = _secure_backend(chosen)
+            self._backend, self._reason = secure_backend(chosen)
         self._backend_name = type(chosen).__name__
         self._service = service
         self._session: dict[str, str] = {}
@@ -208,20 +162,21 @@ class SecretStore:
         return "unavailable" if self._backend is None else self._problem
 
     @staticmethod
-    def env_name(provider: str | ProviderInfo) -> str:
-        """The environment variable that overrides this provider's key ("" if none).
+    def env_name(provider: str | ProviderInfo, field: str | None = None) -> str:
+        """The environment variable that overrides this secret ("" if none): `field`'s,
+        or the first secret field's.
 
         Only a description names one: a bare provider name reads no variable.
         """
         if isinstance(provider, str):
             return ""
-        field = provider.secret_field
-        return field.env if field is not None else ""
+        found = _secret_field(provider, field)
+        return found.env if found is not None else ""
 
     def _failed(self, action: str, name: str, error: BaseException) -> KeychainUnavailableError:
         """Note the failure (the keychain is tried again next time) and the error to raise."""
-        problem: KeychainProblem = "locked" if _is_locked(error) else "failed"
-        _release_connections(error)
+        problem: KeychainProblem = "locked" if is_locked(error) else "failed"
+        release_connections(error)
         if problem != self._problem:  # once per change, not on every retry
             # Only the exception type is logged: backend messages are not ours to trust.
             log.warning("keychain %s: could not %s (%s)", problem, action, type(error).__name__)
@@ -249,25 +204,35 @@ class SecretStore:
         self._problem = None
         return value
 
-    def from_environment(self, provider: str | ProviderInfo) -> str | None:
-        """The key from the provider's environment variable (never stored anywhere): the
+    def from_environment(
+        self, provider: str | ProviderInfo, field: str | None = None
+    ) -> str | None:
+        """The secret from its environment variable (never stored anywhere): the
         process environment, else the value held since start-up."""
         from providers.base import environment_value  # the one reading of the environment
 
-        variable = self.env_name(provider)
+        variable = self.env_name(provider, field)
+        if not variable:
+            return None
         return environment_value(variable) or (self._held.get(variable, "").strip() or None)
 
     def lookup(
-        self, provider: str | ProviderInfo, *, environment: bool = True, strict: bool = False
+        self,
+        provider: str | ProviderInfo,
+        *,
+        field: str | None = None,
+        environment: bool = True,
+        strict: bool = False,
     ) -> tuple[str | None, SecretSource | None]:
-        """The key and where it comes from: environment, then session, then keychain.
+        """The secret (`field`, else the key) and where it comes from: environment, then
+        session, then keychain.
 
         With `environment=False` only what the user saved counts (for the settings dialog).
         With `strict`, a keychain that is locked (KeychainLockedError) or fails
         (KeychainUnavailableError) raises instead of reading as "no key".
         """
-        name = _name(provider)
-        if environment and (value := self.from_environment(provider)):
+        name = entry_name(provider, field)
+        if environment and (value := self.from_environment(provider, field)):
             return value, "environment"
         if value := self._session.get(name):
             return value, "session"
@@ -275,13 +240,15 @@ class SecretStore:
             return value, "keychain"
         return None, None
 
-    def get(self, provider: str | ProviderInfo, *, strict: bool = False) -> str | None:
-        """The key the app should use now: environment, then session, then keychain."""
-        return self.lookup(provider, strict=strict)[0]
+    def get(
+        self, provider: str | ProviderInfo, *, field: str | None = None, strict: bool = False
+    ) -> str | None:
+        """The secret the app should use now: environment, then session, then keychain."""
+        return self.lookup(provider, field=field, strict=strict)[0]
 
-    def set(self, provider: str | ProviderInfo, secret: str) -> None:
-        """Store the key in the keychain; raise KeychainUnavailableError if there is none."""
-        name = _name(provider)
+    def set(self, provider: str | ProviderInfo, secret: str, *, field: str | None = None) -> None:
+        """Store the secret in the keychain; raise KeychainUnavailableError if there is none."""
+        name = entry_name(provider, field)
         if not secret:
             raise ValueError("an empty key is removed with delete(), not stored")
         backend = self._backend
@@ -296,11 +263,11 @@ class SecretStore:
         self._problem = None
         self._session.pop(name, None)
 
-    def delete(self, provider: str | ProviderInfo) -> None:
-        """Forget the key in session memory and the keychain (a missing entry is fine)."""
+    def delete(self, provider: str | ProviderInfo, *, field: str | None = None) -> None:
+        """Forget the secret in session memory and the keychain (a missing entry is fine)."""
         from keyring.errors import PasswordDeleteError
 
-        name = _name(provider)
+        name = entry_name(provider, field)
         self._session.pop(name, None)
         backend = self._backend
         if backend is None:
@@ -313,33 +280,46 @@ class SecretStore:
             raise self._failed("remove the key", name, error) from None
         self._problem = None
 
-    def keep_for_session(self, provider: str | ProviderInfo, secret: str) -> None:
-        """Hold the key in memory until the app exits; the user agreed, nothing is written."""
+    def keep_for_session(
+        self, provider: str | ProviderInfo, secret: str, *, field: str | None = None
+    ) -> None:
+        """Hold the secret in memory until the app exits; the user agreed, nothing is written."""
         if not secret:
             raise ValueError("an empty key is removed with delete(), not kept")
-        self._session[_name(provider)] = secret
+        self._session[entry_name(provider, field)] = secret
 
     # The a… variants hand keys to and from the worker thread sealed: qasync's executor logs
     # every callback's arguments and result at DEBUG, and futures show their result in repr.
 
-    async def aget(self, provider: str | ProviderInfo, *, strict: bool = False) -> str | None:
-        call = functools.partial(self.get, strict=strict)
+    async def aget(
+        self, provider: str | ProviderInfo, *, field: str | None = None, strict: bool = False
+    ) -> str | None:
+        call = functools.partial(self.get, field=field, strict=strict)
         return (await asyncio.to_thread(_sealed_call, call, provider)).value
 
     async def alookup(
-        self, provider: str | ProviderInfo, *, environment: bool = True, strict: bool = False
+        self,
+        provider: str | ProviderInfo,
+        *,
+        field: str | None = None,
+        environment: bool = True,
+        strict: bool = False,
     ) -> tuple[str | None, SecretSource | None]:
-        call = functools.partial(self.lookup, environment=environment, strict=strict)
+        call = functools.partial(self.lookup, field=field, environment=environment, strict=strict)
         return (await asyncio.to_thread(_sealed_call, call, provider)).value
 
-    async def aset(self, provider: str | ProviderInfo, secret: str) -> None:
-        await asyncio.to_thread(self._set_sealed, provider, _Sealed(secret))
+    async def aset(
+        self, provider: str | ProviderInfo, secret: str, *, field: str | None = None
+    ) -> None:
+        await asyncio.to_thread(self._set_sealed, provider, _Sealed(secret), field)
 
-    async def adelete(self, provider: str | ProviderInfo) -> None:
-        await asyncio.to_thread(self.delete, provider)
+    async def adelete(self, provider: str | ProviderInfo, *, field: str | None = None) -> None:
+        await asyncio.to_thread(functools.partial(self.delete, field=field), provider)
 
-    def _set_sealed(self, provider: str | ProviderInfo, sealed: _Sealed[str]) -> None:
-        self.set(provider, sealed.value)
+    def _set_sealed(
+        self, provider: str | ProviderInfo, sealed: _Sealed[str], field: str | None
+    ) -> None:
+        self.set(provider, sealed.value, field=field)
 
 
 class _Sealed(Generic[_T]):
@@ -360,3 +340,20 @@ def _sealed_call(function: Callable[[_A], _T], argument: _A) -> _Sealed[_T]:
 
 def _name(provider: str | ProviderInfo) -> str:
     return provider if isinstance(provider, str) else provider.name
+
+
+def _secret_field(info: ProviderInfo, field: str | None) -> FieldInfo | None:
+    if field is None:
+        return info.secret_field
+    return next((f for f in info.secret_fields if f.name == field), None)
+
+
+def entry_name(provider: str | ProviderInfo, field: str | None = None) -> str:
+    """The keychain username of a secret: the provider's name for its first secret field
+    (or no field), "<provider>/<field>" for any other. A bare name cannot tell which
+    field comes first: with it, only `field=None` means the first one."""
+    name = _name(provider)
+    if field is None:
+        return name
+    first = provider.secret_field if not isinstance(provider, str) else None
+    return name if first is not None and first.name == field else f"{name}/{field}"

@@ -2,21 +2,25 @@
 
 Instances are cached per configuration, so a GigaChat token survives between requests
 and is refreshed once for all concurrent ones; a settings change yields a new instance.
+Each OpenAI-compatible profile (gui/core/profiles.py) is a provider name of its own, on
+the one OpenAICompatible class.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gui.core.errors import error_info, setup_error
 from gui.core.keychain import KeychainUnavailableError
+from gui.core.profiles import BASE, Profile, base_of, is_profile, profile_info
 from gui.core.provider_info import describe
-from gui.values import ConnectionResult, ProviderInfo
-from providers.base import Message, Provider, Timeouts
+from gui.values import BalanceLine, ConnectionResult, ProviderInfo
+from providers.base import Message, Provider, Retrying, Timeouts
 from providers.errors import MissingAuthError, ProviderError
 from providers.registry import provider_class, provider_names
 
@@ -28,6 +32,8 @@ log = logging.getLogger(__name__)
 #: provider → its constructor keywords; the settings layer supplies it. Async because
 #: reading a key from the keychain is a D-Bus call that must not block the GUI thread.
 ConfigSource = Callable[[ProviderInfo], Awaitable[Mapping[str, str | None]]]
+#: The saved OpenAI-compatible profiles (`Settings.profiles`), asked on every use.
+ProfileSource = Callable[[], Sequence[Profile]]
 
 
 def client_session(**kwargs: Any) -> aiohttp.ClientSession:
@@ -56,34 +62,61 @@ class ProviderFactory:
         *,
         timeouts: Callable[[], Timeouts] = Timeouts,
         classes: Mapping[str, type[Provider]] | None = None,
+        profiles: ProfileSource | None = None,
     ) -> None:
         self._session = session
         self._config_source = config_source
         self._timeouts = timeouts
         self._classes = dict(classes) if classes is not None else None
+        self._profiles = profiles or (lambda: ())
         self._instances: dict[str, tuple[tuple[Any, ...], Provider]] = {}
         self._token_cache: Any = None
         self._models: dict[Provider, list[str]] = {}
 
-    def names(self) -> list[str]:
+    def _base_names(self) -> list[str]:
         return list(self._classes) if self._classes is not None else provider_names()
 
+    def _profile(self, name: str) -> Profile | None:
+        """The saved profile `name`; the first one is there even when never saved."""
+        found = next((p for p in self._profiles() if p.name == name), None)
+        return found or (Profile(BASE) if name == BASE else None)
+
+    def names(self) -> list[str]:
+        """Every provider name in picker order, each profile right after the first one."""
+        names: list[str] = []
+        for name in self._base_names():
+            names.append(name)
+            if name == BASE:
+                names += [p.name for p in self._profiles() if p.name != BASE]
+        return names
+
     def cls(self, name: str) -> type[Provider]:
+        """The class behind a name; a profile's, saved or not yet (Settings tests one
+        before OK), is its provider's."""
+        base = base_of(name)
         if self._classes is not None:
-            return self._classes[name]
-        return provider_class(name)
+            return self._classes[base]
+        return provider_class(base)
 
     def info(self, name: str) -> ProviderInfo:
-        return describe(self.cls(name))
+        """The description of a provider or of a saved profile (KeyError otherwise)."""
+        info = describe(self.cls(name))
+        if not is_profile(name):
+            return info
+        profile = self._profile(name)
+        if profile is None:
+            raise KeyError(f"no profile named {name!r}")
+        return profile_info(info, profile)
 
     def infos(self) -> list[ProviderInfo]:
         return [self.info(name) for name in self.names()]
 
     async def get(self, name: str) -> Provider:
         """The configured instance for `name`, rebuilt only when its settings changed."""
-        config = dict(await self._config_source(self.info(name)))
+        info = self.info(name)
+        config = dict(await self._config_source(info))
         timeouts = self._timeouts()
-        key = (tuple(sorted(config.items())), timeouts)
+        key = (tuple(sorted(config.items())), timeouts, info.label)  # a renamed profile too
         cached = self._instances.get(name)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -110,7 +143,12 @@ class ProviderFactory:
         kwargs: dict[str, Any] = {k: v for k, v in config.items() if k in parameters and v}
         if "token_cache" in parameters:
             kwargs["token_cache"] = self._shared_token_cache()
-        return cls(session=self._session, timeouts=timeouts, **kwargs)
+        instance = cls(session=self._session, timeouts=timeouts, **kwargs)
+        if is_profile(name):
+            # Its errors name the profile ("DeepSeek: …"), not the class's label: the
+            # instance's own `label` is what `Provider.stream` stamps on them.
+            instance.__dict__["label"] = self._label(name)
+        return instance
 
     def _shared_token_cache(self) -> Any:
         """One token cache for the app; it keys tokens by credential itself."""
@@ -128,19 +166,18 @@ class ProviderFactory:
         try:
             provider = self.build(name, config, self._timeouts())  # a bad CA file fails here
             label = provider.label
+            if provider.has_key and provider.lists_live_models():
+                models = await provider.list_models()
+                balance = await _balance(provider)
+                return ConnectionResult(True, label, models=len(models), balance=balance)
+            # Without its credential a provider says which one is missing (GigaChat's
+            # password, token or certificate) before any request; a ping otherwise.
+            await _ping(provider)
             if not provider.has_key:
                 raise MissingAuthError(reason="no_key", provider=label)
-            if provider.lists_live_models():
-                models = await provider.list_models()
-                return ConnectionResult(True, label, models=len(models))
-            options = {"max_tokens": 1} if "max_tokens" in provider.supported_options else {}
-            ping: list[Message] = [{"role": "user", "content": "ping"}]
-            replies = provider.stream(None, ping, options=options)
-            async with contextlib.aclosing(replies):
-                async for _chunk in replies:
-                    break
         except ProviderError as error:
-            return ConnectionResult(False, label, error=error_info(error, label))
+            info = error_info(error, label)
+            return ConnectionResult(False, label, error=dataclasses.replace(info, provider=label))
         except Exception as error:  # settings the class cannot take, or our bug
             log.warning("connection test for %s: %s", name, type(error).__name__, exc_info=True)
             return ConnectionResult(False, label, error=setup_error(error, label))
@@ -148,6 +185,33 @@ class ProviderFactory:
 
     def _label(self, name: str) -> str:
         try:
-            return self.cls(name).label
-        except Exception:  # an unknown name is shown as it is
-            return name
+            return self.info(name).label
+        except Exception:  # an unknown name (a profile not saved yet) is shown as it is
+            return self.cls(name).label if is_profile(name) else name
+
+
+async def _ping(provider: Provider) -> None:
+    """A one-token question; the first piece of an answer (not a retry notice) is enough."""
+    options = {"max_tokens": 1} if "max_tokens" in provider.supported_options else {}
+    ping: list[Message] = [{"role": "user", "content": "ping"}]
+    replies = provider.stream(None, ping, options=options)
+    async with contextlib.aclosing(replies):
+        async for chunk in replies:
+            if not isinstance(chunk, Retrying):
+                break
+
+
+async def _balance(provider: Provider) -> tuple[BalanceLine, ...] | None:
+    """What is left of the account (GigaChat's `/balance`), where the provider can tell;
+    a failure only leaves it out: the connection itself worked."""
+    method = getattr(provider, "balance", None)
+    if not callable(method):
+        return None
+    try:
+        entries = await method()
+    except ProviderError as error:
+        log.info("balance unavailable: %s", error)
+        return None
+    if entries is None:
+        return None
+    return tuple(BalanceLine(str(entry.usage), float(entry.value)) for entry in entries)

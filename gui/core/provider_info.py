@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from gui.values import FieldInfo, ProviderInfo
 
 if TYPE_CHECKING:
-    from providers.base import Provider
+    from providers.base import ConfigField, Provider
+
+__all__ = ["CHOICE_LABELS", "describe", "describe_all"]
+
+#: (field, value) → the English words Settings shows for a choice whose values are ids
+#: (translated by the widgets); a value not listed is shown as it is (e.g. a scope).
+CHOICE_LABELS: Mapping[tuple[str, str], str] = {
+    ("auth_method", "authorization_key"): "Authorization key",
+    ("auth_method", "access_token"): "Access token",
+    ("auth_method", "password"): "User name and password",
+    ("auth_method", "certificate"): "Client certificate",
+}
+
+
+def _field(field: ConfigField) -> FieldInfo:
+    return FieldInfo(
+        name=field.name,
+        label=field.label,
+        kind=field.kind,
+        choices=field.choices,
+        default=field.default,
+        env=field.env,
+        advanced=field.advanced,
+        shown_when=field.shown_when,
+        choice_labels=tuple(CHOICE_LABELS.get((field.name, c), "") for c in field.choices),
+    )
 
 
 def describe(cls: type[Provider]) -> ProviderInfo:
@@ -19,18 +45,7 @@ def describe(cls: type[Provider]) -> ProviderInfo:
         supports_system_message=cls.supports_system_message,
         default_model=cls.default_model,
         models=tuple(cls.models),
-        fields=tuple(
-            FieldInfo(
-                name=field.name,
-                label=field.label,
-                kind=field.kind,
-                choices=field.choices,
-                default=field.default,
-                env=field.env,
-                advanced=field.advanced,
-            )
-            for field in cls.config_fields
-        ),
+        fields=tuple(_field(field) for field in cls.config_fields),
         options=frozenset(cls.supported_options),
     )
 

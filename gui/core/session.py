@@ -10,15 +10,15 @@ what is theirs: the window its tasks and frames, the command line its stdout.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
-import time
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from gui.core.errors import error_info, internal_error, setup_error
 from gui.core.keychain import KeychainUnavailableError
+from gui.core.recorder import SAVE_EVERY_S, ReplyRecorder
 from gui.core.store import (
     UNCHANGED,
     Conversation,
@@ -29,18 +29,25 @@ from gui.core.store import (
     Unchanged,
 )
 from gui.values import ErrorInfo
-from providers.base import FinishReason, Message, Provider, Usage
+from providers.base import Message, Retrying
 from providers.errors import ProviderError
 from providers.registry import DEFAULT_PROVIDER
 
 if TYPE_CHECKING:
     from gui.core.provider_factory import ProviderFactory
 
-__all__ = ["SAVE_EVERY_S", "ChatSession", "Page", "ReplyRecorder", "Turn", "history_for"]
+__all__ = [
+    "SAVE_EVERY_S",
+    "ChatSession",
+    "Page",
+    "ReplyNotStarted",
+    "ReplyRecorder",
+    "Turn",
+    "history_for",
+]
 
 log = logging.getLogger(__name__)
 
-SAVE_EVERY_S = 1.0
 #: messages shown above a search hit or a version just chosen
 ABOVE_ANCHOR = 2
 
@@ -75,6 +82,14 @@ def _history(conversation: Conversation, turns: list[tuple[str, str]]) -> list[M
     return history
 
 
+class ReplyNotStarted(StoreError):
+    """The question was saved, but the history could not take the reply to it."""
+
+    def __init__(self, question: StoredMessage, error: StoreError) -> None:
+        super().__init__(str(error))
+        self.question = question
+
+
 @dataclasses.dataclass(frozen=True)
 class Page:
     """Part of the active path for the view: messages root-side first, and whether more
@@ -83,106 +98,6 @@ class Page:
     messages: list[StoredMessage]
     has_older: bool
     has_newer: bool
-
-
-class ReplyRecorder:
-    """One streaming reply: its text so far, usage, and when it was last saved."""
-
-    def __init__(self, store: Store, message: StoredMessage) -> None:
-        self.store = store
-        self.message = message
-        #: the text so far (a reply continued starts with its old text)
-        self.parts: list[str] = [message.text] if message.text else []
-        self.chars = len(message.text)
-        self.saved_at = time.monotonic()
-        self.first_token_at: float | None = None
-        self.finish_reason = ""
-        self.usage: dict[str, int] = {}
-        self.status = MessageStatus.STREAMING
-        self.error: ErrorInfo | None = None
-        #: the provider's label, for an error of our own ("not_saved")
-        self.label = message.provider
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def add_text(self, text: str) -> None:
-        now = time.monotonic()
-        if self.first_token_at is None:
-            self.first_token_at = now
-        self.parts.append(text)
-        self.chars += len(text)
-        if now - self.saved_at >= SAVE_EVERY_S:
-            self.saved_at = now
-            try:
-                self.store.update_message(self.message.id, text=self.text)
-            except (KeyError, StoreError) as failure:  # deleted meanwhile, or disk full
-                log.warning("could not save reply %s: %s", self.message.id, failure)
-
-    async def run(
-        self,
-        provider: Provider,
-        model: str | None,
-        history: list[Message],
-        options: dict[str, Any],
-        on_text: Callable[[str], None] = lambda _text: None,
-    ) -> StoredMessage:
-        """Stream into the store and return the saved message; its status says how it
-        ended. A provider error becomes the message's error; cancellation (Stop) saves
-        the text as stopped. Our own tasks are the only ones cancelled here."""
-        status, error = MessageStatus.COMPLETE, None
-        try:
-            replies: AsyncIterator[Any] = provider.stream(model, history, options=options)
-            async with contextlib.aclosing(replies):  # type: ignore[type-var]
-                async for chunk in replies:
-                    if isinstance(chunk, str):
-                        self.add_text(chunk)
-                        on_text(chunk)
-                    elif isinstance(chunk, FinishReason):
-                        self.finish_reason = chunk.reason
-                    elif isinstance(chunk, Usage):
-                        self.usage = {
-                            "prompt_tokens": chunk.prompt_tokens,
-                            "completion_tokens": chunk.completion_tokens,
-                            "total_tokens": chunk.total_tokens,
-                        }
-        except asyncio.CancelledError:
-            status = MessageStatus.STOPPED
-        except ProviderError as failure:
-            status, error = MessageStatus.FAILED, error_info(failure, provider.label)
-        except Exception as failure:  # our bug: keep the text, say so, log it
-            log.exception("reply failed")
-            status, error = MessageStatus.FAILED, internal_error(failure, provider.label)
-        return self.save_end(status, error)
-
-    def save_end(self, status: MessageStatus, error: ErrorInfo | None) -> StoredMessage:
-        """Save how the reply ended. A reply deleted meanwhile, or a store that cannot
-        write (disk full), still ends: the caller gets the final message either way, the
-        latter marked "not_saved" unless it already has an error to show."""
-        self.status, self.error = status, error
-        try:
-            self.store.update_message(
-                self.message.id,
-                text=self.text,
-                status=status,
-                error=error,
-                usage=self.usage,
-                finish_reason=self.finish_reason,
-            )
-            return self.store.get_message(self.message.id)
-        except (KeyError, StoreError) as failure:
-            log.warning("could not save the end of reply %s: %s", self.message.id, failure)
-            if error is None and isinstance(failure, StoreError):
-                error = ErrorInfo("not_saved", provider=self.label)
-            return dataclasses.replace(
-                self.message,
-                text=self.text,
-                status=status,
-                error=error,
-                usage=self.usage,
-                finish_reason=self.finish_reason,
-            )
 
 
 R = TypeVar("R", bound=ReplyRecorder)
@@ -262,7 +177,10 @@ class ChatSession:
         """Add the person's message at the end of the active path and open the reply."""
         conversation_id = conversation if isinstance(conversation, int) else conversation.id
         question = self.store.add_message(conversation_id, "user", text)
-        return question, self.open(conversation, recorder)
+        try:
+            return question, self.open(conversation, recorder)
+        except StoreError as error:  # the question is kept: say so, not "not sent"
+            raise ReplyNotStarted(question, error) from error
 
     def regenerate(
         self,
@@ -365,9 +283,16 @@ class ChatSession:
 
     # -- running it: the provider's side ------------------------------------------------
     async def run(
-        self, turn: Turn[R], on_text: Callable[[str], None] = lambda _text: None
+        self,
+        turn: Turn[R],
+        on_text: Callable[[str], None] = lambda _text: None,
+        *,
+        on_reasoning: Callable[[str], None] = lambda _text: None,
+        on_retry: Callable[[Retrying], None] = lambda _retrying: None,
     ) -> StoredMessage:
-        """Build the provider and stream the reply; returns the saved final message."""
+        """Build the provider and stream the reply; returns the saved final message.
+        `on_text` and `on_reasoning` get each piece of the answer and of the thinking,
+        `on_retry` each wait before the request is made again."""
         recorder = turn.recorder
         try:
             provider = await self.providers.get(turn.provider)
@@ -387,9 +312,35 @@ class ChatSession:
             return recorder.save_end(MessageStatus.FAILED, setup_error(failure, turn.label))
         # A chat's parameters outlive a switch to a provider that takes fewer options.
         supported = provider.supported_options
-        options = {k: v for k, v in turn.conversation.params.items() if k in supported}
+        options: dict[str, Any] = {
+            k: v for k, v in turn.conversation.params.items() if k in supported
+        }
+        if "session_id" in supported:  # GigaChat caches a conversation's prompt by it
+            options["session_id"] = self.session_key(turn.conversation)
         model = turn.conversation.model or None
-        return await recorder.run(provider, model, turn.history, options, on_text=on_text)
+        return await recorder.run(
+            provider,
+            model,
+            turn.history,
+            options,
+            on_text=on_text,
+            on_reasoning=on_reasoning,
+            on_retry=on_retry,
+        )
+
+    def read_ahead(self, conversation_id: int) -> None:
+        """Read the history the next question will send now (the store keeps it up to
+        date), rather than after Send: about 1.5 ms per 1,000 messages."""
+        try:
+            self.store.turns(conversation_id)
+        except StoreError as error:  # the question will say it, if it still holds
+            log.info("could not read the history ahead: %s", error)
+
+    def session_key(self, conversation: Conversation) -> str:
+        """A stable id for one conversation of this history (GigaChat's X-Session-ID):
+        the same for every question of the chat, different for every other chat."""
+        name = f"besedka:{self.store.path.resolve()}:{conversation.id}:{conversation.created_at}"
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
     def end(
         self, turn: Turn[R], status: MessageStatus, failure: BaseException | None

@@ -18,6 +18,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple, cast, get_args
 
+from gui.core.profiles import (
+    BASE,
+    OWN_FIELDS,
+    Profile,
+    environment_only,
+    parse_models,
+    profile_names,
+)
+
 if TYPE_CHECKING:
     from gui.core.keychain import SecretStore
     from gui.values import FieldInfo, ProviderInfo
@@ -51,7 +60,9 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 THEMES: tuple[Theme, ...] = get_args(Theme)
 PROXY_MODES: tuple[ProxyMode, ...] = get_args(ProxyMode)
 
-DEFAULT_MODEL = "GigaChat"
+#: GigaChat's default model (`providers.gigachat.GigaChat.default_model`, checked by the
+#: tests), spelled out so that reading the settings imports no provider.
+DEFAULT_MODEL = "GigaChat-2"
 DEFAULT_CONNECT_TIMEOUT = 15.0
 DEFAULT_READ_TIMEOUT = 60.0
 MAX_TIMEOUT = 3600.0
@@ -126,18 +137,23 @@ def _target_url(info: ProviderInfo, values: Mapping[str, str]) -> str:
 
 
 def assemble_config(
-    info: ProviderInfo, values: Mapping[str, str], secret: str | None, proxy: Proxy
+    info: ProviderInfo, values: Mapping[str, str], secrets: Mapping[str, str], proxy: Proxy
 ) -> dict[str, str]:
-    """Constructor keywords for a provider from non-secret values, its key and proxy.
+    """Constructor keywords for a provider from non-secret values, its secrets (field →
+    value) and proxy.
 
     A field's environment variable overrides it for the session (like the key's does).
-    Empty values are left out so the provider's own defaults apply; "proxy" is present
-    only when a proxy is to be used.
+    Fields the chosen values make irrelevant (`FieldInfo.shown_when`: the password of a
+    key login) are left out, as are a profile's name and models and empty values, so the
+    provider's own defaults (and its reading of the SDK's environment variables) apply;
+    "proxy" is present only when a proxy is to be used.
     """
     config: dict[str, str] = {}
     for field in info.fields:
+        if not info.field_shown(field, values) or (info.profile_of and field.name in OWN_FIELDS):
+            continue
         if field.is_secret:
-            if secret:
+            if secret := secrets.get(field.name):
                 config[field.name] = secret
             continue
         value = env_override(field) or values.get(field.name, field.default).strip()
@@ -327,13 +343,43 @@ class Settings:
         self._set(section, _PROXY_URL_KEY, proxy.url.strip())
 
     async def aprovider_config(self, info: ProviderInfo, secrets: SecretStore) -> dict[str, str]:
-        """Constructor keywords for `info`: saved fields, the key (environment first), proxy.
+        """Constructor keywords for `info`: saved fields, the secrets the chosen login
+        needs (environment first), proxy.
 
         The keychain is read in a worker thread; a locked or failing one raises
         KeychainUnavailableError (KeychainLockedError) rather than reading as "no key".
         """
-        secret = await secrets.aget(info, strict=True) if info.secret_field is not None else None
-        return assemble_config(info, self.field_values(info), secret, self.proxy(info.name))
+        values = self.field_values(info)
+        found: dict[str, str] = {}
+        for field in info.secret_fields:
+            if not info.field_shown(field, values):
+                continue  # e.g. the password of a key login: not read, not sent
+            if environment_only(info):  # OPENAI_BASE_URL: the saved key is for another host
+                value = secrets.from_environment(info, field.name)
+            else:
+                value = await secrets.aget(info, field=field.name, strict=True)
+            if value:
+                found[field.name] = value
+        return assemble_config(info, values, found, self.proxy(info.name))
+
+    # -- OpenAI-compatible profiles (gui/core/profiles.py) ------------------------------
+
+    def profiles(self) -> list[Profile]:
+        """Every profile in file order, the first ("openai") always, as saved: the name
+        and the models given ("" and None: the defaults)."""
+        found: list[Profile] = []
+        for name in [BASE, *profile_names(self._parser.sections(), _PROVIDER_PREFIX)]:
+            section = _PROVIDER_PREFIX + name
+            models = self._parser.get(section, "models", fallback=None)
+            label = self._get(section, "label").strip()
+            found.append(Profile(name, label, None if models is None else parse_models(models)))
+        return found
+
+    def remove_profile(self, name: str) -> None:
+        """Forget a profile's settings (its keys are the keychain's: SecretStore.delete)."""
+        if name == BASE:
+            raise ValueError("the first profile stays; point it elsewhere instead")
+        self._parser.remove_section(_PROVIDER_PREFIX + name)
 
 
 def _new_parser() -> configparser.ConfigParser:

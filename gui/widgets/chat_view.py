@@ -1,8 +1,5 @@
-"""The conversation view: one QTextDocument, one frame per message.
-
-Earlier messages are never re-laid out: a streaming reply only appends plain text at
-the end of its own frame (in per-frame batches from the controller), and its Markdown
-is rendered once when it finishes. Nothing is ever fetched while rendering.
+"""The conversation view: one QTextDocument, one frame per message (rendered by
+gui/widgets/message_document.py: streaming, pieces per loop turn, long lines).
 
 It shows a page of the conversation's active path and asks for more at either end
 (older_requested at the top, newer_requested at the bottom).
@@ -14,35 +11,28 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QTimer, QUrl, Signal
-from PySide6.QtGui import QResizeEvent, QTextCharFormat, QTextCursor, QTextFrame
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtGui import QResizeEvent, QTextCursor
+from PySide6.QtWidgets import QWidget
 
-from gui.widgets import markdown
+from gui.widgets import thinking
+from gui.widgets.message_document import MessageDocument
+from gui.widgets.message_fill import RENDER_PIECE_CHARS
 from gui.widgets.message_html import (
     MAX_MARKDOWN_CHARS,
     MessageLike,
-    Progress,
-    Shown,
     find_arrow,
     follow_link,
-    footer,
-    frame_format,
-    heading,
     parse_action,
-    streaming_format,
-    wants_markdown,
     with_versions_at,
 )
 
 __all__ = ["MAX_MARKDOWN_CHARS", "RENDER_PIECE_CHARS", "ChatView", "MessageLike", "parse_action"]
 
-#: A reply that ends longer than this is rendered a piece of about this size per loop
-#: turn (Markdown to HTML and its layout cost ~5 µs a character), each piece replacing
-#: its own streamed text, so the end of a long reply never holds the GUI for long.
-RENDER_PIECE_CHARS = 1_500
+#: Links the view follows itself: a Thinking block, a cut message, its text window.
+OWN_ACTIONS = frozenset({"thinking", "show_all", "open_text", "thinking_text"})
 
 
-class ChatView(QTextBrowser):
+class ChatView(MessageDocument):
     """Shows a conversation and emits what the person asks of a message."""
 
     #: (action, message_id) — "regenerate", "retry", "continue", "edit", "fork", "delete",
@@ -61,18 +51,15 @@ class ChatView(QTextBrowser):
         self.document().setUndoRedoEnabled(False)
         self.document().setDocumentMargin(12)
         self.setObjectName("chatView")
-        self._frames: dict[int, QTextFrame] = {}
-        self._shown: dict[int, Shown] = {}
-        self._code_blocks: dict[int, tuple[str, ...]] = {}
-        self._texts: dict[int, str] = {}
-        self._streaming: set[int] = set()
         self.has_older = False
         self.has_newer = False
         #: the version arrow followed last: selected again in the version shown next
         self._switched_by: str | None = None
-        self.dark = False
         self._rerender_pending = False
-        self._progress: dict[int, Progress] = {}
+        #: a message shown after a version switch, whose arrow is still to be rendered
+        self._arrow_wanted: tuple[int, str] | None = None
+        #: the last "Open as text" window (it deletes itself when closed)
+        self.text_dialog: QWidget | None = None
         self.anchorClicked.connect(self.on_anchor_clicked)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.retranslate()
@@ -84,6 +71,8 @@ class ChatView(QTextBrowser):
                 "Messages of the open conversation. Tab moves through the links under each"
                 " message (Copy, Regenerate, Edit, Delete); Enter follows a link. A message"
                 " with other versions starts its links with ‹ and ›, which switch versions."
+                " A reply the model thought over first starts with a Thinking link, which"
+                " shows or hides its reasoning."
             )
         )
 
@@ -112,12 +101,16 @@ class ChatView(QTextBrowser):
         bar = self.verticalScrollBar()
         from_bottom = bar.maximum() - bar.value()
         shown = [
-            self._shown[ident]._replace(text=self._texts.get(ident, ""))
+            self._shown[ident]._replace(
+                text=self._texts.get(ident, ""),
+                reasoning=self.reasoning(ident) or self._shown[ident].reasoning,
+            )
             for ident in self.message_ids()
             if ident in self._shown
         ]
-        streaming = set(self._streaming)
+        streaming, kept = set(self._streaming), (dict(self._thinking), set(self._expanded))
         self.clear_messages()
+        self._thinking, self._expanded = kept  # open or not, shown whole or not
         for message in shown:
             self._insert_message(message, at_start=False)
         self._streaming = streaming & set(self._frames)
@@ -129,15 +122,6 @@ class ChatView(QTextBrowser):
         return None
 
     # -- whole conversation ----------------------------------------------------------
-    def clear_messages(self) -> None:
-        self.clear()
-        self._frames.clear()
-        self._shown.clear()
-        self._code_blocks.clear()
-        self._texts.clear()
-        self._streaming.clear()
-        self._progress.clear()
-
     def set_messages(
         self,
         messages: Iterable[MessageLike],
@@ -148,6 +132,7 @@ class ChatView(QTextBrowser):
     ) -> None:
         """Show a page of the path: at its end, or with `anchor` near the top."""
         self.clear_messages()
+        self._arrow_wanted = None
         self.has_older = has_older
         self.has_newer = has_newer
         for message in messages:
@@ -159,6 +144,8 @@ class ChatView(QTextBrowser):
             arrow = find_arrow(frame, anchor, switched_by) if switched_by else None
             if arrow is not None:  # the arrow followed (or the other, at an end): Enter goes on
                 self.setTextCursor(arrow)
+            elif switched_by and self.is_expanding(anchor):  # its footer comes later
+                self._arrow_wanted = (anchor, switched_by)
         else:
             self.scroll_to_bottom()
         self._want_newer_if_short()
@@ -182,25 +169,12 @@ class ChatView(QTextBrowser):
             self._insert_message(message, at_start=True)
         bar.setValue(bar.maximum() - from_bottom)
 
-    def message_ids(self) -> list[int]:
-        return sorted(self._frames, key=lambda ident: self._frames[ident].firstPosition())
-
-    def message_text(self, message_id: int) -> str:
-        return self._texts.get(message_id, "")
-
-    def code_block(self, message_id: int, index: int) -> str | None:
-        blocks = self._code_blocks.get(message_id, ())
-        return blocks[index] if 0 <= index < len(blocks) else None
-
     def last_reply_text(self) -> str | None:
         """The text of the newest assistant message shown, if any."""
         for ident in reversed(self.message_ids()):
             if ident in self._shown and self._shown[ident].role == "assistant":
                 return self._texts.get(ident, "")
         return None
-
-    def has_message(self, message_id: int) -> bool:
-        return message_id in self._frames
 
     def scroll_to_bottom(self) -> None:
         bar = self.verticalScrollBar()
@@ -230,147 +204,61 @@ class ChatView(QTextBrowser):
         frames = [(ident, self._frames[ident]) for ident in self.message_ids()]
         return with_versions_at(frames, self._shown, focused, bottom)
 
-    # -- single messages ---------------------------------------------------------------
-    def append_message(self, message: MessageLike) -> None:
-        self._insert_message(message, at_start=False)
-
-    def update_message(self, message: MessageLike) -> None:
-        """Re-render one message (finished reply, edit): only its own frame changes."""
-        frame = self._frames.get(message.id)
-        if frame is None:
-            self.append_message(message)
-            return
-        was_streaming = message.id in self._streaming
-        self._streaming.discard(message.id)
-        self._progress.pop(message.id, None)
-        if was_streaming and self._texts.get(message.id) == message.text:
-            if not wants_markdown(message):
-                # The streamed plain text is what should stay: add the footer only,
-                # rather than re-inserting a reply that may be hundreds of KB.
-                self._remember(message)
-                frame.lastCursorPosition().insertHtml(self._footer(message))
-                return
-            pieces = markdown.split_blocks(message.text, RENDER_PIECE_CHARS)
-            if len(pieces) > 1:
-                self._remember(message)
-                self._code_blocks[message.id] = ()
-                self._progress[message.id] = Progress(self._shown[message.id], pieces)
-                self._render_next_piece(message.id)
-                return
-        cursor = frame.firstCursorPosition()
-        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        self._fill(cursor, message)
-
-    def _render_next_piece(self, message_id: int) -> None:
-        """Render the next piece of a finished reply; the footer (and its actions) comes
-        with the last. Anything unexpected renders the rest at once, as a reply that was
-        not streamed would be."""
-        progress = self._progress.get(message_id)
-        frame = self._frames.get(message_id)
-        if progress is None or frame is None:
-            return
-        last = progress.last
-        bar = self.verticalScrollBar()
-        follow = bar.value() >= bar.maximum() - 4
-        blocks = progress.render_next(
-            frame,
-            dark=self.dark,
-            copy_label=self.tr("Copy"),
-            first_code_block=len(self._code_blocks[message_id]),
-            footer_html=self._footer(progress.message) if last else "",
-        )
-        if blocks is None:
-            del self._progress[message_id]
-            self.update_message(progress.message)
-            return
-        self._code_blocks[message_id] += blocks
-        if follow:
-            bar.setValue(bar.maximum())
-        if last:
-            del self._progress[message_id]
-        else:  # a timer, so input and paint run between pieces
-            QTimer.singleShot(1, self, lambda: self._render_next_piece(message_id))
-
-    def remove_message(self, message_id: int) -> None:
-        frame = self._frames.pop(message_id, None)
-        if frame is None:
-            return
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(frame.firstPosition() - 1)
-        cursor.setPosition(frame.lastPosition() + 1, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        self._shown.pop(message_id, None)
-        self._code_blocks.pop(message_id, None)
-        self._texts.pop(message_id, None)
-        self._streaming.discard(message_id)
-        self._progress.pop(message_id, None)
-
-    def begin_reply(self, message: MessageLike) -> None:
-        """Open the frame a streaming reply will grow in."""
-        self._insert_message(message, at_start=False)
-        self._streaming.add(message.id)
-
-    def append_delta(self, message_id: int, text: str) -> None:
-        """Append streamed text as plain text at the end of the reply's frame."""
-        frame = self._frames.get(message_id)
-        if frame is None or not text:
-            return
-        bar = self.verticalScrollBar()
-        follow = bar.value() >= bar.maximum() - 4
-        cursor = frame.lastCursorPosition()
-        cursor.insertText(text, streaming_format())
-        self._texts[message_id] = self._texts.get(message_id, "") + text
-        if follow:
-            bar.setValue(bar.maximum())
-
-    def is_streaming(self, message_id: int) -> bool:
-        return message_id in self._streaming
-
-    # -- rendering -------------------------------------------------------------------
-    def _insert_message(self, message: MessageLike, *, at_start: bool) -> None:
-        cursor = QTextCursor(self.document())
-        if at_start:
-            cursor.movePosition(QTextCursor.MoveOperation.Start)
-        else:
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-        frame = cursor.insertFrame(frame_format(message.role, dark=self.dark))
-        self._frames[message.id] = frame
-        self._fill(frame.firstCursorPosition(), message)
-
-    def _remember(self, message: MessageLike) -> None:
-        self._texts[message.id] = message.text
-        self._shown[message.id] = Shown.of(message)
-
-    def _fill(self, cursor: QTextCursor, message: MessageLike) -> None:
-        self._remember(message)
-        html = [heading(message)]
-        streaming = message.status == "streaming"
-        if not streaming and wants_markdown(message):
-            rendered = markdown.render_markdown(
-                message.text, dark=self.dark, message_id=message.id, copy_label=self.tr("Copy")
-            )
-            self._code_blocks[message.id] = rendered.code_blocks
-            html.append(rendered.html)
-        elif not streaming:
-            html.append(f"<p>{markdown.render_plain(message.text)}</p>")
-        if not streaming:
-            html.append(self._footer(message))
-        cursor.insertHtml("".join(html))
-        if streaming:
-            cursor.insertBlock()
-            cursor.insertText(message.text, QTextCharFormat())
-
-    def _footer(self, message: MessageLike) -> str:
-        return footer(message, dark=self.dark)
-
     # -- links -----------------------------------------------------------------------
     def on_anchor_clicked(self, url: QUrl) -> None:
         action = follow_link(url, self.code_block, self.message_text)
-        if action is not None:
+        if action is not None and action[0] in OWN_ACTIONS:
+            self._follow_own(*action)
+        elif action is not None:
             name, message_id = action
             self._switched_by = name if name in ("previous", "next") else None
             self.action_requested.emit(name, message_id)
+
+    def _follow_own(self, action: str, message_id: int) -> None:
+        if action == "thinking":
+            self.toggle_thinking(message_id)
+        elif action == "show_all":
+            self.show_all(message_id)
+        elif action in ("open_text", "thinking_text"):
+            self.open_text(message_id, reasoning=action == "thinking_text")
+
+    def toggle_thinking(self, message_id: int) -> None:
+        """Open or close a reply's Thinking block; its link keeps the keyboard."""
+        state = self._thinking.get(message_id)
+        if state is None or state.frame is None or state.live:
+            return
+        at = self.textCursor().position()
+        on_link = state.frame.firstPosition() <= at <= state.frame.lastPosition()
+        state.open = not state.open
+        if state.open:
+            thinking.relabel(message_id, state, dark=self.dark)
+            thinking.show(message_id, state, dark=self.dark)
+        else:
+            thinking.hide(message_id, state, dark=self.dark)
+        if on_link:  # Tab had selected it: Enter toggles it again
+            link = state.frame.firstCursorPosition()
+            link.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(link)
+
+    def open_text(self, message_id: int, *, reasoning: bool = False) -> None:
+        """A message's whole text (or its thinking) in a plain read-only window."""
+        from gui.widgets.text_dialog import TextDialog  # loads with the first one opened
+
+        if reasoning:
+            title, text = self.tr("Thinking"), self.reasoning(message_id)
+        else:
+            title, text = self.tr("Message text"), self.message_text(message_id)
+        self.text_dialog = TextDialog(title, text, self.window())
+        self.text_dialog.show()
+
+    def _footer_shown(self, message_id: int) -> None:
+        wanted = self._arrow_wanted
+        frame = self._frames.get(message_id)
+        if wanted is not None and wanted[0] == message_id and frame is not None:
+            self._arrow_wanted = None
+            arrow = find_arrow(frame, message_id, wanted[1])
+            if arrow is not None:
+                self.setTextCursor(arrow)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A view at the end stays at the end when it shrinks (a bar above the composer)."""

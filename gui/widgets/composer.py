@@ -1,5 +1,8 @@
 """The message input: Enter sends, Shift+Enter breaks the line, huge pastes are refused.
 
+A pasted line of any length stays quick to type in and to send (LongLinesEdit keeps it
+in display blocks of at most 2,000 characters; the text sent is the text pasted).
+
 It also holds a message being edited: the draft typed before is put aside and comes
 back when the edit is cancelled (Esc) or sent.
 """
@@ -9,17 +12,20 @@ from __future__ import annotations
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QLocale, QMimeData, Signal
 from PySide6.QtGui import QKeyEvent, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QWidget
+
+from gui.widgets.long_blocks import LongLinesEdit
+from gui.widgets.long_text import has_long_line
 
 #: Longer messages are refused at paste or send time: no provider takes them, and a
 #: multi-megabyte document in the editor makes typing sluggish.
 MAX_MESSAGE_CHARS = 500_000
-#: A pasted line longer than this (base64, minified JSON) is wrapped anywhere: looking for
-#: word boundaries in it would freeze the editor for seconds.
+#: A pasted line longer than this (base64, minified JSON) is wrapped anywhere, which reads
+#: better than word wrapping at the ends of its display blocks.
 LONG_LINE_CHARS = 10_000
 
 
-class Composer(QPlainTextEdit):
+class Composer(LongLinesEdit):
     #: the text to send (already stripped, within the limit)
     submitted = Signal(str)
     #: a plain sentence for the status line (e.g. a refused paste)
@@ -99,14 +105,14 @@ class Composer(QPlainTextEdit):
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         text = source.text() if source.hasText() else ""
-        if len(self.toPlainText()) + len(text) > MAX_MESSAGE_CHARS:
-            self.refused.emit(self._too_long_message(len(self.toPlainText()) + len(text)))
+        length = len(self.toPlainText()) + len(text)
+        if length > MAX_MESSAGE_CHARS:
+            self.refused.emit(self._too_long_message(length))
             return
-        if len(text) > LONG_LINE_CHARS and any(
-            len(line) > LONG_LINE_CHARS for line in text.splitlines()
-        ):
+        if has_long_line(text, LONG_LINE_CHARS):
             self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
-        super().insertFromMimeData(source)
+        if text:
+            self.insert_plain(text)
 
     def _on_text_changed(self) -> None:
         if self.document().isEmpty() and self.wordWrapMode() != self._default_wrap:

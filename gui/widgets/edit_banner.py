@@ -16,11 +16,21 @@ from gui.widgets.undo_bar import RoundedBar, announce
 __all__ = ["EditBanner", "first_line"]
 
 
+#: more of the first line than the banner could ever show: eliding a 500,000-character
+#: line measures all of it (150 ms)
+SHOWN_CHARS = 300
+
+
 def first_line(text: str) -> str:
-    """The first line with text in it, stripped."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()
+    """The first line with text in it, stripped, at most SHOWN_CHARS of it."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start : min(end, start + SHOWN_CHARS * 4)].strip()
+        if line:
+            return line[:SHOWN_CHARS]
+        start = end + 1
     return ""
 
 

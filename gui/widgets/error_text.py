@@ -76,6 +76,39 @@ REASON_TEXTS: dict[str, str] = {
         "Errors", "authorization failed (paste the Authorization key, not the Client Secret)"
     ),
     "no_token": QT_TRANSLATE_NOOP("Errors", "the OAuth server sent no token"),
+    "option_value": QT_TRANSLATE_NOOP(
+        "Errors", "option '{option}' has a value the service does not take"
+    ),
+    "reset": QT_TRANSLATE_NOOP("Errors", "the server closed the connection before answering"),
+    "stalled": QT_TRANSLATE_NOOP(
+        "Errors",
+        "the server kept the stream open without sending a complete line for {seconds} s",
+    ),
+    "line_too_long": QT_TRANSLATE_NOOP(
+        "Errors", "a line of the stream is longer than {limit_mb} MB"
+    ),
+    "no_access_token_env": QT_TRANSLATE_NOOP(
+        "Errors", "no access token; set it in Settings or {variable}"
+    ),
+    "no_password_env": QT_TRANSLATE_NOOP(
+        "Errors",
+        "no user name and password; set them in Settings or {user_variable} and"
+        " {password_variable}",
+    ),
+    "no_certificate_env": QT_TRANSLATE_NOOP(
+        "Errors", "no client certificate; set it in Settings or {variable}"
+    ),
+    "access_token_refused": QT_TRANSLATE_NOOP(
+        "Errors", "the access token was refused (expired or wrong)"
+    ),
+    "password_refused": QT_TRANSLATE_NOOP("Errors", "the user name or password was refused"),
+    "certificate_refused": QT_TRANSLATE_NOOP("Errors", "the client certificate was refused"),
+    "client_cert_unreadable": QT_TRANSLATE_NOOP(
+        "Errors", "cannot read the client certificate or key {path}"
+    ),
+    "client_cert_invalid": QT_TRANSLATE_NOOP(
+        "Errors", "the client certificate or its key is not valid"
+    ),
     "login_refused": QT_TRANSLATE_NOOP("Errors", "the service refused the anonymous login"),
     "question_refused": QT_TRANSLATE_NOOP(
         "Errors", "the service refused the question (no free quota left?)"

@@ -124,6 +124,20 @@ PROVIDER_TEXTS = (
     QT_TRANSLATE_NOOP("Providers", "Base URL"),
     QT_TRANSLATE_NOOP("Providers", "API key (optional)"),
     QT_TRANSLATE_NOOP("Providers", "Extra CA certificate file"),
+    QT_TRANSLATE_NOOP("Providers", "Login method"),
+    QT_TRANSLATE_NOOP("Providers", "Access token"),
+    QT_TRANSLATE_NOOP("Providers", "User name"),
+    QT_TRANSLATE_NOOP("Providers", "Password"),
+    QT_TRANSLATE_NOOP("Providers", "Client certificate file"),
+    QT_TRANSLATE_NOOP("Providers", "Client key file"),
+    QT_TRANSLATE_NOOP("Providers", "Client key password"),
+    # the login method's choices (gui/core/provider_info.py CHOICE_LABELS)
+    QT_TRANSLATE_NOOP("Providers", "User name and password"),
+    QT_TRANSLATE_NOOP("Providers", "Client certificate"),
+    # OpenAI-compatible profiles (gui/core/profiles.py); the presets' brands stay as they are
+    QT_TRANSLATE_NOOP("Providers", "Profile name"),
+    QT_TRANSLATE_NOOP("Providers", "Models"),
+    QT_TRANSLATE_NOOP("Providers", "New profile"),
 )
 
 

@@ -1,14 +1,14 @@
 """The main window: sidebar, provider picker, conversation view and composer.
 
 It is built and shown before anything heavy is imported. It only emits intents (the
-signals below) and renders what it is told (the methods under "rendering");
-gui/wiring.py connects both to the controller once that exists. The undo bar, the edit
-banner and the dialogs are built when first shown.
+signals below) and renders what it is told (the methods under "rendering"); wiring.py
+connects both to the controller. Bars and dialogs are built when first shown.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -369,6 +369,14 @@ class MainWindow(QMainWindow):
     def append_delta(self, message_id: int, text: str) -> None:
         self.view.append_delta(message_id, text)
 
+    def append_reasoning(self, message_id: int, text: str) -> None:
+        self.view.append_reasoning(message_id, text)
+
+    def show_retrying(self, seconds: float) -> None:
+        """The reply waits before it is tried again (a rate limit, a busy server)."""
+        wait = max(1, math.ceil(seconds))
+        self._show_status(lambda: self.tr("Retrying in {0} s…").format(wait))
+
     def finish_reply(self, message: MessageLike) -> None:
         if self.view.has_message(message.id):  # not a reply deleted while it streamed
             self.view.update_message(message)
@@ -379,8 +387,7 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(busy)
 
     def message_sent(self) -> None:
-        """The message was taken: the composer empties; after an edit, the banner goes and
-        the draft typed before the edit comes back."""
+        """The message was taken: the composer empties (after an edit, the draft comes back)."""
         if self.composer.editing_message_id is not None:
             self._end_edit()
         else:

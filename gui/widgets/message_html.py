@@ -1,6 +1,6 @@
 """What one message looks like in the conversation view: its frame, heading and footer.
 
-Kept apart from the view (gui/widgets/chat_view.py), which owns the document, the
+Kept apart from the view (gui/widgets/message_document.py), which owns the document, the
 streaming and the piecewise rendering; this is formatting, in the interface language
 (the texts keep the view's translation context, "ChatView"), and finding a footer's
 links again in a rendered frame.
@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFrame, QTextFrameFormat
 
 from gui.widgets import markdown
+from gui.widgets.long_text import has_long_line
 
 if TYPE_CHECKING:  # gui.values (json, dataclasses) costs the first frame 4 ms
     from gui.values import ErrorInfo
@@ -53,8 +54,9 @@ class MessageLike(Protocol):
     def model(self) -> str: ...
 
     # Also read, with getattr and a default, so values without them still render:
-    # version (1-based among its siblings), versions (siblings with itself) and
-    # finish_reason ("" or the server's reason; "length" = cut by the token limit).
+    # version (1-based among its siblings), versions (siblings with itself),
+    # finish_reason ("" or the server's reason; "length" = cut by the token limit),
+    # reasoning (the model's thinking, shown in a Thinking block) and reasoning_ms.
 
 
 class Shown(NamedTuple):
@@ -70,6 +72,8 @@ class Shown(NamedTuple):
     version: int = 1
     versions: int = 1
     finish_reason: str = ""
+    reasoning: str = ""
+    reasoning_ms: int = 0
 
     @classmethod
     def of(cls, message: MessageLike) -> Shown:
@@ -84,57 +88,9 @@ class Shown(NamedTuple):
             getattr(message, "version", 1),
             getattr(message, "versions", 1),
             getattr(message, "finish_reason", "") or "",
+            getattr(message, "reasoning", "") or "",
+            getattr(message, "reasoning_ms", 0) or 0,
         )
-
-
-class Progress:
-    """A finished reply being rendered a piece per loop turn (see ChatView)."""
-
-    def __init__(self, message: Shown, pieces: list[str]) -> None:
-        self.message = message
-        self.pieces = pieces
-        self.done = 0  # pieces rendered
-        self.offset = 0  # characters of the text they cover
-
-    @property
-    def last(self) -> bool:
-        return self.done == len(self.pieces) - 1
-
-    def render_next(
-        self,
-        frame: QTextFrame,
-        *,
-        dark: bool,
-        copy_label: str,
-        first_code_block: int,
-        footer_html: str,
-    ) -> tuple[str, ...] | None:
-        """Replace the streamed text of the next piece in `frame` with its rendering (and
-        `footer_html` after the last); its code blocks, or None when the frame no longer
-        ends with that text."""
-        piece = self.pieces[self.done]
-        # The text not rendered yet is the end of the frame. Positions count UTF-16 units.
-        start = frame.lastPosition() - utf16_len(self.message.text[self.offset :])
-        cursor = QTextCursor(frame.document())
-        cursor.setPosition(start)
-        cursor.setPosition(start + utf16_len(piece), QTextCursor.MoveMode.KeepAnchor)
-        if cursor.selectedText() != piece.replace("\n", "\u2029"):
-            return None
-        if not self.last:  # keep the line break before the next piece: its own block stays
-            cursor.setPosition(cursor.position() - 1, QTextCursor.MoveMode.KeepAnchor)
-        rendered = markdown.render_markdown(
-            piece,
-            dark=dark,
-            message_id=self.message.id,
-            copy_label=copy_label,
-            first_code_block=first_code_block,
-        )
-        cursor.removeSelectedText()
-        # Stripped: a trailing newline would become a space at the end of the last block.
-        cursor.insertHtml(rendered.html.rstrip() + footer_html)
-        self.done += 1
-        self.offset += len(piece)
-        return rendered.code_blocks
 
 
 #: The message actions the window passes on: the MainWindow signal each one emits with
@@ -175,8 +131,12 @@ def streaming_format() -> QTextCharFormat:
 
 
 def wants_markdown(message: MessageLike) -> bool:
-    """Finished replies are shown as Markdown, unless too large to lay out quickly."""
-    return message.role == "assistant" and len(message.text) <= MAX_MARKDOWN_CHARS
+    """Finished replies are shown as Markdown, unless too large to lay out quickly (a
+    paragraph is one block: one with a line of 60,000 characters takes 200 ms)."""
+    text = message.text
+    if message.role != "assistant" or len(text) > MAX_MARKDOWN_CHARS:
+        return False
+    return not has_long_line(text)
 
 
 def utf16_len(text: str) -> int:

@@ -1,4 +1,7 @@
-"""Provider and model choice; providers come with their capability flags."""
+"""Provider and model choice; providers come with their capability flags.
+
+Each OpenAI-compatible profile is a provider of its own here, under its name.
+"""
 
 from __future__ import annotations
 
@@ -63,15 +66,24 @@ class ProviderPicker(QWidget):
         super().changeEvent(event)
 
     def set_providers(self, infos: Sequence[ProviderInfo]) -> None:
+        """The providers to offer. Given again (Settings added, renamed or removed a
+        profile), the choice shown stays; if its provider is gone, the first one is
+        chosen and announced as a change."""
+        shown, model = self.provider(), self.model()
         self._quiet = True
         try:
             self.provider_box.clear()
             self._infos = {info.name: info for info in infos}
             for info in infos:
                 self.provider_box.addItem(info.label, info.name)
+            if shown and (index := self.provider_box.findData(shown)) >= 0:
+                self.provider_box.setCurrentIndex(index)
+                self._fill_models(shown, model)
         finally:
             self._quiet = False
         self._label_providers()
+        if shown and self.provider() != shown:  # its profile was removed
+            self._on_provider_changed()
 
     def _label_providers(self) -> None:
         """Item texts and tips in the interface language (the data stays the name)."""
@@ -83,7 +95,12 @@ class ProviderPicker(QWidget):
             if not info.working:
                 label = self.tr("{0} (not working)").format(label)
             self.provider_box.setItemText(index, label)
-            tip = [self.tr("Needs a key") if info.needs_auth else self.tr("No key needed")]
+            if info.profile_of:
+                tip = [
+                    self.tr("An OpenAI-compatible endpoint: its address and key are in Settings")
+                ]
+            else:
+                tip = [self.tr("Needs a key") if info.needs_auth else self.tr("No key needed")]
             if not info.working:
                 tip.append(
                     self.tr(
@@ -121,6 +138,8 @@ class ProviderPicker(QWidget):
             self.model_box.setCurrentText(current)
         finally:
             self._quiet = False
+        if not current and models:  # a profile with no model of its own: the server's first
+            self.model_box.setCurrentText(models[0])
 
     def _fill_models(self, provider: str, model: str) -> None:
         info = self._infos.get(provider)

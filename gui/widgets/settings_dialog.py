@@ -1,9 +1,10 @@
-"""The settings dialog: a General page and one page per provider.
+"""The settings dialog: a General page and one page per provider (and per profile).
 
 It edits a `SettingsForm` (plain values) and never saves anything itself: OK checks the
-form and asks for a save with `save_requested`, "Test connection" with `test_requested`;
-the settings controller does both (keychain calls off the GUI thread) and tells the
-dialog how it went. So this module touches no settings file, keychain or network.
+form and asks for a save with `save_requested`, "Test connection" with `test_requested`,
+a new OpenAI-compatible profile with `profile_add_requested`; the settings controller
+does all three (keychain calls off the GUI thread, profile names) and tells the dialog
+how it went. So this module touches no settings file, keychain or network.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QListWidget,
+    QMenu,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -61,6 +64,8 @@ class SettingsDialog(QDialog):
     save_requested = Signal()
     #: "Test connection" on a provider's page (by name).
     test_requested = Signal(str)
+    #: "Add profile" with a preset (its key): answer with `add_provider_page`.
+    profile_add_requested = Signal(str)
 
     def __init__(
         self,
@@ -80,21 +85,27 @@ class SettingsDialog(QDialog):
         self.stack = QStackedWidget(self)
         self.stack.setAccessibleName(self.tr("Settings page"))
 
+        self._checks = checks
+        self._removed: list[str] = []
         self._build_general_page()
         self.pages: dict[str, ProviderPage] = {}
         for info in providers:
-            page = ProviderPage(
-                info,
-                form.providers.get(info.name, ProviderForm()),
-                keychain_available=form.keychain_available,
-                checks=checks,
-                parent=self,
-            )
-            page.test_requested.connect(self.test_requested)
-            self.pages[info.name] = page
-            self._add_page(provider_text(info.label), page)
+            self.add_provider_page(info, form.providers.get(info.name, ProviderForm()))
         self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.page_list.setCurrentRow(0)
+        self.add_profile_button: QPushButton | None = None
+        self.add_profile_menu: QMenu | None = None
+        if form.presets:
+            self.add_profile_button = QPushButton(self.tr("Add profile…"), self)
+            self.add_profile_button.setAccessibleName(self.tr("Add an OpenAI-compatible profile"))
+            menu = QMenu(self.add_profile_button)
+            for key, label in form.presets:
+                action = menu.addAction(provider_text(label))
+                action.triggered.connect(
+                    lambda _=False, key=key: self.profile_add_requested.emit(key)
+                )
+            self.add_profile_button.setMenu(menu)
+            self.add_profile_menu = menu
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -106,8 +117,12 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.on_ok_clicked)
         self.buttons.rejected.connect(self.reject)
 
+        side = QVBoxLayout()
+        side.addWidget(self.page_list, 1)
+        if self.add_profile_button is not None:
+            side.addWidget(self.add_profile_button)
         body = QHBoxLayout()
-        body.addWidget(self.page_list)
+        body.addLayout(side)
         body.addWidget(self.stack, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
@@ -115,7 +130,7 @@ class SettingsDialog(QDialog):
 
     # -- pages -------------------------------------------------------------------------
 
-    def _add_page(self, title: str, page: QWidget) -> None:
+    def _add_page(self, title: str, page: QWidget, row: int | None = None) -> None:
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -123,8 +138,56 @@ class SettingsDialog(QDialog):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setAccessibleName(title)
         scroll.setWidget(page)
-        self.stack.addWidget(scroll)
-        self.page_list.addItem(title)
+        row = self.stack.count() if row is None else row
+        self.stack.insertWidget(row, scroll)
+        self.page_list.insertItem(row, title)
+
+    def add_provider_page(
+        self, info: ProviderInfo, form: ProviderForm, *, show: bool = False
+    ) -> ProviderPage:
+        """A provider's page; a profile's goes after the others of its provider."""
+        page = ProviderPage(
+            info,
+            form,
+            keychain_available=self._form.keychain_available,
+            checks=self._checks,
+            parent=self,
+        )
+        page.test_requested.connect(self.test_requested)
+        page.title_changed.connect(self._on_title_changed)
+        page.remove_requested.connect(self.remove_provider_page)
+        names = list(self.pages)
+        siblings = [i for i, n in enumerate(names) if self.pages[n].info.profile_of]
+        index = siblings[-1] + 1 if info.profile_of and siblings else len(names)
+        names.insert(index, info.name)
+        self.pages = {name: self.pages.get(name, page) for name in names}
+        self._add_page(page.title(), page, 1 + index)
+        if show:
+            self.show_provider(info.name)
+            if page.name_edit is not None:
+                page.name_edit.setFocus()
+        return page
+
+    def remove_provider_page(self, name: str) -> None:
+        """Take a profile's page away; OK then forgets it (Cancel keeps it)."""
+        if name not in self.pages:
+            return
+        row = 1 + list(self.pages).index(name)
+        del self.pages[name]
+        scroll = self.stack.widget(row)
+        self.page_list.takeItem(row)
+        if scroll is not None:
+            self.stack.removeWidget(scroll)
+            scroll.deleteLater()
+        self._removed.append(name)
+        self.page_list.setCurrentRow(min(row, self.page_list.count() - 1))
+
+    def _on_title_changed(self, name: str, title: str) -> None:
+        if name in self.pages:
+            row = 1 + list(self.pages).index(name)
+            self.page_list.item(row).setText(title)
+            if (scroll := self.stack.widget(row)) is not None:
+                scroll.setAccessibleName(title)
 
     def _build_general_page(self) -> None:
         form = self._form
@@ -180,9 +243,14 @@ class SettingsDialog(QDialog):
 
     # -- the form ----------------------------------------------------------------------
 
-    def set_stored_key(self, name: str, value: str | None, source: KeySource | None) -> None:
-        """Show a provider's saved key once the keychain has answered."""
-        editor = self.pages[name].secret_editor
+    def set_stored_key(
+        self, name: str, value: str | None, source: KeySource | None, field: str | None = None
+    ) -> None:
+        """Show a saved secret (`field`, else the key) once the keychain has answered."""
+        page = self.pages.get(name)
+        if page is None:  # removed meanwhile
+            return
+        editor = page.secret_editor if field is None else page.secret_editors.get(field)
         if editor is not None:
             editor.set_loaded(value, source)
 
@@ -199,6 +267,7 @@ class SettingsDialog(QDialog):
             connect_timeout=self.connect_timeout.value(),
             read_timeout=self.read_timeout.value(),
             providers={name: page.form() for name, page in self.pages.items()},
+            removed=tuple(self._removed),
         )
 
     # -- test connection ---------------------------------------------------------------

@@ -28,7 +28,10 @@ Source = KeySource | Literal["environment"]
 
 
 class SecretEditor(QWidget):
-    """A masked key with Show, Remove key and a line saying where the key comes from."""
+    """A masked key with Show, Remove key and a line saying where the key comes from.
+
+    The provider's key is called a key; any other secret (GigaChat's password, access
+    token, client key password) is spoken of as a value."""
 
     def __init__(
         self,
@@ -36,10 +39,12 @@ class SecretEditor(QWidget):
         key: KeyForm,
         *,
         keychain_available: bool,
+        is_key: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.field = field
+        self.is_key = is_key
         self.key = key
         self.env_name = key.env_name
         self.env_active = key.env_active
@@ -58,7 +63,8 @@ class SecretEditor(QWidget):
             | Qt.InputMethodHint.ImhNoAutoUppercase
         )
         self.line_edit.setAccessibleName(provider_text(field.label))
-        self.line_edit.setPlaceholderText(self.tr("Paste the key here"))
+        if is_key:
+            self.line_edit.setPlaceholderText(self.tr("Paste the key here"))
         self.line_edit.textChanged.connect(self._update_label)
         self.line_edit.textEdited.connect(self._on_edited)
 
@@ -67,7 +73,9 @@ class SecretEditor(QWidget):
         self.show_button.setAccessibleName(self.tr("Show {0}").format(provider_text(field.label)))
         self.show_button.toggled.connect(self.on_show_toggled)
 
-        self.remove_button = QPushButton(self.tr("Remove key"), self)
+        self.remove_button = QPushButton(
+            self.tr("Remove key") if is_key else self.tr("Remove"), self
+        )
         self.remove_button.setAccessibleName(
             self.tr("Remove {0}").format(provider_text(field.label))
         )
@@ -130,6 +138,39 @@ class SecretEditor(QWidget):
         self._touched = True
 
     def _update_label(self) -> None:
+        text = " ".join(self._key_status() if self.is_key else self._status())
+        self.source_label.setText(text)
+        self.source_label.setHidden(not text)  # an unset password needs no line
+        self.remove_button.setEnabled(bool(self.line_edit.text() or self.loaded))
+
+    def _status(self) -> list[str]:
+        """Where a secret that is not the key comes from, and what OK will do with it."""
+        parts: list[str] = []
+        if self.env_active:
+            parts.append(
+                self.tr(
+                    "From the environment variable {0}: it overrides the saved value"
+                    " for this session and is never saved."
+                ).format(self.env_name)
+            )
+        elif self.stored_source == "keychain":
+            parts.append(self.tr("Stored in the system keychain."))
+        elif self.stored_source == "session":
+            parts.append(self.tr("Kept for this session only."))
+        change, _ = self.change()
+        if change == "set":
+            parts.append(
+                self.tr("It will be saved in the system keychain when you press OK.")
+                if self.keychain_available
+                else self.tr(
+                    "No system keychain is available; it can be kept for this session only."
+                )
+            )
+        elif change == "delete":
+            parts.append(self.tr("The saved value will be removed when you press OK."))
+        return parts
+
+    def _key_status(self) -> list[str]:
         parts: list[str] = []
         if self.env_active:
             parts.append(
@@ -159,8 +200,7 @@ class SecretEditor(QWidget):
             parts.append(
                 self.tr("No system keychain is available; a key can be kept for this session only.")
             )
-        self.source_label.setText(" ".join(parts))
-        self.remove_button.setEnabled(bool(self.line_edit.text() or self.loaded))
+        return parts
 
 
 class FileEditor(QWidget):

@@ -28,10 +28,11 @@ KeyChange = Literal["keep", "set", "delete"]
 
 @dataclasses.dataclass(frozen=True)
 class KeyForm:
-    """A provider's key as the dialog shows it; the saved key itself arrives later.
+    """One secret field (a key, a password) as the dialog shows it; the saved value
+    itself arrives later.
 
-    `env_name` is the variable that overrides the key, `env_active` whether it is set
-    now. On the way out, `text` is what the field holds and `change` what Save does.
+    `env_name` is the variable that overrides it, `env_active` whether it is set now.
+    On the way out, `text` is what the field holds and `change` what Save does.
     """
 
     env_name: str = ""
@@ -46,15 +47,20 @@ class KeyForm:
 
 @dataclasses.dataclass(frozen=True)
 class ProviderForm:
-    """One provider's page: non-secret field texts, proxy, key."""
+    """One provider's page: non-secret field texts, proxy, secrets."""
 
     values: Mapping[str, str] = dataclasses.field(default_factory=dict)
     proxy_mode: str = "none"  # "none" | "system" | "url"
     proxy_url: str = ""
     #: Variables set in the environment that override fields below (shown, never saved).
     env_overrides: tuple[str, ...] = ()
-    #: None when the provider has no key.
-    key: KeyForm | None = None
+    #: Secret field name → its key or password, in field order (empty: none).
+    keys: Mapping[str, KeyForm] = dataclasses.field(default_factory=dict)
+
+    @property
+    def key(self) -> KeyForm | None:
+        """The first secret (the provider's key); None when it has none."""
+        return next(iter(self.keys.values()), None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +75,10 @@ class SettingsForm:
     max_timeout: float = 3600.0
     keychain_available: bool = True
     providers: Mapping[str, ProviderForm] = dataclasses.field(default_factory=dict)
+    #: (key, English name) of each starting point "Add profile" offers; empty: no button.
+    presets: tuple[tuple[str, str], ...] = ()
+    #: Profiles removed in the dialog (by name): Save forgets their settings and keys.
+    removed: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

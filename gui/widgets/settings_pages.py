@@ -1,4 +1,9 @@
-"""The settings dialog's page for one provider: its fields, proxy and "Test connection"."""
+"""The settings dialog's page for one provider: its fields, proxy and "Test connection".
+
+A field tied to another (`FieldInfo.shown_when`: GigaChat's password to the password
+login) is shown only while that one has a matching value, and switches live. A page of
+an OpenAI-compatible profile also edits the profile's name and can remove it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -19,19 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.values import ConnectionResult, ErrorInfo, FieldInfo, ProviderInfo
+from gui.values import ConnectionResult, FieldInfo, ProviderInfo
 from gui.widgets.i18n import provider_text
 from gui.widgets.settings_editors import FileEditor, SecretEditor
-from gui.widgets.settings_form import (
-    KeyForm,
-    ProviderForm,
-    UrlChecks,
-)
+from gui.widgets.settings_form import KeyForm, ProviderForm, UrlChecks
+from gui.widgets.settings_result import connection_text
 
 __all__ = ["ProviderPage"]
 
 _OK_STYLE = "color: #1a7f37;"
 _ERROR_STYLE = "color: #cf222e;"
+#: The profile field that names it (gui/core/profiles.py).
+_LABEL = "label"
 
 
 class ProviderPage(QWidget):
@@ -39,6 +43,9 @@ class ProviderPage(QWidget):
 
     test_requested = Signal(str)
     changed = Signal()
+    #: A profile's page: the name it shows now (its page title), and "remove it".
+    title_changed = Signal(str, str)
+    remove_requested = Signal(str)
 
     def __init__(
         self,
@@ -54,44 +61,41 @@ class ProviderPage(QWidget):
         self._initial = form
         self._keychain_available = keychain_available
         self._url_checks = checks
-        self.secret_editor: SecretEditor | None = None
+        self.secret_editors: dict[str, SecretEditor] = {}
         self.result_ok: bool | None = None
         self._getters: dict[str, Callable[[], str]] = {}
-        self._checks: list[Callable[[], str]] = []
+        self._checks: list[tuple[FieldInfo | None, Callable[[], str]]] = []
+        self._rows: dict[str, QWidget] = {}
+        self.name_edit: QLineEdit | None = None
 
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{provider_text(info.label)}</b>", self)
-        title.setAccessibleName(provider_text(info.label))
-        layout.addWidget(title)
+        self.title_label = QLabel(self)
+        layout.addWidget(self.title_label)
         if not info.working:
             note = QLabel(self.tr("This provider is marked as not working at the moment."), self)
             note.setWordWrap(True)
             layout.addWidget(note)
 
         overridden = list(form.env_overrides)
+        self.env_note: QLabel | None = None
         if overridden:
-            env_note = QLabel(
+            self.env_note = QLabel(
                 self.tr(
                     "Set in the environment, used for this session instead of the values"
                     " below and never saved: {0}"
                 ).format(", ".join(overridden)),
                 self,
             )
-            env_note.setWordWrap(True)
-            env_note.setAccessibleName(self.tr("Environment overrides"))
-            layout.addWidget(env_note)
-            self.env_note: QLabel | None = env_note
-        else:
-            self.env_note = None
+            self.env_note.setWordWrap(True)
+            self.env_note.setAccessibleName(self.tr("Environment overrides"))
+            layout.addWidget(self.env_note)
 
-        basic = QFormLayout()
+        self._form = basic = QFormLayout()
         layout.addLayout(basic)
         values = dict(form.values)
-        advanced_fields = [f for f in info.fields if f.advanced]
         for field in info.fields:
-            if field.advanced:
-                continue
-            basic.addRow(self._label(field), self._editor(field, values))
+            if not field.advanced:
+                self._add_row(field, values)
         if not info.fields:
             basic.addRow(QLabel(self.tr("This provider needs no key or address."), self))
 
@@ -113,13 +117,11 @@ class ProviderPage(QWidget):
         proxy_row.addWidget(self.proxy_mode)
         proxy_row.addWidget(self.proxy_url, 1)
         basic.addRow(self.tr("Proxy:"), proxy_row)
-        self._checks.append(self._check_proxy)
+        self._checks.append((None, self._check_proxy))
         self._on_proxy_mode_changed()
 
-        self._form = basic
-        self._advanced_rows: list[QWidget] = []
         self.advanced_toggle: QToolButton | None = None
-        if advanced_fields:
+        if any(f.advanced for f in info.fields):
             self.advanced_toggle = QToolButton(self)
             self.advanced_toggle.setText(self.tr("Advanced"))
             self.advanced_toggle.setAccessibleName(self.tr("Advanced settings"))
@@ -129,11 +131,9 @@ class ProviderPage(QWidget):
             self.advanced_toggle.toggled.connect(self.on_advanced_toggled)
             basic.addRow(self.advanced_toggle)
             # Same form as the basic fields, so labels line up; rows are hidden until asked.
-            for field in advanced_fields:
-                editor = self._editor(field, values)
-                basic.addRow(self._label(field), editor)
-                basic.setRowVisible(editor, False)
-                self._advanced_rows.append(editor)
+            for field in info.fields:
+                if field.advanced:
+                    self._add_row(field, values)
 
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
@@ -142,9 +142,6 @@ class ProviderPage(QWidget):
         layout.addWidget(self.error_label)
 
         self.test_button = QPushButton(self.tr("Test connection"), self)
-        self.test_button.setAccessibleName(
-            self.tr("Test connection to {0}").format(provider_text(info.label))
-        )
         self.test_button.clicked.connect(self._on_test_clicked)
         self.result_label = QLabel(self)
         self.result_label.setWordWrap(True)
@@ -154,55 +151,93 @@ class ProviderPage(QWidget):
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.result_label, 1)
         layout.addLayout(test_row)
+        self.remove_button: QPushButton | None = None
+        if info.removable:
+            self.remove_button = QPushButton(self.tr("Remove profile"), self)
+            self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self.info.name))
+            remove_row = QHBoxLayout()
+            remove_row.addStretch(1)
+            remove_row.addWidget(self.remove_button)
+            layout.addLayout(remove_row)
         layout.addStretch(1)
         self.changed.connect(self._show_problems)
+        self._update_rows()
+        self._update_title()
         self._show_problems()
 
     # -- building ----------------------------------------------------------------------
 
+    @property
+    def secret_editor(self) -> SecretEditor | None:
+        """The provider's key (its first secret field), if it has one."""
+        return next(iter(self.secret_editors.values()), None)
+
+    def title(self) -> str:
+        """The page's name as the list shows it: a profile's name as typed (an empty one
+        stands for its default, the first profile's "OpenAI-compatible")."""
+        if self.name_edit is None:
+            return provider_text(self.info.label)
+        return self.name_edit.text().strip() or self.name_edit.placeholderText()
+
     def _label(self, field: FieldInfo) -> str:
         return self.tr("{0}:").format(provider_text(field.label))
+
+    def _add_row(self, field: FieldInfo, values: dict[str, str]) -> None:
+        editor = self._editor(field, values)
+        self._form.addRow(self._label(field), editor)
+        self._rows[field.name] = editor
 
     def _editor(self, field: FieldInfo, values: dict[str, str]) -> QWidget:
         if field.is_secret:
             editor = SecretEditor(
                 field,
-                self._initial.key or KeyForm(),
+                self._initial.keys.get(field.name, KeyForm()),
                 keychain_available=self._keychain_available,
+                is_key=field == self.info.secret_field,
                 parent=self,
             )
             editor.line_edit.textChanged.connect(self._emit_changed)
-            self.secret_editor = editor
+            self.secret_editors[field.name] = editor
             return editor
         value = values.get(field.name, field.default)
         if field.kind == "choice" and field.choices:
             combo = QComboBox(self)
             combo.setAccessibleName(provider_text(field.label))
-            combo.addItems(list(field.choices))
-            combo.setCurrentText(value if value in field.choices else field.default)
+            for choice in field.choices:  # ids as data, words (translated) as text
+                combo.addItem(provider_text(field.choice_label(choice)), choice)
+            wanted = value if value in field.choices else field.default
+            combo.setCurrentIndex(max(combo.findData(wanted), 0))
             combo.currentIndexChanged.connect(self._emit_changed)
-            self._getters[field.name] = combo.currentText
+            combo.currentIndexChanged.connect(self._update_rows)
+            self._getters[field.name] = lambda: str(combo.currentData() or "")
             return combo
         if field.kind == "file":
             file_editor = FileEditor(field, value, self)
             file_editor.line_edit.textChanged.connect(self._emit_changed)
             self._getters[field.name] = file_editor.line_edit.text
-            self._checks.append(lambda: self._check_file(field, file_editor.line_edit.text()))
+            check = lambda: self._check_file(field, file_editor.line_edit.text())  # noqa: E731
+            self._checks.append((field, check))
             return file_editor
+        naming = field.name == _LABEL and bool(self.info.profile_of)
+        if naming and value == field.default:
+            value = ""  # the default name, shown in the interface language below
         line_edit = QLineEdit(value, self)
         line_edit.setAccessibleName(provider_text(field.label))
         if field.default:
-            line_edit.setPlaceholderText(field.default)
+            line_edit.setPlaceholderText(provider_text(field.default) if naming else field.default)
         line_edit.textChanged.connect(self._emit_changed)
         self._getters[field.name] = line_edit.text
         if field.kind == "url":
-            self._checks.append(lambda: self._check_url(field, line_edit.text()))
+            self._checks.append((field, lambda: self._check_url(field, line_edit.text())))
+        if naming:
+            self.name_edit = line_edit
+            line_edit.textChanged.connect(self._update_title)
         return line_edit
 
     # -- reading the form --------------------------------------------------------------
 
     def values(self) -> dict[str, str]:
-        """The non-secret fields as the form shows them."""
+        """The non-secret fields as the form shows them (hidden ones too: they are kept)."""
         return {name: getter().strip() for name, getter in self._getters.items()}
 
     def proxy(self) -> tuple[str, str]:
@@ -213,13 +248,23 @@ class ProviderPage(QWidget):
     def form(self) -> ProviderForm:
         """The page as it is now (not saved)."""
         mode, url = self.proxy()
-        key = self.secret_editor.form() if self.secret_editor is not None else None
+        keys = {name: editor.form() for name, editor in self.secret_editors.items()}
         return dataclasses.replace(
-            self._initial, values=self.values(), proxy_mode=mode, proxy_url=url, key=key
+            self._initial, values=self.values(), proxy_mode=mode, proxy_url=url, keys=keys
         )
 
+    def shown(self, field: FieldInfo) -> bool:
+        """Whether `field` matters with the values chosen now (advanced or not)."""
+        return self.info.field_shown(field, self.values())
+
     def problems(self) -> list[str]:
-        return [problem for check in self._checks if (problem := check())]
+        """What keeps the page from being saved; fields hidden by the choice do not count."""
+        return [
+            problem
+            for field, check in self._checks
+            if field is None or self.shown(field)
+            if (problem := check())
+        ]
 
     def _check_url(self, field: FieldInfo, text: str) -> str:
         if text.strip() and not self._url_checks.is_http_url(text):
@@ -247,11 +292,28 @@ class ProviderPage(QWidget):
     # -- reacting ----------------------------------------------------------------------
 
     def on_advanced_toggled(self, shown: bool) -> None:
-        for editor in self._advanced_rows:
-            self._form.setRowVisible(editor, shown)
+        self._update_rows()
         if self.advanced_toggle is not None:
             arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
             self.advanced_toggle.setArrowType(arrow)
+
+    def _update_rows(self) -> None:
+        """Show the rows that matter for the choices made, advanced ones when unfolded."""
+        unfolded = self.advanced_toggle is not None and self.advanced_toggle.isChecked()
+        values = self.values()
+        for field in self.info.fields:
+            visible = self.info.field_shown(field, values) and (unfolded or not field.advanced)
+            self._form.setRowVisible(self._rows[field.name], visible)
+        self._show_problems()
+
+    def _update_title(self) -> None:
+        title = self.title()
+        self.title_label.setText(f"<b>{title.replace('&', '&amp;').replace('<', '&lt;')}</b>")
+        self.title_label.setAccessibleName(title)
+        self.test_button.setAccessibleName(self.tr("Test connection to {0}").format(title))
+        if self.remove_button is not None:
+            self.remove_button.setAccessibleName(self.tr("Remove the profile {0}").format(title))
+        self.title_changed.emit(self.info.name, title)
 
     def _on_proxy_mode_changed(self) -> None:
         self.proxy_url.setEnabled(self.proxy()[0] == "url")
@@ -280,17 +342,5 @@ class ProviderPage(QWidget):
         self.result_label.setText(message)
 
     def show_connection(self, result: ConnectionResult) -> None:
-        """A connection test's answer, worded here in the interface language."""
-        from gui.widgets.error_text import error_text  # here: only when a test ran
-
-        provider = provider_text(result.provider or self.info.label)
-        # The "ProviderError" context is where these sentences have always been translated.
-        if result.ok and result.models is not None:
-            text = QCoreApplication.translate(
-                "ProviderError", "{0}: connected, {1} models available."
-            ).format(provider, result.models)
-        elif result.ok:
-            text = QCoreApplication.translate("ProviderError", "{0}: connected.").format(provider)
-        else:
-            text = error_text(result.error or ErrorInfo("failed", provider=result.provider))
-        self.show_result(result.ok, text)
+        """A connection test's answer, worded in the interface language."""
+        self.show_result(result.ok, connection_text(result, self.title()))

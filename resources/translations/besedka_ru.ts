@@ -2,7 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>App</name>
+    <message>
+        <source>Repair it now? Everything that still reads is kept in a new history.</source>
+        <translation>Восстановить сейчас? Всё, что ещё читается, перейдёт в новую историю.</translation>
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation>Восстановить</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выйти</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
+    <message>
+        <source>Sent, but no reply could be started: {0}</source>
+        <translation>Отправлено, но ответ начать не удалось: {0}</translation>
+    </message>
     <message>
         <source>Not sent: {0}</source>
         <translation>Не отправлено: {0}</translation>
@@ -24,6 +43,10 @@
         <translation>{0}: остановлено</translation>
     </message>
     <message>
+        <source>{0}: not saved</source>
+        <translation>{0}: не сохранено</translation>
+    </message>
+    <message>
         <source>{0}: {1} tokens ({2} prompt + {3} reply)</source>
         <translation>{0}: токенов — {1} (запрос {2} + ответ {3})</translation>
     </message>
@@ -39,8 +62,16 @@
         <translation>Разговор</translation>
     </message>
     <message>
-        <source>Messages of the open conversation. Tab moves through the links under each message (Copy, Regenerate, Edit, Delete); Enter follows a link. A message with other versions starts its links with ‹ and ›, which switch versions.</source>
-        <translation>Сообщения открытого чата. Tab переходит по ссылкам под каждым сообщением (Копировать, Повторить, Изменить, Удалить); Enter открывает ссылку. Ссылки сообщения, у которого есть другие версии, начинаются с ‹ и ›: они переключают версии.</translation>
+        <source>Messages of the open conversation. Tab moves through the links under each message (Copy, Regenerate, Edit, Delete); Enter follows a link. A message with other versions starts its links with ‹ and ›, which switch versions. A reply the model thought over first starts with a Thinking link, which shows or hides its reasoning.</source>
+        <translation>Сообщения открытого чата. Tab переходит по ссылкам под каждым сообщением (Копировать, Повторить, Изменить, Удалить); Enter открывает ссылку. Ссылки сообщения, у которого есть другие версии, начинаются с ‹ и ›: они переключают версии. Ответ, над которым модель сначала размышляла, начинается со ссылки «Размышления»: она показывает и скрывает рассуждения.</translation>
+    </message>
+    <message>
+        <source>Thinking</source>
+        <translation>Размышления</translation>
+    </message>
+    <message>
+        <source>Message text</source>
+        <translation>Текст сообщения</translation>
     </message>
     <message>
         <source>You</source>
@@ -121,6 +152,54 @@
     <message>
         <source>Delete</source>
         <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Showing the first {0} of {1} characters.</source>
+        <translation>Показано символов: {0} из {1}.</translation>
+    </message>
+    <message>
+        <source>Show all ({0})</source>
+        <translation>Показать всё ({0})</translation>
+    </message>
+    <message>
+        <source>Show the rest of this message here</source>
+        <translation>Показать здесь остаток сообщения</translation>
+    </message>
+    <message>
+        <source>Open as text</source>
+        <translation>Открыть как текст</translation>
+    </message>
+    <message>
+        <source>Read the whole message in a plain text window</source>
+        <translation>Прочитать всё сообщение в окне простого текста</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} с</translation>
+    </message>
+    <message>
+        <source>{0} min {1} s</source>
+        <translation>{0} мин {1} с</translation>
+    </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>Размышляет…</translation>
+    </message>
+    <message>
+        <source>Thinking · {0}</source>
+        <translation>Размышления · {0}</translation>
+    </message>
+    <message>
+        <source>Hide the model&apos;s reasoning</source>
+        <translation>Скрыть рассуждения модели</translation>
+    </message>
+    <message>
+        <source>Show the model&apos;s reasoning</source>
+        <translation>Показать рассуждения модели</translation>
+    </message>
+    <message>
+        <source>{0} more characters</source>
+        <translation>ещё символов: {0}</translation>
     </message>
 </context>
 <context>
@@ -393,6 +472,54 @@
     <message>
         <source>the OAuth server sent no token</source>
         <translation>сервер OAuth не прислал токен</translation>
+    </message>
+    <message>
+        <source>option &apos;{option}&apos; has a value the service does not take</source>
+        <translation>у параметра «{option}» значение, которое сервис не принимает</translation>
+    </message>
+    <message>
+        <source>the server closed the connection before answering</source>
+        <translation>сервер закрыл соединение, не ответив</translation>
+    </message>
+    <message>
+        <source>the server kept the stream open without sending a complete line for {seconds} s</source>
+        <translation>сервер держал поток открытым {seconds} с, не прислав ни одной целой строки</translation>
+    </message>
+    <message>
+        <source>a line of the stream is longer than {limit_mb} MB</source>
+        <translation>строка потока длиннее {limit_mb} МБ</translation>
+    </message>
+    <message>
+        <source>no access token; set it in Settings or {variable}</source>
+        <translation>нет токена доступа; укажите его в настройках или в {variable}</translation>
+    </message>
+    <message>
+        <source>no user name and password; set them in Settings or {user_variable} and {password_variable}</source>
+        <translation>нет имени пользователя и пароля; укажите их в настройках или в {user_variable} и {password_variable}</translation>
+    </message>
+    <message>
+        <source>no client certificate; set it in Settings or {variable}</source>
+        <translation>нет клиентского сертификата; укажите его в настройках или в {variable}</translation>
+    </message>
+    <message>
+        <source>the access token was refused (expired or wrong)</source>
+        <translation>токен доступа отклонён (истёк или неверен)</translation>
+    </message>
+    <message>
+        <source>the user name or password was refused</source>
+        <translation>имя пользователя или пароль отклонены</translation>
+    </message>
+    <message>
+        <source>the client certificate was refused</source>
+        <translation>клиентский сертификат отклонён</translation>
+    </message>
+    <message>
+        <source>cannot read the client certificate or key {path}</source>
+        <translation>не удалось прочитать клиентский сертификат или ключ {path}</translation>
+    </message>
+    <message>
+        <source>the client certificate or its key is not valid</source>
+        <translation>клиентский сертификат или его ключ недействителен</translation>
     </message>
     <message>
         <source>the service refused the anonymous login</source>
@@ -816,6 +943,10 @@
         <translation>Готово</translation>
     </message>
     <message>
+        <source>Retrying in {0} s…</source>
+        <translation>Повтор через {0} с…</translation>
+    </message>
+    <message>
         <source>No reply to copy yet.</source>
         <translation>Копировать пока нечего: ответов ещё нет.</translation>
     </message>
@@ -913,6 +1044,10 @@
         <source>{0}: connected.</source>
         <translation>{0}: подключено.</translation>
     </message>
+    <message>
+        <source>Balance (tokens): {0}.</source>
+        <translation>Остаток (токенов): {0}.</translation>
+    </message>
 </context>
 <context>
     <name>ProviderPage</name>
@@ -969,6 +1104,10 @@
         <translation>Проверить подключение</translation>
     </message>
     <message>
+        <source>Remove profile</source>
+        <translation>Удалить профиль</translation>
+    </message>
+    <message>
         <source>Test connection to {0}</source>
         <translation>Проверить подключение к {0}</translation>
     </message>
@@ -995,6 +1134,10 @@
     <message>
         <source>A proxy password would be stored in plain text, so it is not accepted here. Use “System proxy” with the password in HTTPS_PROXY, or a proxy without one.</source>
         <translation>Пароль прокси пришлось бы хранить открытым текстом, поэтому здесь он не принимается. Выберите «Системный прокси» и укажите пароль в HTTPS_PROXY или используйте прокси без пароля.</translation>
+    </message>
+    <message>
+        <source>Remove the profile {0}</source>
+        <translation>Удалить профиль {0}</translation>
     </message>
     <message>
         <source>Testing…</source>
@@ -1030,6 +1173,10 @@
     <message>
         <source>{0} (not working)</source>
         <translation>{0} (не работает)</translation>
+    </message>
+    <message>
+        <source>An OpenAI-compatible endpoint: its address and key are in Settings</source>
+        <translation>OpenAI-совместимый сервер: его адрес и ключ — в настройках</translation>
     </message>
     <message>
         <source>Needs a key</source>
@@ -1082,6 +1229,54 @@
         <source>Extra CA certificate file</source>
         <translation>Дополнительный файл сертификата CA</translation>
     </message>
+    <message>
+        <source>Login method</source>
+        <translation>Способ входа</translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation>Токен доступа</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Имя пользователя</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Client certificate file</source>
+        <translation>Файл клиентского сертификата</translation>
+    </message>
+    <message>
+        <source>Client key file</source>
+        <translation>Файл клиентского ключа</translation>
+    </message>
+    <message>
+        <source>Client key password</source>
+        <translation>Пароль клиентского ключа</translation>
+    </message>
+    <message>
+        <source>User name and password</source>
+        <translation>Имя пользователя и пароль</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Клиентский сертификат</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>Название профиля</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Модели</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>Новый профиль</translation>
+    </message>
 </context>
 <context>
     <name>SecretEditor</name>
@@ -1102,6 +1297,10 @@
         <translation>Удалить ключ</translation>
     </message>
     <message>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
         <source>Remove {0}</source>
         <translation>Удалить значение поля «{0}»</translation>
     </message>
@@ -1112,6 +1311,30 @@
     <message>
         <source>Hide</source>
         <translation>Скрыть</translation>
+    </message>
+    <message>
+        <source>From the environment variable {0}: it overrides the saved value for this session and is never saved.</source>
+        <translation>Из переменной окружения {0}: в этом сеансе она заменяет сохранённое значение и никогда не сохраняется.</translation>
+    </message>
+    <message>
+        <source>Stored in the system keychain.</source>
+        <translation>Хранится в системной связке ключей.</translation>
+    </message>
+    <message>
+        <source>Kept for this session only.</source>
+        <translation>Хранится только до конца сеанса.</translation>
+    </message>
+    <message>
+        <source>It will be saved in the system keychain when you press OK.</source>
+        <translation>Будет сохранено в системной связке ключей, когда вы нажмёте «ОК».</translation>
+    </message>
+    <message>
+        <source>No system keychain is available; it can be kept for this session only.</source>
+        <translation>Системная связка ключей недоступна; значение можно хранить только до конца сеанса.</translation>
+    </message>
+    <message>
+        <source>The saved value will be removed when you press OK.</source>
+        <translation>Сохранённое значение будет удалено, когда вы нажмёте «ОК».</translation>
     </message>
     <message>
         <source>Key from the environment variable {0}: it overrides the saved key for this session and is never saved.</source>
@@ -1159,6 +1382,14 @@
     <message>
         <source>Settings page</source>
         <translation>Раздел настроек</translation>
+    </message>
+    <message>
+        <source>Add profile…</source>
+        <translation>Добавить профиль…</translation>
+    </message>
+    <message>
+        <source>Add an OpenAI-compatible profile</source>
+        <translation>Добавить OpenAI-совместимый профиль</translation>
     </message>
     <message>
         <source>Save settings</source>
@@ -1306,6 +1537,17 @@
     <message>
         <source>{0}: {1}</source>
         <translation>{0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>TextDialog</name>
+    <message>
+        <source>Copy all</source>
+        <translation>Копировать всё</translation>
+    </message>
+    <message>
+        <source>The whole text, read-only</source>
+        <translation>Весь текст, только для чтения</translation>
     </message>
 </context>
 <context>

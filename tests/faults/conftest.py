@@ -34,8 +34,19 @@ from gui.values import ProviderInfo
 from gui.widgets.main_window import MainWindow
 from gui.wiring import Wiring
 from providers.base import Provider, Timeouts
+from providers.retry import RetryPolicy
 from tests.servers.gprochat import GPROChatEmulator
 from tests.servers.gptalk import GPTalkEmulator
+
+#: Busy statuses are retried as in the app, without the waits (tests/providers/test_retry.py
+#: holds the waits): a fault here is what the person sees when every try failed.
+QUICK_RETRIES = RetryPolicy(retries=2, backoff=(0.0,), cap=0.0)
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Provider, "retry_policy", QUICK_RETRIES)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULTS_MD = ROOT / "tests" / "FAULTS.md"

@@ -69,7 +69,12 @@ async def test_twenty_streams_one_token_refresh_no_cross_talk(
             configs={"gigachat": config},
         ) as desk:
             controller = desk.controller
-            conversations = [controller.new_conversation().id for _ in range(CONVERSATIONS)]
+            # Twenty chats (New chat on an empty chat would reuse it: made in the store).
+            conversations = [
+                desk.store.create_conversation(provider="gigachat", model="GigaChat").id
+                for _ in range(CONVERSATIONS)
+            ]
+            controller.open_conversation(conversations[0])
             questions = {cid: f"вопрос-{n:02d}" for n, cid in enumerate(conversations)}
             first, second = conversations[:10], conversations[10:]
             await wait_for(lambda: emulator.oauth_calls == 1)  # the model-list fetch's token

@@ -38,7 +38,9 @@ from providers.gigachat import GigaChat
 from providers.gprochat import GPROChat, RequestRefusedError
 from providers.gptalk import GPTalk, SessionRefusedError
 from providers.openai_compat import OpenAICompatible
+from providers.retry import RETRY_STATUSES
 from tests.faults.conftest import (
+    QUICK_RETRIES,
     Desk,
     GPROChatWithFaults,
     GPTalkWithFaults,
@@ -167,6 +169,10 @@ class Rig(abc.ABC):
         drop()
 
 
+def retried(status: int) -> bool:
+    return status in RETRY_STATUSES
+
+
 def _status_expect(status: int, how: str, *, refused: type[ProviderError] = AuthError) -> Expect:
     if status in (401, 403):
         return Expect(refused, how)
@@ -213,8 +219,9 @@ class GigaChatRig(Rig):
         if fault.isdigit():
             status = int(fault)
             # A first 401 makes the provider refresh its token and retry once, before any
-            # text (the SDK does the same); a second one is the person's problem.
-            count = 2 if status == 401 else 1
+            # text (the SDK does the same); a second one is the person's problem. A busy
+            # status is retried (`QUICK_RETRIES`): it fails only when every try does.
+            count = 2 if status == 401 else 1 + QUICK_RETRIES.retries if retried(status) else 1
             emulator.fail_next(status, count, retry_after=7 if status == 429 else None)
             expect = _status_expect(status, f"emulator `fail_next({status}, {count})`")
             expect.attempts = count
@@ -281,7 +288,10 @@ class OpenAIRig(Rig):
             status = int(fault)
             emulator.status = status
             emulator.retry_after = "7" if status == 429 else None
-            return _status_expect(status, f"emulator `status = {status}`")
+            expect = _status_expect(status, f"emulator `status = {status}`")
+            if status in (400, 422):  # once more without stream_options: a server may refuse it
+                expect.attempts = 2
+            return expect
         if fault == "cut":
             emulator.cut_after, emulator.abort = 2, True
             return Expect(ProtocolError, "connection closed after 2 deltas", partial=True)
@@ -487,6 +497,8 @@ async def test_fault(
         )
 
         expect = await rig.inject(fault)
+        if fault.isdigit() and retried(int(fault)) and expect.attempts == 1:
+            expect.attempts = 1 + QUICK_RETRIES.retries  # every try failed
         attempts_before = rig.attempts()
         ticks_before = desk.ticker.ticks
         conversation = desk.ask(QUESTION)

@@ -219,7 +219,7 @@ async def _window_session(qtbot: Any, paths: AppPaths, emulator: CrashingGigaCha
                 conversation = desk.ask("Привет из окна")
                 assert (await desk.finished(conversation)).text == DEFAULT_REPLY
 
-                emulator.fail_next(503)
+                emulator.fail_next(503, 3)  # the first try and both retries
                 desk.type_and_send("and now an error")
                 assert (await desk.finished(conversation)).status == MessageStatus.FAILED
 

@@ -25,6 +25,7 @@ from gui.core.store import Store
 from gui.widgets.main_window import MainWindow
 from gui.wiring import Wiring
 from providers.base import ChatOptions, Chunk, FinishReason, Messages, Provider, Usage
+from providers.retry import RetryPolicy
 
 
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Callable[[], Any]]:
@@ -51,6 +52,8 @@ def scripted_provider(script: Script) -> type[Provider]:
         default_model = "echo-1"
         models = ("echo-1", "echo-2")
         supported_options = frozenset({"temperature", "max_tokens"})
+        #: a scripted error is shown as it is; the retries have tests of their own
+        retry_policy = RetryPolicy(retries=0)
 
         async def _stream(
             self, model: str, messages: Messages, stream: bool, options: ChatOptions

@@ -84,3 +84,45 @@ def controller_export_json(controller: ChatController, conversation_id: int, fol
     path = folder / "chat.json"
     HistoryActions(controller).export(conversation_id, str(path), "json")
     return path.read_text(encoding="utf-8")
+
+
+async def test_a_question_kept_without_a_reply_is_shown_and_not_called_unsent(
+    controller: ChatController, store: Store
+) -> None:
+    """The history takes the question but refuses the reply's row (here a trigger in the
+    file itself, as a full disk would between the two writes): the question shows, and
+    the status line says no reply started, not that nothing was sent."""
+    import sqlite3
+
+    conversation = controller.new_conversation()
+    other = sqlite3.connect(store.path)
+    with other:
+        other.execute(
+            "CREATE TRIGGER refuse_replies BEFORE INSERT ON messages"
+            " WHEN new.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+    other.close()
+    added: list[object] = []
+    lines: list[str] = []
+    controller.message_added.connect(added.append)
+    controller.status.connect(lines.append)
+
+    assert controller.send("Сохранится ли вопрос?") == conversation.id
+    assert [m.text for m in store.messages(conversation.id)] == ["Сохранится ли вопрос?"]
+    assert [getattr(m, "text", None) for m in added] == ["Сохранится ли вопрос?"]
+    assert lines and lines[-1].startswith("Sent, but no reply could be started")
+    assert "disk full" in lines[-1]
+    assert not controller.is_busy(conversation.id)
+
+
+async def test_empty_chats_do_not_pile_up(controller: ChatController, store: Store) -> None:
+    first = controller.new_conversation()
+    assert controller.new_conversation().id == first.id  # New chat on an empty chat: reused
+    assert len(store.list_conversations()) == 1
+    controller.send("Hello")
+    await wait_for(lambda: not controller.is_busy(first.id))
+    second = controller.new_conversation()
+    assert second.id != first.id
+    controller.open_conversation(first.id)  # the empty one left behind goes
+    assert [c.id for c in store.list_conversations()] == [first.id]
+    assert store.trash() == []  # dropped, not binned: there was nothing in it

@@ -86,7 +86,11 @@ TLS_OFF = {
     "verify_ssl=False": re.compile(r"\bverify_ssl\s*=\s*False\b"),
     "CERT_NONE": re.compile(r"\bCERT_(?:NONE)\b"),
     "check_hostname = False": re.compile(r"\bcheck_hostname\s*=\s*False\b"),
-    "verify_mode assignment": re.compile(r"\bverify_mode\s*=(?!=)"),
+    # Any assignment but the one that can only tighten: a server asking for client
+    # certificates (the GigaChat emulator's mTLS host), alone on its line.
+    "verify_mode assignment": re.compile(
+        r"\bverify_mode\s*=(?!=)(?!\s*ssl\.CERT_REQUIRED\s*(?:#.*)?$)"
+    ),
     "unverified context": re.compile(r"_create_unverified_context"),
     "set_ciphers NULL": re.compile(r"\bset_ciphers\([^)]*NULL"),
 }
@@ -104,6 +108,8 @@ def tls_offences(text: str) -> list[str]:
         "ctx.verify_mode = ssl.CERT_" + "NONE",
         "context.check_hostname=False",
         "context.verify_mode=mode",
+        "ctx.verify_mode = ssl.CERT_REQUIRED if strict else mode",
+        "ctx.verify_mode = ssl.CERT_REQUIRED or ssl.CERT_" + "NONE",
         "ssl._create_unverified_context()",
     ],
 )
@@ -117,6 +123,7 @@ def test_tls_scanner_catches_offences(sample: str) -> None:
         "session.get(url, ssl=context)",
         "assert context.verify_mode == ssl.CERT_REQUIRED",
         "context.check_hostname = True",
+        "context.verify_mode = ssl.CERT_REQUIRED  # ask for client certificates",
     ],
 )
 def test_tls_scanner_allows_safe_code(sample: str) -> None:

@@ -15,7 +15,6 @@ import pytest
 from providers.base import Chunk, FinishReason, Message, Usage
 from providers.errors import BadRequestError, ProviderError
 from providers.gigachat import DEFAULT_AUTH_URL, DEFAULT_BASE_URL, GigaChat
-from providers.registry import provider_class
 from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator
 
 ENV_VARS = (
@@ -24,6 +23,14 @@ ENV_VARS = (
     "GIGACHAT_BASE_URL",
     "GIGACHAT_AUTH_URL",
     "GIGACHAT_CA_BUNDLE_FILE",
+    "GIGACHAT_ACCESS_TOKEN",
+    "GIGACHAT_USER",
+    "GIGACHAT_PASSWORD",
+    "GIGACHAT_CERT_FILE",
+    "GIGACHAT_KEY_FILE",
+    "GIGACHAT_KEY_FILE_PASSWORD",
+    "GIGACHAT_MODEL",
+    "GIGACHAT_TIMEOUT",
 )
 HELLO: list[Message] = [{"role": "user", "content": "Привет! Как дела? 🙂"}]
 
@@ -159,7 +166,7 @@ async def test_unknown_model_name_is_sent_as_given_and_default_fills_empty(
 ) -> None:
     await collect(giga.stream("", HELLO))
     await collect(giga.stream("GigaChat-2-Max", HELLO))
-    assert [r.json()["model"] for r in emulator.chat_requests] == ["GigaChat", "GigaChat-2-Max"]
+    assert [r.json()["model"] for r in emulator.chat_requests] == ["GigaChat-2", "GigaChat-2-Max"]
 
 
 async def test_unknown_option_is_an_error_and_nothing_is_sent(
@@ -252,41 +259,6 @@ async def test_model_list_without_key_is_static_and_offline(
     giga = GigaChat(session=session, base_url=emulator.base_url, auth_url=emulator.auth_url)
     assert await giga.list_models() == list(GigaChat.models)
     assert emulator.requests == []
-
-
-def test_declared_capabilities_and_settings() -> None:
-    assert provider_class("gigachat") is GigaChat
-    assert (GigaChat.name, GigaChat.label) == ("gigachat", "GigaChat")
-    for flag in ("working", "needs_auth", "supports_system_message"):
-        assert getattr(GigaChat, flag) is True
-    assert GigaChat.lists_live_models()
-    assert GigaChat.default_model == "GigaChat"
-    assert GigaChat.models == (
-        "GigaChat",
-        "GigaChat-Pro",
-        "GigaChat-Max",
-        "GigaChat-2",
-        "GigaChat-2-Pro",
-        "GigaChat-2-Max",
-    )
-    assert GigaChat.supported_options == {
-        "temperature",
-        "top_p",
-        "max_tokens",
-        "repetition_penalty",
-        "update_interval",
-    }
-    fields = {f.name: f for f in GigaChat.config_fields}
-    assert list(fields) == ["api_key", "scope", "base_url", "auth_url", "ca_bundle"]
-    assert (fields["api_key"].kind, fields["api_key"].env) == ("secret", "GIGACHAT_CREDENTIALS")
-    assert fields["api_key"].label == "Authorization key"
-    assert fields["scope"].choices == ("GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP")
-    assert (fields["base_url"].advanced, fields["base_url"].default) == (True, DEFAULT_BASE_URL)
-    assert (fields["auth_url"].advanced, fields["auth_url"].default) == (True, DEFAULT_AUTH_URL)
-    assert (fields["ca_bundle"].kind, fields["ca_bundle"].env) == (
-        "file",
-        "GIGACHAT_CA_BUNDLE_FILE",
-    )
 
 
 async def test_key_never_shows_in_repr_str_or_errors(

@@ -16,6 +16,7 @@ from providers.auth import Secret, Token, TokenCache
 from providers.base import Chunk, Message
 from providers.errors import AuthError, MissingAuthError, RateLimitError, ServerError
 from providers.gigachat import GigaChat
+from providers.retry import RetryPolicy
 from tests.servers.gigachat import DEFAULT_REPLY, GigaChatEmulator
 
 HELLO: list[Message] = [{"role": "user", "content": "Привет"}]
@@ -23,7 +24,15 @@ HELLO: list[Message] = [{"role": "user", "content": "Привет"}]
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("GIGACHAT_CREDENTIALS", "GIGACHAT_SCOPE", "GIGACHAT_CA_BUNDLE_FILE"):
+    for name in (
+        "GIGACHAT_CREDENTIALS",
+        "GIGACHAT_SCOPE",
+        "GIGACHAT_CA_BUNDLE_FILE",
+        "GIGACHAT_ACCESS_TOKEN",
+        "GIGACHAT_USER",
+        "GIGACHAT_PASSWORD",
+        "GIGACHAT_CERT_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -209,13 +218,14 @@ async def test_oauth_rate_limit_keeps_a_still_valid_token(
     emulator.oauth_fail_next(429)
     assert await text_of(giga.stream("GigaChat", HELLO)) == DEFAULT_REPLY
     assert emulator.oauth_calls == 2
-    # Without a usable token the OAuth error is the answer.
-    emulator.oauth_fail_next(503)
-    with pytest.raises(ServerError):
-        await text_of(make().stream("GigaChat", HELLO))
-    emulator.oauth_fail_next(429)
-    with pytest.raises(RateLimitError):
-        await text_of(make().stream("GigaChat", HELLO))
+    # Without a usable token the OAuth error is the answer (once the retries are spent).
+    for status, error in ((503, ServerError), (429, RateLimitError)):
+        emulator.oauth_fail_next(status, 3)
+        fresh = make()
+        fresh.retry_policy = RetryPolicy(backoff=(0.0,))
+        with pytest.raises(error):
+            await text_of(fresh.stream("GigaChat", HELLO))
+    assert emulator.oauth_calls == 2 + 3 + 3
 
 
 async def test_emulator_oauth_is_strict_about_basic_unless_lenient(

@@ -20,6 +20,7 @@ from providers.errors import (
     TimedOutError,
 )
 from providers.gigachat import GigaChat
+from providers.retry import RETRY_STATUSES, RetryPolicy
 from tests.servers.gigachat import GigaChatEmulator
 
 HELLO: list[Message] = [{"role": "user", "content": "Расскажи сказку"}]
@@ -53,18 +54,21 @@ async def test_http_status_becomes_its_typed_error(
     message: str,
     stream: bool,
 ) -> None:
-    emulator.fail_next(status)
+    emulator.fail_next(status, 3)
+    giga.retry_policy = RetryPolicy(backoff=(0.0,))
     text: list[str] = []
     with pytest.raises(error_type, match=message) as caught:
         await drain(giga.stream("GigaChat", HELLO, stream=stream), text)
     assert caught.value.status == status
     assert caught.value.provider == "GigaChat"
     assert text == []
-    assert len(emulator.chat_requests) == 1  # not retried: only a 401 is
+    # "Busy" is asked twice more (tests/providers/test_retry.py); the rest is final.
+    assert len(emulator.chat_requests) == (3 if status in RETRY_STATUSES else 1)
 
 
 async def test_rate_limit_carries_retry_after(giga: GigaChat, emulator: GigaChatEmulator) -> None:
     emulator.fail_next(429, retry_after=7)
+    giga.retry_policy = RetryPolicy(retries=0)
     with pytest.raises(RateLimitError) as caught:
         await drain(giga.stream("GigaChat", HELLO), [])
     assert caught.value.retry_after == 7.0
@@ -171,9 +175,11 @@ async def test_json_error_instead_of_a_stream(
     error_type: type[ProviderError],
 ) -> None:
     emulator.json_instead_of_stream = status
+    giga.retry_policy = RetryPolicy(backoff=(0.0,))  # a busy 429 is asked twice more
     with pytest.raises(error_type) as caught:
         await drain(giga.stream("GigaChat", HELLO), [])
     assert caught.value.status == status
+    assert len(emulator.chat_requests) == (3 if status == 429 else 1)
 
 
 async def test_finish_reason_without_done_is_complete(

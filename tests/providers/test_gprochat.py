@@ -17,6 +17,7 @@ from providers.errors import AuthError, NetworkError, RateLimitError
 from providers.gprochat import SECRET, GPROChat, generate_signature, request_body
 from providers.prompt import format_prompt
 from providers.registry import provider_class
+from providers.retry import RetryPolicy
 from tests.servers.gprochat import GPROChatEmulator, run_gprochat
 
 HELLO: list[Message] = [{"role": "user", "content": "Привет, как дела?"}]
@@ -141,9 +142,11 @@ async def test_quota_faults_are_rate_limits(session: aiohttp.ClientSession, faul
     setattr(emulator, fault, True)
     async with run_gprochat(emulator):
         provider = GPROChat(session=session, base_url=emulator.base_url)
+        provider.retry_policy = RetryPolicy(backoff=(0.0,))  # a 429 is asked twice more
         with pytest.raises(RateLimitError) as caught:
             await collect(provider, HELLO)
     assert caught.value.status == (429 if fault == "rate_limited" else 500)
+    assert len(emulator.requests) == (3 if fault == "rate_limited" else 1)
     assert "GPROChat" in caught.value.user_message
 
 

@@ -23,6 +23,7 @@ from providers.errors import (
 from providers.gptalk import MAX_USES, GPTalk, LoginState, cumulative_delta, new_fingerprint
 from providers.prompt import format_prompt
 from providers.registry import provider_class
+from providers.retry import RetryPolicy
 from tests.servers.gptalk import GPTalkEmulator, run_gptalk
 
 HELLO: list[Message] = [{"role": "user", "content": "Привет, как дела?"}]
@@ -257,6 +258,7 @@ async def test_outages_are_server_errors(
     setattr(emulator, where, status)
     async with run_gptalk(emulator):
         provider = GPTalk(session=session, base_url=emulator.base_url)
+        provider.retry_policy = RetryPolicy(backoff=(0.0,))  # a 503 is asked twice more
         with pytest.raises(ServerError) as caught:
             await collect(provider)
     assert caught.value.status == status

@@ -22,6 +22,7 @@ from providers.errors import (
 )
 from providers.openai_compat import DEFAULT_BASE_URL, OpenAICompatible, error_from_body
 from providers.registry import provider_class
+from providers.retry import RetryPolicy
 from tests.servers.openai import OpenAIEmulator, run_openai
 
 HELLO: list[Message] = [
@@ -67,7 +68,12 @@ async def test_streams_cyrillic_split_across_chunks(session: aiohttp.ClientSessi
     (request,) = emulator.requests
     assert "Authorization" not in request.headers  # Ollama needs no key: send none
     assert request.headers["Accept"] == "text/event-stream"
-    assert request.body == {"model": "llama3.2", "messages": HELLO, "stream": True}
+    assert request.body == {
+        "model": "llama3.2",
+        "messages": HELLO,
+        "stream": True,
+        "stream_options": {"include_usage": True},  # else OpenAI sends no usage
+    }
 
 
 async def test_streams_with_a_key(session: aiohttp.ClientSession) -> None:
@@ -132,6 +138,7 @@ async def test_options_go_into_the_body_and_unknown_ones_are_refused(
 async def test_429_carries_retry_after(session: aiohttp.ClientSession) -> None:
     async with run_openai(OpenAIEmulator(status=429, retry_after="7")) as emulator:
         provider = OpenAICompatible(session=session, base_url=emulator.base_url)
+        provider.retry_policy = RetryPolicy(retries=0)
         with pytest.raises(RateLimitError) as caught:
             await collect(provider)
     assert caught.value.retry_after == 7
@@ -246,4 +253,9 @@ def test_registry_and_declared_shape() -> None:
     fields = {field.name: field for field in OpenAICompatible.config_fields}
     assert fields["base_url"].default == DEFAULT_BASE_URL == "http://127.0.0.1:11434/v1"
     assert fields["api_key"].kind == "secret"
-    assert OpenAICompatible.supported_options == {"temperature", "top_p", "max_tokens"}
+    assert OpenAICompatible.supported_options == {
+        "temperature",
+        "top_p",
+        "max_tokens",
+        "reasoning_effort",
+    }

@@ -25,7 +25,9 @@ import math
 import os
 import secrets
 import signal
+import socket
 import ssl
+import struct
 import sys
 import tempfile
 import time
@@ -143,8 +145,15 @@ def _make_token() -> str:
     )
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def _dumps(data: Any, *, escaped: bool = False) -> str:
+    return json.dumps(data, ensure_ascii=escaped, separators=(",", ":"))
+
+
+def _utf16_units(text: str) -> str:
+    """`text` with every astral character as its two surrogate halves (what a server
+    that counts in UTF-16 holds)."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    return "".join(chr(int.from_bytes(units[i : i + 2], "little")) for i in range(0, len(units), 2))
 
 
 class GigaChatEmulator:
@@ -169,7 +178,18 @@ class GigaChatEmulator:
       no_space, crlf       `data:{...}` without space; `\\r\\n` line endings
       split_utf8           write every multi-byte character in two TCP/TLS writes
       write_size           N: write events in pieces of N bytes (lines split anywhere)
+      utf16_split          deltas cut by UTF-16 units and sent as `\\uXXXX` escapes: an
+                           emoji's two halves in two events (a lone half stays lone)
       revoke_tokens()      server-side invalidation of every issued token
+      reasoning            thinking streamed as `delta.reasoning_content` before the text
+                           (and `message.reasoning_content` in a whole answer)
+      precached_tokens     `usage.precached_prompt_tokens`
+      reset_next(n)        the next n chat requests get a TCP reset instead of an answer
+      balance_status       answer `/balance` with this status (403: not a prepaid login)
+      static_token         an access token the API always takes (as if given by Sber)
+      users                user → password for `POST /api/v1/token`
+    On an API host served with `client_ca` (run_gigachat), a verified client certificate
+    is a login by itself: requests without a token are taken (`cert_requests` counts).
     """
 
     def __init__(
@@ -212,8 +232,15 @@ class GigaChatEmulator:
         self.split_utf8 = False
         self.write_size: int | None = None
         self.split_pause = 0.003
+        self.utf16_split = False
+        self.reasoning = ""
+        self.precached_tokens = 0
+        self.reset_count = 0
+        self.balance_status: int | None = None
+        self.static_token = _make_token()
+        self.cert_requests = 0
         # state and records
-        self.tokens: dict[str, float] = {}  # token → expiry (epoch seconds)
+        self.tokens: dict[str, float] = {self.static_token: math.inf}  # token → expiry
         self.revoked: set[str] = set()
         self.requests: list[Recorded] = []
         self.base_url = ""
@@ -232,17 +259,22 @@ class GigaChatEmulator:
         self.fail_status, self.fail_count, self.fail_message = status, count, message
         self.retry_after = None if retry_after is None else str(retry_after)
 
+    def reset_next(self, count: int = 1) -> None:
+        self.reset_count = count
+
     def oauth_fail_next(self, status: int, count: int = 1, *, message: str | None = None) -> None:
         self.oauth_fail_status, self.oauth_fail_count = status, count
         self.oauth_fail_message = message
 
     def revoke_tokens(self) -> None:
-        self.revoked.update(self.tokens)
+        self.revoked.update(token for token in self.tokens if token != self.static_token)
 
     def chunks(self, max_tokens: int | None = None) -> list[str]:
-        """The reply as the stream sends it (one "token" = one chunk)."""
+        """The reply as the stream sends it (one "token" = one chunk); with `utf16_split`
+        cut by UTF-16 units, so an emoji's halves may land in two chunks."""
         size = max(1, self.chunk_size)
-        pieces = [self.reply[i : i + size] for i in range(0, len(self.reply), size)]
+        reply = _utf16_units(self.reply) if self.utf16_split else self.reply
+        pieces = [reply[i : i + size] for i in range(0, len(reply), size)]
         return pieces[:max_tokens] if max_tokens is not None else pieces
 
     @property
@@ -270,14 +302,17 @@ class GigaChatEmulator:
         return app
 
     def api_app(self) -> web.Application:
+        """Both hosts' paths: `/api/v1` (gigachat.devices.sberbank.ru) and `/v1`
+        (api.giga.chat, the SDK's default since 0.2.3, which has no `/token`)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/api/v1/token", self._password_token)
-        app.router.add_get("/api/v1/models", self._models)
-        app.router.add_get("/api/v1/models/{model}", self._model)
-        app.router.add_post("/api/v1/chat/completions", self._chat)
-        app.router.add_post("/api/v1/tokens/count", self._tokens_count)
-        app.router.add_post("/api/v1/embeddings", self._embeddings)
-        app.router.add_get("/api/v1/balance", self._balance)
+        for root in ("/api/v1", "/v1"):
+            app.router.add_get(f"{root}/models", self._models)
+            app.router.add_get(f"{root}/models/{{model}}", self._model)
+            app.router.add_post(f"{root}/chat/completions", self._chat)
+            app.router.add_post(f"{root}/tokens/count", self._tokens_count)
+            app.router.add_post(f"{root}/embeddings", self._embeddings)
+            app.router.add_get(f"{root}/balance", self._balance)
         return app
 
     # -- OAuth host ------------------------------------------------------------------
@@ -344,6 +379,11 @@ class GigaChatEmulator:
         return {"X-Request-Id": str(uuid.uuid4()), "X-Session-Id": session or str(uuid.uuid4())}
 
     def _check_token(self, request: web.Request) -> web.Response | None:
+        transport = request.transport
+        certificate = transport.get_extra_info("peercert") if transport is not None else None
+        if certificate and "Authorization" not in request.headers:
+            self.cert_requests += 1  # verified against the client CA by the TLS layer
+            return None
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or token not in self.tokens:
             return self._error(401, "Unauthorized")
@@ -353,7 +393,7 @@ class GigaChatEmulator:
 
     def _json(self, data: Any, request: web.Request) -> web.Response:
         return web.Response(
-            body=_dumps(data).encode("utf-8"),
+            body=_dumps(data, escaped=self.utf16_split).encode("utf-8"),
             content_type="application/json",
             charset="utf-8",
             headers=self._ids(request),
@@ -425,6 +465,8 @@ class GigaChatEmulator:
         self._record("api", request, await request.read())
         if denied := self._check_token(request):
             return denied
+        if self.balance_status is not None:
+            return self._error(self.balance_status)
         return self._json(
             {
                 "balance": [
@@ -462,11 +504,16 @@ class GigaChatEmulator:
         max_tokens = data.get("max_tokens", 1)
         if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
             return self._error(422, "Invalid params: max_tokens")
+        if data.get("reasoning_effort", "low") not in ("low", "medium", "high"):
+            return self._error(422, "Invalid params: reasoning_effort")
         return None
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         self._record("api", request, body)
+        if self.reset_count > 0:
+            self.reset_count -= 1
+            return _reset(request)
         if denied := self._check_token(request):
             return denied
         if len(body) > self.max_body_bytes:
@@ -497,21 +544,18 @@ class GigaChatEmulator:
             "prompt_tokens": prompt_tokens,
             "completion_tokens": len(chunks),
             "total_tokens": prompt_tokens + len(chunks),
-            "precached_prompt_tokens": 0,
+            "precached_prompt_tokens": self.precached_tokens,
         }
         versioned = f"{model}:{self.model_version}"
         if data.get("stream"):
             return await self._stream(request, data, chunks, finish, usage, versioned)
+        message = {"role": "assistant", "content": "".join(chunks)}
+        if self.reasoning:
+            message["reasoning_content"] = self.reasoning
         return await self._whole(
             request,
             {
-                "choices": [
-                    {
-                        "message": {"role": "assistant", "content": "".join(chunks)},
-                        "index": 0,
-                        "finish_reason": finish,
-                    }
-                ],
+                "choices": [{"message": message, "index": 0, "finish_reason": finish}],
                 "created": int(time.time()),
                 "model": versioned,
                 "object": "chat.completion",
@@ -528,7 +572,7 @@ class GigaChatEmulator:
         )
         response.enable_chunked_encoding()
         await response.prepare(request)
-        await self._write(response, _dumps(data).encode("utf-8"))
+        await self._write(response, _dumps(data, escaped=self.utf16_split).encode("utf-8"))
         await response.write_eof()
         return response
 
@@ -557,6 +601,14 @@ class GigaChatEmulator:
         await response.prepare(request)
         interval = self.chunk_delay or min(float(data.get("update_interval", 0)), 5.0)
         created = int(time.time())
+        size = max(1, self.chunk_size)
+        for start in range(0, len(self.reasoning), size):
+            delta = {"reasoning_content": self.reasoning[start : start + size]}
+            if not start:
+                delta["role"] = "assistant"
+            thought = {"choices": [{"delta": delta, "index": 0}], "created": created}
+            thought.update({"model": model, "object": "chat.completion"})
+            await self._event(response, _dumps(thought))
         for index in range(len(chunks) + 1):
             if index == self.cut_after:
                 return await self._cut(request, response)
@@ -577,7 +629,7 @@ class GigaChatEmulator:
                 choice = {"delta": {"content": ""}, "index": 0, "finish_reason": finish}
                 item = {"choices": [choice], "usage": usage}
             item.update({"created": created, "model": model, "object": "chat.completion"})
-            await self._event(response, _dumps(item))
+            await self._event(response, _dumps(item, escaped=self.utf16_split))
             if interval and index < len(chunks):
                 await asyncio.sleep(interval)
         if self.send_done:
@@ -614,6 +666,17 @@ class GigaChatEmulator:
         await response.write(raw[start:])
 
 
+def _reset(request: web.Request) -> web.Response:
+    """Drop the connection with a TCP reset before any byte of the answer."""
+    transport = request.transport
+    if transport is not None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    return web.Response(status=500)  # never sent: the connection is gone
+
+
 @contextlib.asynccontextmanager
 async def run_gigachat(
     ssl_context: ssl.SSLContext | None,
@@ -622,12 +685,16 @@ async def run_gigachat(
     host: str = "127.0.0.1",
     port: int = 0,
     auth_port: int = 0,
+    api_ssl: ssl.SSLContext | None = None,
 ) -> AsyncIterator[GigaChatEmulator]:
-    """Serve the OAuth host and the API host (two ports, as in real life) on loopback."""
+    """Serve the OAuth host and the API host (two ports, as in real life) on loopback;
+    `api_ssl` (e.g. one that asks for client certificates) replaces `ssl_context` on
+    the API host."""
     emulator = emulator or GigaChatEmulator()
+    api_context = api_ssl or ssl_context
     async with (
         serve(emulator.oauth_app(), ssl_context=ssl_context, host=host, port=auth_port) as oauth,
-        serve(emulator.api_app(), ssl_context=ssl_context, host=host, port=port) as api,
+        serve(emulator.api_app(), ssl_context=api_context, host=host, port=port) as api,
     ):
         emulator.auth_url = f"{oauth}/api/v2/oauth"
         emulator.base_url = f"{api}/api/v1"

@@ -54,7 +54,7 @@ class GPROChatEmulator:
         except ValueError:
             body = None
         self.requests.append(
-            Recorded(request.method, request.path, CIMultiDict(request.headers), body)
+            Recorded(request.method, request.path, CIMultiDict(request.headers), body, raw=raw)
         )
         try:
             text = body["messages"][0]["parts"][0]["text"]

@@ -77,9 +77,10 @@ class GPTalkEmulator:
 
     async def _record(self, request: web.Request) -> Any:
         body: Any = None
-        if request.can_read_body:
+        raw = await request.read() if request.can_read_body else b""
+        if raw:
             try:
-                body = json.loads(await request.read())
+                body = json.loads(raw)
             except ValueError:
                 body = None
         self.requests.append(
@@ -89,6 +90,7 @@ class GPTalkEmulator:
                 CIMultiDict(request.headers),
                 body,
                 dict(request.query),
+                raw,
             )
         )
         return body

@@ -13,6 +13,16 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 
+def client_certificate_context(server_cert: Any, client_ca: Any) -> ssl.SSLContext:
+    """A server context that takes only clients with a certificate signed by `client_ca`
+    (trustme objects: `server_cert` a LeafCert, `client_ca` a CA), for mTLS tests."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_cert.configure_cert(context)
+    client_ca.configure_trust(context)
+    context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
 @contextlib.asynccontextmanager
 async def serve(
     app: web.Application,
@@ -58,3 +68,5 @@ class Recorded:
     headers: CIMultiDict[str]
     body: Any
     query: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: The body's bytes as they came (is it raw UTF-8 or `\\u` escapes?).
+    raw: bytes = b""

@@ -1,11 +1,18 @@
-"""A loopback OpenAI-compatible server (`/v1/models`, `/v1/chat/completions`) with faults."""
+"""A loopback OpenAI-compatible server (`/v1/models`, `/v1/chat/completions`) with faults.
+
+Like OpenAI, a stream carries a usage chunk only when the request asks for it with
+`stream_options: {"include_usage": true}`; `refuse_stream_options` plays the servers
+that answer such a request with 400 instead.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
 import json
+import socket
 import ssl
+import struct
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -37,11 +44,25 @@ class OpenAIEmulator:
     chunk_delay: float = 0.0
     #: Require `Authorization: Bearer <api_key>` on every endpoint (None: no key needed).
     api_key: str | None = None
-    #: Answer chat requests with this status instead (429 carries `retry_after`).
+    #: Answer chat requests with this status instead (429 carries `retry_after`)...
     status: int | None = None
     retry_after: str | None = None
-    #: Send a final usage chunk (as OpenAI does with `stream_options.include_usage`).
-    send_usage: bool = True
+    #: ...this many times, then answer normally (None: every time).
+    fail_times: int | None = None
+    #: With `status`: this JSON body instead of OpenAI's `{"error": {...}}` (e.g.
+    #: FastAPI's `{"detail": [...]}`).
+    error_body: dict[str, Any] | None = None
+    #: Reset the connection (RST) instead of answering, this many times.
+    reset_times: int = 0
+    #: Answer a request with `stream_options` with 400 and this message (None: take it).
+    refuse_stream_options: str | None = None
+    #: Prompt tokens reported as served from the cache (`prompt_tokens_details`).
+    cached_tokens: int = 0
+    #: Thinking streamed before the reply: as `delta.<reasoning_field>`, or, with
+    #: `think_tags`, inside `<think>…</think>` at the start of the content.
+    reasoning: str = ""
+    reasoning_field: str = "reasoning_content"
+    think_tags: bool = False
     #: End the stream after this many content events, without finish_reason or [DONE].
     cut_after: int | None = None
     #: With `cut_after`: drop the connection instead of ending the body cleanly.
@@ -61,13 +82,14 @@ class OpenAIEmulator:
 
     async def _record(self, request: web.Request) -> Any:
         body: Any = None
-        if request.can_read_body:
+        raw = await request.read() if request.can_read_body else b""
+        if raw:
             try:
-                body = json.loads(await request.read())
+                body = json.loads(raw)
             except ValueError:
                 body = None
         self.requests.append(
-            Recorded(request.method, request.path, CIMultiDict(request.headers), body)
+            Recorded(request.method, request.path, CIMultiDict(request.headers), body, raw=raw)
         )
         return body
 
@@ -88,46 +110,68 @@ class OpenAIEmulator:
         ]
         return web.json_response({"object": "list", "data": data})
 
+    def _failure(self) -> web.Response | None:
+        if self.status is None or self.fail_times == 0:
+            return None
+        if self.fail_times is not None:
+            self.fail_times -= 1
+        extra = {"Retry-After": self.retry_after} if self.retry_after else {}
+        if self.error_body is not None:
+            return web.json_response(self.error_body, status=self.status, headers=extra)
+        if self.status == 429:
+            return _error(429, "Rate limit reached, slow down", "rate_limit_error", **extra)
+        return _error(self.status, "The server had an error", "server_error", **extra)
+
     async def chat(self, request: web.Request) -> web.StreamResponse:
         body = await self._record(request)
+        if self.reset_times > 0:
+            self.reset_times -= 1
+            return _reset(request)
         if (denied := self._unauthorized(request)) is not None:
             return denied
-        if self.status == 429:
-            extra = {"Retry-After": self.retry_after} if self.retry_after else {}
-            return _error(429, "Rate limit reached, slow down", "rate_limit_error", **extra)
-        if self.status is not None:
-            return _error(self.status, "The server had an error", "server_error")
+        if (failure := self._failure()) is not None:
+            return failure
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return _error(400, "messages is required", "invalid_request_error")
+        if "stream_options" in body and self.refuse_stream_options is not None:
+            return _error(400, self.refuse_stream_options, "invalid_request_error")
         model = body.get("model")
         if model not in self.models:
             return _error(404, f'model "{model}" not found, try pulling it first', "not_found")
         prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in body["messages"])
-        usage = {
+        usage: dict[str, Any] = {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": len(self.reply.split()),
             "total_tokens": prompt_tokens + len(self.reply.split()),
         }
+        if self.cached_tokens:
+            usage["prompt_tokens_details"] = {"cached_tokens": self.cached_tokens}
         if not body.get("stream"):
+            message = {"role": "assistant", "content": self._content()}
+            if self.reasoning and not self.think_tags:
+                message[self.reasoning_field] = self.reasoning
             return web.json_response(
                 {
                     "id": "chatcmpl-1",
                     "object": "chat.completion",
                     "created": int(time.time()),
                     "model": model,
-                    "choices": [
-                        {
-                            "index": 0,
-                            "message": {"role": "assistant", "content": self.reply},
-                            "finish_reason": "stop",
-                        }
-                    ],
+                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
                     "usage": usage,
-                }
+                },
+                dumps=lambda data: json.dumps(data, ensure_ascii=False),
             )
-        return await self._stream(request, str(model), usage)
+        options = body.get("stream_options")
+        wants_usage = isinstance(options, dict) and options.get("include_usage") is True
+        return await self._stream(request, str(model), usage if wants_usage else None)
 
-    def _events(self, model: str, usage: dict[str, int]) -> list[str]:
+    def _content(self) -> str:
+        """The reply's content: with `think_tags`, the thinking tagged before it."""
+        if self.reasoning and self.think_tags:
+            return f"<think>\n{self.reasoning}\n</think>\n\n{self.reply}"
+        return self.reply
+
+    def _events(self, model: str, usage: dict[str, Any] | None) -> list[str]:
         def chunk(delta: dict[str, str], finish: str | None = None) -> str:
             return json.dumps(
                 {
@@ -141,8 +185,15 @@ class OpenAIEmulator:
             )
 
         step = max(1, self.chunk_chars)
-        pieces = [self.reply[i : i + step] for i in range(0, len(self.reply), step)]
+        content = self._content()
+        pieces = [content[i : i + step] for i in range(0, len(content), step)]
         events = [chunk({"role": "assistant", "content": ""})]
+        if self.reasoning and not self.think_tags:
+            thought = self.reasoning
+            events += [
+                chunk({self.reasoning_field: thought[i : i + step]})
+                for i in range(0, len(thought), step)
+            ]
         events += [chunk({"content": piece}) for piece in pieces]
         if self.stream_error is not None:
             events.insert(2, json.dumps(self.stream_error))
@@ -151,7 +202,7 @@ class OpenAIEmulator:
         if self.cut_after is not None:
             return events[: 1 + self.cut_after]
         events.append(chunk({}, "stop"))
-        if self.send_usage:
+        if usage is not None:
             events.append(
                 json.dumps(
                     {"id": "chatcmpl-1", "object": "chat.completion.chunk", "model": model}
@@ -162,7 +213,7 @@ class OpenAIEmulator:
         return events
 
     async def _stream(
-        self, request: web.Request, model: str, usage: dict[str, int]
+        self, request: web.Request, model: str, usage: dict[str, Any] | None
     ) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
@@ -178,6 +229,17 @@ class OpenAIEmulator:
         if drop and request.transport is not None:
             request.transport.close()  # no final empty chunk: the body is incomplete
         return response
+
+
+def _reset(request: web.Request) -> web.Response:
+    """Drop the connection with a TCP reset before any byte of the answer."""
+    transport = request.transport
+    if transport is not None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    return web.Response(status=500)  # never sent: the connection is gone
 
 
 @contextlib.asynccontextmanager

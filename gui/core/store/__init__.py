@@ -6,6 +6,7 @@ Qt-free and aiohttp-free on purpose, so the window, `besedka ask` and tests shar
 from gui.core.store.models import (
     UNCHANGED,
     Conversation,
+    DamagedHistoryError,
     DatabaseTooNewError,
     MessageStatus,
     SearchHit,
@@ -18,6 +19,7 @@ from gui.core.store.store import Store, title_from_text
 __all__ = [
     "UNCHANGED",
     "Conversation",
+    "DamagedHistoryError",
     "DatabaseTooNewError",
     "MessageStatus",
     "SearchHit",

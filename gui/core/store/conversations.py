@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 
 from gui.core.store import json_import
+from gui.core.store.clean import clean
 from gui.core.store.database import Database, dump
 from gui.core.store.models import Conversation
 
@@ -39,6 +40,14 @@ def title_from_text(text: str, limit: int = TITLE_LIMIT) -> str:
     return shortened.rstrip(" ,.;:-–—") + "…"
 
 
+def _params(text: str) -> dict[str, float | int]:
+    """Read leniently (see `rows`): a damaged value opens as no parameters."""
+    try:
+        return json_import.check_params(json.loads(text))
+    except (TypeError, ValueError, AttributeError):
+        return {}
+
+
 def _conversation(row: sqlite3.Row) -> Conversation:
     return Conversation(
         id=row["id"],
@@ -46,7 +55,7 @@ def _conversation(row: sqlite3.Row) -> Conversation:
         provider=row["provider"],
         model=row["model"],
         system_prompt=row["system_prompt"],
-        params=json.loads(row["params"]),
+        params=_params(row["params"]),
         pinned=bool(row["pinned"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
@@ -73,7 +82,15 @@ class Conversations(Database):
                 "INSERT INTO conversations"
                 " (title, provider, model, system_prompt, params, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (title.strip(), provider, model, system_prompt, dump(checked), now, now),
+                (
+                    clean(title.strip()),
+                    clean(provider),
+                    clean(model),
+                    clean(system_prompt),
+                    dump(checked),
+                    now,
+                    now,
+                ),
             )
             conversation_id = cursor.lastrowid
             assert conversation_id is not None
@@ -107,13 +124,13 @@ class Conversations(Database):
         """Change the given fields (None leaves a field as is); does not move `updated_at`."""
         changes: dict[str, object] = {}
         if title is not None:
-            changes["title"] = title.strip()
+            changes["title"] = clean(title.strip())
         if provider is not None:
-            changes["provider"] = provider
+            changes["provider"] = clean(provider)
         if model is not None:
-            changes["model"] = model
+            changes["model"] = clean(model)
         if system_prompt is not None:
-            changes["system_prompt"] = system_prompt
+            changes["system_prompt"] = clean(system_prompt)
         if params is not None:
             changes["params"] = dump(json_import.check_params(params))
         if pinned is not None:

@@ -17,17 +17,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from gui.core.store import schema
+from gui.core.store.clean import clean
 from gui.core.store.models import StoreError
 from gui.core.store.path_memo import PathMemo
 from gui.core.store.presence import Presence
 
-BUSY_TIMEOUT_MS = 10_000
-
 
 def dump(value: Mapping[str, Any]) -> str:
     """A mapping as the JSON columns hold it: stable key order, no NaN."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, sort_keys=True)
+    return clean(json.dumps(value, ensure_ascii=False, allow_nan=False, sort_keys=True))
 
 
 class Database:
@@ -114,65 +112,3 @@ class Database:
         with self._writing() as conn:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             conn.execute(f"PRAGMA user_version = {version}")
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    """A prepared connection to the history at `path`; see `Store.open` for what is raised."""
-    version = schema.header_user_version(path)
-    if version is not None and version > schema.latest_version():
-        raise schema.too_new_error(path, version)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-    except (OSError, sqlite3.Error) as error:
-        raise StoreError(f"Cannot open the history database {path}: {error}") from error
-    try:
-        conn.row_factory = sqlite3.Row
-        _prepare(conn, path)
-    except BaseException as error:
-        conn.close()
-        if isinstance(error, sqlite3.Error):
-            raise StoreError(f"Cannot open the history database {path}: {error}") from error
-        raise
-    return conn
-
-
-def _prepare(conn: sqlite3.Connection, path: Path) -> None:
-    """Check the file is ours and current enough, back it up, switch to WAL, and upgrade it."""
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version > schema.latest_version():
-        # The header said otherwise: a newer app's upgrade still sits in the WAL file.
-        raise schema.too_new_error(path, version)
-    has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    if version == 0 and has_tables:
-        raise StoreError(f"{path} is not a Besedka history database.")
-    target: Path | None = None
-    if 0 < version < schema.latest_version():
-        target = schema.backup_path(path, version)
-        try:
-            schema.backup(conn, target)
-        except (OSError, sqlite3.Error) as error:
-            raise StoreError(
-                f"Cannot back up {path} before upgrading it ({error}); the file was not changed."
-            ) from error
-    if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
-        raise StoreError(f"Cannot switch {path} to write-ahead logging.")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA foreign_keys = OFF")
-    if version < schema.latest_version():
-        try:
-            schema.upgrade(conn)
-        except Exception as error:
-            raise StoreError(
-                f"Cannot upgrade the history database {path} from schema version {version} to "
-                f"{schema.latest_version()} ({error}); it was left unchanged"
-                + (f" and a backup is at {target}." if target else ".")
-            ) from error
-    conn.execute("PRAGMA foreign_keys = ON")
-    # The index's word list, for search to check which spellings occur; per connection, no data.
-    conn.execute(
-        "CREATE VIRTUAL TABLE temp.messages_vocab USING fts5vocab(main, messages_fts, row)"
-    )

@@ -4,11 +4,13 @@ The JSON export is the lossless one: the whole tree, every version of every mess
 names no database ids: messages are listed oldest first, a message's `parent` is the index
 of its parent in that list and `active` the index of the end of the path shown, so
 exporting, importing and exporting again gives the very same text. Markdown and HTML show
-the active path only, as the window does. Timestamps are kept as they were; a provider is
-its internal name and an error is data (`ErrorInfo.to_data()`), as stored. The one change on
-import is that a message exported while it was `streaming` comes back `interrupted`, since
-nothing will finish it (see `json_import`). No export contains secrets: the store never holds
-any, and `params` is numbers only.
+the active path only, as the window does, with a reply's thinking (if any) as a "Thinking
+(N s)" section before its answer: a quote in Markdown, a closed <details> in HTML.
+Timestamps are kept as they were; a provider is its internal name and an error is data
+(`ErrorInfo.to_data()`), as stored. The one change on import is that a message exported
+while it was `streaming` comes back `interrupted`, since nothing will finish it (see
+`json_import`). No export contains secrets: the store never holds any, and `params` is
+numbers only.
 
 Markdown and HTML are made here, without Qt, but read by a person: the caller passes
 `label_of` (provider name → its label) and `error_text` (ErrorInfo → a sentence) in the
@@ -29,7 +31,8 @@ FORMAT = "besedka-conversation"
 #: 2: a message's error is an object (ErrorInfo data) or null, no longer a sentence.
 #: 3: the whole tree (every version of a message) and `active`, the end of the path shown;
 #: a message's `finish_reason`.
-FORMAT_VERSION = 3
+#: 4: a message's `reasoning` (the model's thinking) and `reasoning_ms`.
+FORMAT_VERSION = 4
 
 _STATUS_NOTES = {
     MessageStatus.STOPPED: "Stopped before the reply was complete.",
@@ -55,7 +58,24 @@ def _status_note(message: StoredMessage, error_text: ErrorText) -> str:
 
 
 def _when(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+    """A date for a person; one the clock cannot show (a history written before imports
+    checked their dates) is shown as unknown rather than failing the export."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+    except (OverflowError, OSError, ValueError):
+        return "unknown date"
+
+
+def thinking_heading(message: StoredMessage) -> str:
+    """ "Thinking (4 s)": what a reply's thinking is headed with in a document."""
+    if message.reasoning_ms <= 0:
+        return "Thinking"
+    return f"Thinking ({max(1, round(message.reasoning_ms / 1000))} s)"
+
+
+def _quoted(text: str) -> str:
+    """Markdown blockquote lines; an empty line stays inside the quote."""
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 
 
 def _single_line(text: str) -> str:
@@ -94,7 +114,10 @@ def to_markdown(
     if conversation.system_prompt:
         parts += ["## System prompt", conversation.system_prompt]
     for message in messages:
-        parts += [f"## {_speaker(message)}", message.text or "*(empty)*"]
+        parts.append(f"## {_speaker(message)}")
+        if message.reasoning:
+            parts.append(f"> **{thinking_heading(message)}**\n>\n{_quoted(message.reasoning)}")
+        parts.append(message.text or "*(empty)*")
         note = _status_note(message, error_text)
         if note:
             parts.append(f"> *{_single_line(note)}*")
@@ -131,6 +154,8 @@ def to_json(
                 "usage": message.usage,
                 "parent": index.get(message.parent_id) if message.parent_id is not None else None,
                 "finish_reason": message.finish_reason,
+                "reasoning": message.reasoning,
+                "reasoning_ms": message.reasoning_ms,
                 "created_at": message.created_at,
             }
             for message in messages
@@ -158,6 +183,9 @@ section.system { background: var(--system); }
 h2 { font-size: .9rem; color: var(--muted); margin: 0 0 .5rem; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 .note { color: var(--muted); font-style: italic; margin: .5rem 0 0; }
+.thinking { color: var(--muted); margin: 0 0 .5rem; }
+.thinking summary { cursor: pointer; }
+.thinking .text { font-style: italic; margin-top: .25rem; }
 """
 
 
@@ -179,9 +207,15 @@ def to_html(
     for message in messages:
         note = _status_note(message, error_text)
         note_html = f'<p class="note">{escape(note)}</p>' if note else ""
+        thinking = (
+            f'<details class="thinking"><summary>{escape(thinking_heading(message))}</summary>'
+            f'<div class="text">{escape(message.reasoning)}</div></details>'
+            if message.reasoning
+            else ""
+        )
         sections.append(
             f'<section class="{escape(message.role)}"><h2>{escape(_speaker(message))}</h2>'
-            f'<div class="text">{escape(message.text)}</div>{note_html}</section>'
+            f'{thinking}<div class="text">{escape(message.text)}</div>{note_html}</section>'
         )
     details = escape(" · ".join(_details(conversation, label_of)))
     body = "\n".join(sections)

@@ -3,7 +3,12 @@
 Format version 1 kept a message's error as an English sentence; it is read back as data as
 well as it can be (the same reading as the schema v4 migration). Version 2 keeps the data.
 Version 3 holds a tree; a chat of an older version whose messages name no parents is one
-branch, each message following the one before it.
+branch, each message following the one before it. Version 4 adds a reply's thinking.
+
+A file is someone else's data: above MAX_IMPORT_BYTES it is refused before it is parsed
+(a 300 MB file would hold the window for minutes), a date must be one a clock can show
+(1970 to 9999: the exports print it), and text JSON can carry but UTF-8 cannot (a lone
+"\\ud800") is kept with U+FFFD in its place.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gui.core.store import legacy_errors
+from gui.core.store.clean import clean
 from gui.core.store.export import FORMAT, FORMAT_VERSION
 from gui.core.store.models import ROLES, MessageStatus, StoreError
 from gui.values import ErrorInfo
@@ -33,6 +39,8 @@ class ImportedMessage:
     parent: int | None
     created_at: float
     finish_reason: str = ""
+    reasoning: str = ""
+    reasoning_ms: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +58,24 @@ class ImportedConversation:
     active: int | None = None
 
 
+#: the largest export imported: far above any real chat, far below what freezes the window
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+#: the dates a message may carry: 1970-01-01 to 9999-12-31 (UTC)
+LATEST_TIMESTAMP = 253_402_300_799.0
+#: a day of thinking, in milliseconds
+LONGEST_REASONING_MS = 86_400_000
+
+
+def too_big(size: int) -> StoreError | None:
+    """The refusal for a file of `size` bytes (or characters), None when it may be read."""
+    if size <= MAX_IMPORT_BYTES:
+        return None
+    return StoreError(
+        f"Cannot import: the file is {size / 1_048_576:.0f} MB; Besedka imports chats of up"
+        f" to {MAX_IMPORT_BYTES // 1_048_576} MB."
+    )
+
+
 def _invalid(where: str, problem: str) -> StoreError:
     return StoreError(f"Cannot import: {where} {problem}.")
 
@@ -62,7 +88,7 @@ def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool = Fal
     value = data[key]
     if not isinstance(value, str):
         raise _invalid(f"{where}.{key}", "must be a string")
-    return value
+    return clean(value)
 
 
 def _number(data: Mapping[str, Any], key: str, where: str, default: float) -> float:
@@ -70,6 +96,25 @@ def _number(data: Mapping[str, Any], key: str, where: str, default: float) -> fl
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _invalid(f"{where}.{key}", "must be a number")
     return float(value)
+
+
+def _timestamp(data: Mapping[str, Any], key: str, where: str, default: float) -> float:
+    """Seconds since 1970 for a date between 1970 and 9999."""
+    value = _number(data, key, where, default)
+    if not 0.0 <= value <= LATEST_TIMESTAMP:
+        raise _invalid(f"{where}.{key}", "must be a date between 1970 and 9999")
+    return value
+
+
+def _reasoning_ms(data: Mapping[str, Any], where: str) -> int:
+    value = data.get("reasoning_ms", 0)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 <= value <= LONGEST_REASONING_MS
+    ):
+        raise _invalid(f"{where}.reasoning_ms", "must be a whole number of milliseconds")
+    return value
 
 
 def _object(value: Any, where: str) -> Mapping[str, Any]:
@@ -127,7 +172,7 @@ def _error(item: Mapping[str, Any], where: str) -> ErrorInfo | None:
     return ErrorInfo.from_data(data)
 
 
-def _message(data: Any, position: int) -> ImportedMessage:
+def _message(data: Any, position: int, now: float) -> ImportedMessage:
     where = f"messages[{position}]"
     item = _object(data, where)
     role = _text(item, "role", where, required=True)
@@ -160,13 +205,18 @@ def _message(data: Any, position: int) -> ImportedMessage:
         model=_text(item, "model", where),
         usage=usage,
         parent=parent,
-        created_at=_number(item, "created_at", where, time.time()),
+        created_at=_timestamp(item, "created_at", where, now),
         finish_reason=_text(item, "finish_reason", where),
+        reasoning=_text(item, "reasoning", where),
+        reasoning_ms=_reasoning_ms(item, where),
     )
 
 
 def from_json(text: str) -> ImportedConversation:
     """Parse and check a JSON export; StoreError says what is wrong with foreign or broken files."""
+    refusal = too_big(len(text))
+    if refusal is not None:
+        raise refusal
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
@@ -195,8 +245,8 @@ def from_json(text: str) -> ImportedConversation:
     if not isinstance(raw_messages, list):
         raise _invalid("messages", "must be a list")
     now = time.time()
-    created_at = _number(head, "created_at", "conversation", now)
-    messages = tuple(_message(item, position) for position, item in enumerate(raw_messages))
+    created_at = _timestamp(head, "created_at", "conversation", now)
+    messages = tuple(_message(item, n, now) for n, item in enumerate(raw_messages))
     active = data.get("active")
     if active is not None and (
         isinstance(active, bool) or not isinstance(active, int) or not 0 <= active < len(messages)
@@ -216,7 +266,7 @@ def from_json(text: str) -> ImportedConversation:
         params=params,
         pinned=pinned,
         created_at=created_at,
-        updated_at=_number(head, "updated_at", "conversation", created_at),
+        updated_at=_timestamp(head, "updated_at", "conversation", created_at),
         messages=messages,
         active=active,
     )

@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 
 from gui.core.store import json_import
+from gui.core.store.clean import clean
 from gui.core.store.conversations import title_from_text
 from gui.core.store.database import Database, dump
 from gui.core.store.models import ROLES, UNCHANGED, MessageStatus, StoredMessage, Unchanged
@@ -44,6 +45,7 @@ class Messages(Database):
         """
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        text, provider, model = clean(text), clean(provider), clean(model)
         status = MessageStatus(status)
         checked_usage = json_import.check_usage(usage or {})
         now = time.time()
@@ -116,15 +118,19 @@ class Messages(Database):
         error: ErrorInfo | Unchanged | None = UNCHANGED,
         usage: Mapping[str, int] | None = None,
         finish_reason: str | None = None,
+        reasoning: str | None = None,
+        reasoning_ms: int | None = None,
     ) -> None:
         """Save new values for a message in one UPDATE (cheap enough for every streaming save).
 
         A field left out stays as it is; `error=None` clears the error. Works for a message
         of a soft-deleted conversation, so a reply still streaming when its chat is deleted
-        is saved to its end. KeyError if the message does not exist.
+        is saved to its end. KeyError if the message does not exist. Text that UTF-8
+        cannot hold (lone surrogates) is saved with U+FFFD in their place.
         """
         changes: dict[str, object] = {}
         if text is not None:
+            text = clean(text)
             changes["text"] = text
         if status is not None:
             changes["status"] = MessageStatus(status).value
@@ -133,7 +139,11 @@ class Messages(Database):
         if usage is not None:
             changes["usage"] = dump(json_import.check_usage(usage))
         if finish_reason is not None:
-            changes["finish_reason"] = finish_reason
+            changes["finish_reason"] = clean(finish_reason)
+        if reasoning is not None:
+            changes["reasoning"] = clean(reasoning)
+        if reasoning_ms is not None:
+            changes["reasoning_ms"] = max(0, int(reasoning_ms))
         changes["updated_at"] = time.time()
         assignments = ", ".join(f"{column} = ?" for column in changes)
         with self._reading("save to the history") as conn:

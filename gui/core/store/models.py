@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from enum import Enum, StrEnum
+from pathlib import Path
 from typing import Final
 
 from gui.values import ErrorInfo
@@ -74,6 +75,10 @@ class StoredMessage:
     #: where the store counted them (`Store.messages_by_id`)
     version: int = 1
     versions: int = 1
+    #: the model's thinking before its answer (never sent back to a provider)
+    reasoning: str = ""
+    #: how long it thought: first thinking piece to first answer piece (or to the end)
+    reasoning_ms: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,3 +103,14 @@ class StoreError(Exception):
 
 class DatabaseTooNewError(StoreError):
     """The database was upgraded by a newer Besedka; it is refused and left untouched."""
+
+
+class DamagedHistoryError(StoreError):
+    """The history file is damaged (the check at open failed). It was left as it is and
+    copied aside first (`copy`, None when even that failed); `Store.recover` rebuilds a
+    history from what still reads."""
+
+    def __init__(self, message: str, *, path: Path, copy: Path | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.copy = copy

@@ -1,7 +1,9 @@
 """Messages as rows: the columns read, and a row turned into a `StoredMessage`.
 
 A message's error is data (`ErrorInfo`, JSON in the `error` column, NULL for none), so the
-interface can say it in its own language.
+interface can say it in its own language. A row is read leniently: a value a person (or a
+damaged disk) changed into something we never write still shows, instead of stopping the
+window from opening the chat.
 """
 
 from __future__ import annotations
@@ -9,18 +11,19 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from gui.core.store.clean import clean
 from gui.core.store.models import MessageStatus, StoredMessage
 from gui.values import ErrorInfo
 
 COLUMNS = (
     "id, conversation_id, role, text, status, error, provider, model, usage, parent_id,"
-    " created_at, finish_reason"
+    " created_at, finish_reason, reasoning, reasoning_ms"
 )
 
 
 def error_json(error: ErrorInfo | None) -> str | None:
     """An error as the `error` column holds it."""
-    return None if error is None else error.to_json()
+    return None if error is None else clean(error.to_json())
 
 
 def _error(text: str | None) -> ErrorInfo | None:
@@ -32,6 +35,23 @@ def _error(text: str | None) -> ErrorInfo | None:
         return ErrorInfo(kind="failed", detail=text)
 
 
+def _status(value: str) -> MessageStatus:
+    try:
+        return MessageStatus(value)
+    except ValueError:  # nothing will finish it: as a crash leaves a reply
+        return MessageStatus.INTERRUPTED
+
+
+def _usage(text: str) -> dict[str, int]:
+    try:
+        usage = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    if not isinstance(usage, dict):
+        return {}
+    return {k: v for k, v in usage.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
 def message_from_row(row: sqlite3.Row) -> StoredMessage:
     """A row of COLUMNS (plus `version` and `versions` where the query counted them)."""
     keys = row.keys()
@@ -40,14 +60,16 @@ def message_from_row(row: sqlite3.Row) -> StoredMessage:
         conversation_id=row["conversation_id"],
         role=row["role"],
         text=row["text"],
-        status=MessageStatus(row["status"]),
+        status=_status(row["status"]),
         error=_error(row["error"]),
         provider=row["provider"],
         model=row["model"],
-        usage=json.loads(row["usage"]),
+        usage=_usage(row["usage"]),
         parent_id=row["parent_id"],
         created_at=row["created_at"],
         finish_reason=row["finish_reason"],
         version=row["version"] if "version" in keys else 1,
         versions=row["versions"] if "versions" in keys else 1,
+        reasoning=row["reasoning"],
+        reasoning_ms=row["reasoning_ms"],
     )

@@ -8,6 +8,7 @@ transaction, so an upgrade either completes or leaves the file as it was.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -229,13 +230,30 @@ def _v5_trees(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_reasoning(conn: sqlite3.Connection) -> None:
+    """A reply keeps the model's thinking apart from its answer (`reasoning`, never sent
+    back to a provider and not in the search index) and how long it thought (`reasoning_ms`)."""
+    _run(
+        conn,
+        [
+            "ALTER TABLE messages ADD COLUMN reasoning TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE messages ADD COLUMN reasoning_ms INTEGER NOT NULL DEFAULT 0",
+        ],
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_usage_and_search,
     _v3_index_finished_text,
     _v4_errors_as_data,
     _v5_trees,
+    _v6_reasoning,
 )
+
+
+class NotOurs(StoreError):
+    """The file has tables but no schema version of ours: another program's database."""
 
 
 def latest_version() -> int:
@@ -307,12 +325,21 @@ def backup_path(path: Path, old_version: int) -> Path:
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy of the whole database (WAL content included) via SQLite's backup API."""
-    copy = sqlite3.connect(target)
+    """A consistent copy of the whole database (WAL content included) via SQLite's backup API.
+
+    A backup that fails (a full disk) takes its partial file with it: every start would
+    otherwise leave one more useless file beside the history."""
     try:
-        conn.backup(copy)
-    finally:
-        copy.close()
+        copy = sqlite3.connect(target)
+        try:
+            conn.backup(copy)
+        finally:
+            copy.close()
+    except BaseException:
+        for leftover in (target, target.with_name(f"{target.name}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
 
 
 def upgrade(conn: sqlite3.Connection) -> None:
@@ -325,6 +352,8 @@ def upgrade(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if current == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise NotOurs("tables but no Besedka schema version")
         if current < len(steps):
             for migration in steps[current:]:
                 migration(conn)

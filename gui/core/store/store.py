@@ -12,11 +12,12 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from gui.core.store import export, json_import, search
+from gui.core.store import export, json_import, repair, search
 from gui.core.store.conversations import TRASH_DAYS, Conversations, title_from_text
-from gui.core.store.database import connect, dump
+from gui.core.store.database import dump
 from gui.core.store.messages import Messages
 from gui.core.store.models import Conversation, SearchHit, StoredMessage, StoreError
+from gui.core.store.opening import connect
 from gui.core.store.presence import Presence
 from gui.core.store.rows import error_json
 from gui.core.store.tree import Tree
@@ -32,8 +33,10 @@ class Store(Conversations, Messages, Tree):
     def open(cls, path: Path) -> Store:
         """Open or create the history at `path`, upgrading an older schema after a backup.
 
-        Raises DatabaseTooNewError (file untouched) when a newer Besedka wrote it, and
-        StoreError when the file is not a Besedka history or cannot be opened or upgraded.
+        Raises DatabaseTooNewError (file untouched) when a newer Besedka wrote it,
+        DamagedHistoryError (file untouched, copied aside) when the check at open finds it
+        damaged (see `gui.core.store.integrity`; `recover` repairs it), and StoreError when
+        the file is not a Besedka history or cannot be opened or upgraded.
         When no other process has the file open, replies left `streaming` by a crash are marked
         interrupted (their count is `interrupted_on_open`), chats in the Trash for more than
         TRASH_DAYS and deleted messages are removed for good.
@@ -58,6 +61,14 @@ class Store(Conversations, Messages, Tree):
                 raise StoreError(f"Cannot open the history database {path}: {error}") from error
             raise
         return store
+
+    @staticmethod
+    def recover(path: Path, *, damaged_copy: Path | None = None) -> Path:
+        """Rebuild a damaged history at `path` from what still reads and put it in place;
+        returns where the damaged file is kept (`damaged_copy`, the copy
+        DamagedHistoryError named, when given). StoreError when another Besedka has it
+        open or nothing reads; then nothing changed. See `gui.core.store.repair`."""
+        return repair.recover(Path(path), damaged_copy=damaged_copy)
 
     # Search
 
@@ -183,8 +194,8 @@ class Store(Conversations, Messages, Tree):
             for message in data.messages:
                 cursor = conn.execute(
                     "INSERT INTO messages (conversation_id, role, text, status, error, provider,"
-                    " model, usage, parent_id, created_at, updated_at, finish_reason)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " model, usage, parent_id, created_at, updated_at, finish_reason,"
+                    " reasoning, reasoning_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         conversation_id,
                         message.role,
@@ -198,6 +209,8 @@ class Store(Conversations, Messages, Tree):
                         message.created_at,
                         message.created_at,
                         message.finish_reason,
+                        message.reasoning,
+                        message.reasoning_ms,
                     ),
                 )
                 assert cursor.lastrowid is not None

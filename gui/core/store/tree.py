@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 
 from gui.core.store.database import Database
-from gui.core.store.models import Conversation, StoredMessage
+from gui.core.store.models import Conversation, StoredMessage, StoreError
 from gui.core.store.rows import COLUMNS, message_from_row
 
 #: The path from a message up to the root, live messages only, root first.
@@ -117,6 +117,15 @@ class Tree(Database):
                     found[row["id"]] = message_from_row(row)
         return [found[ident] for ident in ids if ident in found]
 
+    def counted(self, message: StoredMessage) -> StoredMessage:
+        """The message with its place among its versions, for the switcher under it (as
+        it was when a caller made it: a reply that just started, say)."""
+        try:
+            [now] = self.messages_by_id([message.id]) or [message]
+        except StoreError:
+            return message
+        return dataclasses.replace(message, version=now.version, versions=now.versions)
+
     # -- versions ---------------------------------------------------------------------
     def siblings(self, message_id: int) -> list[int]:
         """The live versions of a message (itself included), oldest first."""
@@ -171,8 +180,8 @@ class Tree(Database):
                 old = row.fetchone()
                 parent = conn.execute(
                     "INSERT INTO messages (conversation_id, role, text, status, error, provider,"
-                    " model, usage, finish_reason, parent_id, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " model, usage, finish_reason, parent_id, created_at, updated_at,"
+                    " reasoning, reasoning_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         new_id,
                         old["role"],
@@ -186,6 +195,8 @@ class Tree(Database):
                         parent,
                         old["created_at"],
                         now,
+                        old["reasoning"],
+                        old["reasoning_ms"],
                     ),
                 ).lastrowid
             _set_leaf(conn, new_id, parent)

@@ -4,17 +4,17 @@ what a person finds in the history after a reply ended each way it can."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
 
-from gui.core import session as session_module
+from gui.core import recorder as recorder_module
 from gui.core.provider_factory import ProviderFactory
 from gui.core.session import ChatSession, ReplyRecorder
 from gui.core.store import MessageStatus, Store
-from providers.base import Chunk, Provider
+from providers.base import ChatOptions, Chunk, Messages, Provider
 from providers.errors import ServerError
 from tests.gui.conftest import Script, scripted_provider, wait_for
 
@@ -31,7 +31,9 @@ class BrokenProvider(Provider):
     def __init__(self, **kwargs: Any) -> None:
         raise ValueError("no such setting")
 
-    async def _stream(self, *args: Any) -> AsyncIterator[Chunk]:  # pragma: no cover
+    async def _stream(
+        self, model: str, messages: Messages, stream: bool, options: ChatOptions
+    ) -> AsyncGenerator[Chunk, None]:  # pragma: no cover
         yield "never"
 
 
@@ -42,7 +44,10 @@ async def chat(store: Store, script: Script) -> AsyncIterator[ChatSession]:
         async def no_config(info: object) -> dict[str, str]:
             return {}
 
-        classes = {"scripted": scripted_provider(script), "broken": BrokenProvider}
+        classes: dict[str, type[Provider]] = {
+            "scripted": scripted_provider(script),
+            "broken": BrokenProvider,
+        }
         yield ChatSession(store, ProviderFactory(http, no_config, classes=classes))
 
 
@@ -104,7 +109,8 @@ async def test_stop_mid_stream_keeps_the_text_as_stopped(
 async def test_the_text_is_saved_while_it_streams(
     chat: ChatSession, store: Store, script: Script, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(session_module, "SAVE_EVERY_S", 0.0)  # every piece, not every second
+    # Every piece, not every second: the recorder reads its own module's setting.
+    monkeypatch.setattr(recorder_module, "SAVE_EVERY_S", 0.0)
     script.pieces = ["one ", "two ", "three "]
     script.delay = 0.05
     conversation = store.create_conversation(provider="scripted")

@@ -10,6 +10,7 @@ from gui.core.keychain import SecretStore
 from gui.core.paths import AppPaths
 from gui.core.settings import Proxy, Settings, is_http_url, resolve_proxy
 from providers.base import Timeouts
+from providers.gigachat import GigaChat
 from providers.registry import DEFAULT_PROVIDER
 from tests.gui.core.conftest import GIGACHAT, GPTALK, OPENAI, MemoryKeyring
 
@@ -20,7 +21,7 @@ def test_fresh_profile_defaults(settings: Settings) -> None:
     assert settings.language == "system"
     assert settings.theme == "system"
     assert settings.last_provider == DEFAULT_PROVIDER
-    assert settings.last_model == "GigaChat"
+    assert settings.last_model == "GigaChat-2" == GigaChat.default_model
     assert settings.connect_timeout == 15
     assert settings.read_timeout == 60
     assert settings.timeouts() == Timeouts(connect=15, read=60)

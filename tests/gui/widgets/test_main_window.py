@@ -612,6 +612,7 @@ async def test_a_long_markdown_reply_is_rendered_a_piece_per_loop_turn(
     assert reply.text == text
     whole = ChatView()
     whole.set_messages([reply])
+    await wait_for(lambda: not whole.is_expanding(reply.id))
     shown = window.view.toPlainText()
     assert shown[shown.index(reply.model or "echo-1") :] == whole.toPlainText().lstrip("\n")
     assert window.view.code_block(reply.id, 59) == "print(118)"

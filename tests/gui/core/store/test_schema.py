@@ -118,6 +118,8 @@ def test_upgrading_a_v1_database_keeps_every_row_and_leaves_a_backup(tmp_path: P
     for ident, conversation, parent in rows(
         path, "SELECT id, conversation_id, parent_id FROM messages ORDER BY id"
     ):
+        assert isinstance(ident, int) and isinstance(conversation, int)
+        assert parent is None or isinstance(parent, int)
         chains.setdefault(conversation, []).append((ident, parent))
     for chain in chains.values():
         assert [parent for _, parent in chain] == [None] + [ident for ident, _ in chain[:-1]]

@@ -1,0 +1,226 @@
+"""A message's body rendered a piece per loop turn, so no loop turn is long (issue #21).
+
+Two ways a body grows in its frame:
+
+- `Progress`: a reply that streamed as plain text is rendered as Markdown when it ends,
+  each piece replacing its own streamed text;
+- `Fill`: a message shown from the history (or a finished reply re-rendered) is
+  appended a piece at a time: Markdown a few paragraphs, plain text PLAIN_PIECE_CHARS.
+  A text longer than SHOWN_CHARS stops after about HEAD_CHARS, with a note whose links
+  show all of it (a piece per loop turn again) or open it as text.
+
+The footer (and its links) comes with the last piece of a run, as one insertHtml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor, QTextFrame
+
+from gui.widgets import markdown
+from gui.widgets.long_text import display, head_end, is_cut, plain_pieces
+from gui.widgets.message_html import Shown, _link, action_url, find_link, utf16_len
+
+translate = QCoreApplication.translate
+
+#: Markdown longer than this is rendered in pieces of about RENDER_PIECE_CHARS (its
+#: parsing and layout cost ~5 µs a character); shorter, at once, as it always was.
+SYNC_MARKDOWN_CHARS = 3_000
+RENDER_PIECE_CHARS = 1_500
+
+
+class Progress:
+    """A finished reply being rendered a piece per loop turn over its streamed text."""
+
+    def __init__(self, message: Shown, pieces: list[str]) -> None:
+        self.message = message
+        self.pieces = pieces
+        self.done = 0  # pieces rendered
+        self.offset = 0  # characters of the text they cover
+
+    @property
+    def last(self) -> bool:
+        return self.done == len(self.pieces) - 1
+
+    def render_next(
+        self,
+        frame: QTextFrame,
+        *,
+        dark: bool,
+        copy_label: str,
+        first_code_block: int,
+        footer_html: str,
+    ) -> tuple[str, ...] | None:
+        """Replace the streamed text of the next piece in `frame` with its rendering (and
+        `footer_html` after the last); its code blocks, or None when the frame no longer
+        ends with that text. The streamed text holds display breaks (long_text.display);
+        each piece starts a line, so its own display is what streamed. Positions count
+        UTF-16 units."""
+        piece = self.pieces[self.done]
+        shown = display(piece)
+        start = frame.lastPosition() - utf16_len(display(self.message.text[self.offset :]))
+        cursor = QTextCursor(frame.document())
+        cursor.setPosition(start)
+        cursor.setPosition(start + utf16_len(shown), QTextCursor.MoveMode.KeepAnchor)
+        if cursor.selectedText() != shown.replace("\n", "\u2029"):
+            return None
+        if not self.last:  # keep the line break before the next piece: its own block stays
+            cursor.setPosition(cursor.position() - 1, QTextCursor.MoveMode.KeepAnchor)
+        rendered = markdown.render_markdown(
+            piece,
+            dark=dark,
+            message_id=self.message.id,
+            copy_label=copy_label,
+            first_code_block=first_code_block,
+        )
+        cursor.removeSelectedText()
+        # Stripped: a trailing newline would become a space at the end of the last block.
+        cursor.insertHtml(rendered.html.rstrip() + footer_html)
+        self.done += 1
+        self.offset += len(piece)
+        return rendered.code_blocks
+
+
+class Fill:
+    """A message body shown a piece per loop turn at the end of its frame."""
+
+    def __init__(self, message: Shown, *, as_markdown: bool, expanded: bool) -> None:
+        self.message = message
+        self.markdown = as_markdown
+        text = message.text
+        self.shown_chars = len(text)  # of a cut text: the part before "Show all"
+        if as_markdown:
+            long = len(text) > SYNC_MARKDOWN_CHARS
+            self.pieces = markdown.split_blocks(text, RENDER_PIECE_CHARS) if long else [text]
+            self.stop = len(self.pieces)
+        elif is_cut(text):
+            end = head_end(text)
+            self.pieces = plain_pieces(text[:end])
+            self.stop = len(self.pieces)
+            self.pieces += plain_pieces(text[end:])
+            self.shown_chars = end
+        else:
+            self.pieces = plain_pieces(text)
+            self.stop = len(self.pieces)
+        if expanded:
+            self.stop = len(self.pieces)
+        self.done = 0  # pieces in the frame
+
+    @property
+    def finished(self) -> bool:
+        return self.done == len(self.pieces)
+
+    def running(self) -> bool:
+        """Pieces are still to come on the next loop turns (a method: its answer changes
+        with each piece)."""
+        return not self.finished and not self.paused
+
+    @property
+    def paused(self) -> bool:
+        """Stopped at the note: the rest waits for "Show all"."""
+        return self.done == self.stop < len(self.pieces)
+
+    def next_html(
+        self,
+        *,
+        dark: bool,
+        copy_label: str,
+        first_code_block: int,
+        footer: Callable[[], str],
+    ) -> tuple[str, tuple[str, ...]]:
+        """The next piece's HTML, with the note and the footer after the last piece of
+        this run; and its code blocks."""
+        index = self.done
+        piece = self.pieces[index]
+        if self.markdown:
+            rendered = markdown.render_markdown(
+                piece,
+                dark=dark,
+                message_id=self.message.id,
+                copy_label=copy_label,
+                first_code_block=first_code_block,
+            )
+            html, blocks = rendered.html.rstrip(), rendered.code_blocks
+        else:
+            html, blocks = plain_html(piece, index, len(self.pieces)), ()
+        self.done += 1
+        if self.finished:
+            html += footer()
+        elif self.paused:
+            html += note_html(self.message, self.shown_chars) + footer()
+        return html, blocks
+
+    @classmethod
+    def cut_streamed(cls, frame: QTextFrame, message: Shown, footer_html: str) -> Fill:
+        """Cut a reply that streamed whole (in display blocks) to its head, add the note
+        and the footer, and return the fill that "Show all" goes on with."""
+        fill = cls(message, as_markdown=False, expanded=False)
+        fill.done = fill.stop
+        text = message.text
+        start = frame.lastPosition() - utf16_len(display(text))
+        cursor = QTextCursor(frame.document())
+        cursor.setPosition(start + utf16_len(display(text[: fill.shown_chars])))
+        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        append_html(frame, note_html(message, fill.shown_chars) + footer_html)
+        return fill
+
+    def show_all(self, frame: QTextFrame) -> bool:
+        """Take the note and the footer away and go on to the end; False when not paused."""
+        if not self.paused:
+            return False
+        note = find_link(frame, action_url("show_all", self.message.id))
+        if note is None:
+            return False
+        cursor = QTextCursor(frame.document())
+        cursor.setPosition(note.block().position() - 1)
+        cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self.stop = len(self.pieces)
+        return True
+
+
+def append_html(frame: QTextFrame, html: str) -> None:
+    """Add blocks at the end of a frame: in a block of their own, or the first would
+    join the frame's last line."""
+    cursor = frame.lastCursorPosition()
+    if cursor.block().length() > 1:
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+    cursor.insertHtml(html)
+
+
+def plain_html(piece: str, index: int, count: int) -> str:
+    """One piece of a plain body as a paragraph; pieces join without a gap between."""
+    if index < count - 1 and piece.endswith("\n"):
+        piece = piece[:-1]  # the paragraph's end is that line break
+    style = "margin-top:0px;" if index else ""
+    if index < count - 1:
+        style += "margin-bottom:0px"
+    return (f'<p style="{style}">' if style else "<p>") + markdown.render_plain(piece) + "</p>"
+
+
+def note_html(message: Shown, shown_chars: int) -> str:
+    """ "Showing the first 20,000 of 1,234,567 characters. Show all (1.2 MB) · Open as text"."""
+    locale = QLocale()  # the interface language's digits and units
+    text = message.text
+    said = translate("ChatView", "Showing the first {0} of {1} characters.").format(
+        locale.toString(shown_chars), locale.toString(len(text))
+    )
+    size = locale.formattedDataSize(
+        len(text.encode("utf-8", "surrogatepass")), 1, QLocale.DataSizeFormat.DataSizeSIFormat
+    )
+    show_all = _link(
+        "show_all",
+        message.id,
+        translate("ChatView", "Show all ({0})").format(size),
+        translate("ChatView", "Show the rest of this message here"),
+    )
+    open_text = _link(
+        "open_text",
+        message.id,
+        translate("ChatView", "Open as text"),
+        translate("ChatView", "Read the whole message in a plain text window"),
+    )
+    return f"<p><i>{markdown.escape(said)}</i> {show_all} · {open_text}</p>"
