@@ -7,6 +7,7 @@ then have the controller show the open chat again. A delete acts at once and off
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -46,6 +47,7 @@ class HistoryActions(QObject):
         self.controller = controller
         self.store = controller.store
         self._undo: Deletion | _ChatDeleted | None = None
+        self._imports: set[asyncio.Task[None]] = set()
 
     # -- files -----------------------------------------------------------------------
     def export(self, conversation_id: int, path: str, kind: str) -> str:
@@ -62,16 +64,28 @@ class HistoryActions(QObject):
             return self.tr("Cannot export to {0}: {1}").format(path, error.strerror or error)
         return self.tr("Exported to {0}").format(path)
 
-    def import_chat(self, path: str) -> str:
-        """Add a chat exported as JSON and open it; returns a sentence for the status line."""
+    async def import_chat(self, path: str) -> str:
+        """Add a chat exported as JSON and open it; returns a sentence for the status line.
+        Read, checked and written off the GUI thread: a big export takes seconds."""
         try:
-            conversation = chat_files.import_file(self.store, Path(path))
+            conversation = await asyncio.to_thread(chat_files.import_file, self.store, Path(path))
         except (OSError, UnicodeDecodeError, StoreError) as error:
             reason = getattr(error, "strerror", None) or error
             return self.tr("Cannot import {0}: {1}").format(path, reason)
         self.controller.conversations_changed.emit()
         self.controller.open_conversation(conversation.id)
         return self.tr("Imported “{0}”").format(conversation.title)
+
+    def import_later(self, path: str) -> None:
+        """Import in the background; the status line says it started and how it ended."""
+        self.controller.status.emit(self.tr("Importing {0}…").format(path))
+
+        async def run() -> None:
+            self.controller.status.emit(await self.import_chat(path))
+
+        task = asyncio.get_running_loop().create_task(run(), name="import")
+        self._imports.add(task)
+        task.add_done_callback(self._imports.discard)
 
     # -- a chat's name and pin -------------------------------------------------------
     def rename_conversation(self, conversation_id: int, title: str) -> None:

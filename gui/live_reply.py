@@ -33,8 +33,12 @@ def summary(message: StoredMessage, label: str) -> str:
         prompt, reply = (message.usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens"))
         said = QCoreApplication.translate(
             "ChatController", "{0}: {1} tokens ({2} prompt + {3} reply)"
-        )
-        return said.format(who, total, prompt, reply)
+        ).format(who, total, prompt, reply)
+        if cached := message.usage.get("cached_tokens"):
+            said += " " + QCoreApplication.translate(
+                "ChatController", "{0} of the prompt from the cache."
+            ).format(cached)
+        return said
     return QCoreApplication.translate("ChatController", "{0}: done").format(who)
 
 

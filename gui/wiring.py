@@ -66,9 +66,7 @@ class Wiring(QObject):
         window.newer_requested.connect(controller.load_newer)
         window.parameters_requested.connect(self._show_parameters)
         window.parameters_saved.connect(self._save_parameters)
-        window.import_requested.connect(
-            lambda path: window.show_status(self.history.import_chat(path))
-        )
+        window.import_requested.connect(self.history.import_later)
         window.export_requested.connect(
             lambda ident, path, kind: window.show_status(self.history.export(ident, path, kind))
         )

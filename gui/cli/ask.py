@@ -55,6 +55,7 @@ def run_ask(args: argparse.Namespace, paths: AppPaths) -> int:
                 model=args.model,
                 continue_id=args.continue_id,
                 raw=raw,
+                thinking=args.thinking,
                 environment=held,
             )
         )
@@ -71,6 +72,7 @@ async def ask(
     model: str | None = None,
     continue_id: int | None = None,
     raw: bool = False,
+    thinking: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
     secrets: SecretStore | None = None,
@@ -113,7 +115,8 @@ async def ask(
             if isinstance(turn, str):  # a usage problem, in words
                 say(turn)
                 return USAGE
-            return await _stream(chat, turn, _Output(out, raw=raw), say, keys)
+            thought = _Output(err, raw=raw) if thinking else None
+            return await _stream(chat, turn, _Output(out, raw=raw), say, keys, thought)
     finally:
         store.close()
 
@@ -178,16 +181,33 @@ async def _stream(
     output: _Output,
     say: Callable[[str], None],
     keys: SecretStore,
+    thought: _Output | None = None,
 ) -> int:
-    """Run the turn into `output`; the exit status says how it ended."""
+    """Run the turn into `output` (its thinking into `thought`, when asked for); the exit
+    status says how it ended."""
     import asyncio
 
     from gui.core.errors import english
     from gui.core.store import MessageStatus
 
-    running = asyncio.ensure_future(chat.run(turn, on_text=output.write))
+    started = False
+
+    def on_text(piece: str) -> None:
+        nonlocal started
+        if thought is not None and not started and thought.wrote:
+            thought.end(newline=True)  # the thinking ends on its own line
+        started = True
+        output.write(piece)
+
+    def on_reasoning(piece: str) -> None:
+        if thought is not None:
+            thought.write(piece)
+
+    running = asyncio.ensure_future(chat.run(turn, on_text=on_text, on_reasoning=on_reasoning))
     output.on_closed = running.cancel  # nobody reads on: stop, keep what came
     final = await running
+    if thought is not None and thought.wrote and not started:
+        thought.end(newline=True)
     output.end(newline=bool(final.text) and not final.text.endswith("\n"))
     if output.closed:
         return PIPE_CLOSED
@@ -214,11 +234,13 @@ class _Output:
         if not raw and _isatty(stream):
             self.filter = TerminalFilter()
         self.closed = False
+        self.wrote = False
         self.on_closed: Callable[[], object] = lambda: None
 
     def write(self, piece: str) -> None:
         if self.filter is not None:
             piece = self.filter.feed(piece)
+        self.wrote = self.wrote or bool(piece)
         self._put(piece)
 
     def end(self, *, newline: bool) -> None:

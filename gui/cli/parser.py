@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write the reply exactly as it came, terminal control sequences included",
     )
+    ask.add_argument(
+        "--thinking",
+        action="store_true",
+        help="write the model's thinking (reasoning) to stderr as it comes; stdout only"
+        " ever carries the answer",
+    )
     ask.add_argument("text", nargs="*", help="the question; read from stdin when absent")
     return parser
 

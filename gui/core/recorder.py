@@ -160,6 +160,8 @@ class ReplyRecorder:
                             "completion_tokens": chunk.completion_tokens,
                             "total_tokens": chunk.total_tokens,
                         }
+                        if chunk.cached_tokens:  # served from the service's prompt cache
+                            self.usage["cached_tokens"] = chunk.cached_tokens
         except asyncio.CancelledError:
             status = MessageStatus.STOPPED
         except ProviderError as failure:

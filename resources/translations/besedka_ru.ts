@@ -51,6 +51,10 @@
         <translation>{0}: токенов — {1} (запрос {2} + ответ {3})</translation>
     </message>
     <message>
+        <source>{0} of the prompt from the cache.</source>
+        <translation>Из них {0} в запросе — из кеша.</translation>
+    </message>
+    <message>
         <source>{0}: done</source>
         <translation>{0}: готово</translation>
     </message>
@@ -694,6 +698,10 @@
     <message>
         <source>Imported “{0}”</source>
         <translation>Импортирован чат «{0}»</translation>
+    </message>
+    <message>
+        <source>Importing {0}…</source>
+        <translation>Импорт {0}…</translation>
     </message>
     <message>
         <source>Wait for the reply to finish, or stop it.</source>

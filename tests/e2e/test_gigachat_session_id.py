@@ -35,3 +35,14 @@ async def test_one_session_id_per_conversation(
     ids = [request.headers.get("X-Session-ID") for request in gigachat.chat_requests]
     assert len(ids) == 3 and all(ids)
     assert ids[0] == ids[1] != ids[2]
+
+
+async def test_cached_prompt_tokens_are_shown_with_the_usage(
+    e2e_window: MainWindow, e2e_store: Store, gigachat: GigaChatEmulator
+) -> None:
+    gigachat.precached_tokens = 12
+    await _ask(e2e_window, e2e_store, "Вопрос с кешем", 1)
+    [chat] = e2e_store.list_conversations()
+    reply = e2e_store.messages(chat.id)[-1]
+    assert reply.usage["cached_tokens"] == 12
+    assert "12 of the prompt from the cache" in e2e_window.status_label.text()

@@ -246,7 +246,28 @@ def render_table(outcomes: Mapping[tuple[str, str], tuple[str, Mapping[str, str]
                 )
                 + " |"
             )
+    lines += _hostile_cases()
     return "\n".join(lines) + "\n"
+
+
+def _hostile_cases() -> list[str]:
+    """The red-team cases of issue #21, each with the tests that reproduce it."""
+    from tests.faults.cases import CASES
+
+    lines = [
+        "",
+        "## Hostile and unlucky input (issue #21)",
+        "",
+        "Each case of the red-team pass and the tests that reproduced it (they failed before"
+        " the fix and pass now); `tests/faults/cases.py` holds the list.",
+        "",
+        "| # | What broke | Tests | Left |",
+        "| --- | --- | --- | --- |",
+    ]
+    for number, what, tests, left in CASES:
+        named = "<br>".join(f"`{test}`" for test in tests) or "—"
+        lines.append(f"| {number} | {_md(what)} | {named} | {_md(left) or '—'} |")
+    return lines
 
 
 # ---- fault switches the emulators lack ---------------------------------------------------

@@ -388,7 +388,7 @@ async def test_an_exported_json_chat_imports_back_and_opens(
     original = store.list_conversations()[0]
     path = tmp_path / "chat.json"
     HistoryActions(controller).export(original.id, str(path), "json")
-    message = HistoryActions(controller).import_chat(str(path))
+    message = await HistoryActions(controller).import_chat(str(path))
     assert message == "Imported “Вопрос”"
     conversations = store.list_conversations()
     assert len(conversations) == 2
@@ -399,7 +399,7 @@ async def test_an_exported_json_chat_imports_back_and_opens(
 
     broken = tmp_path / "broken.json"
     broken.write_text('{"not": "ours"}', encoding="utf-8")
-    refused = HistoryActions(controller).import_chat(str(broken))
+    refused = await HistoryActions(controller).import_chat(str(broken))
     assert refused.startswith(f"Cannot import {broken}")
     assert len(store.list_conversations()) == 2
 
