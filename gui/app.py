@@ -206,13 +206,15 @@ class Application:
                 signal.signal(sig, handler)
             return 1
         try:
-            async with client_session() as session:
-                providers = ProviderFactory(
+            async with (
+                client_session() as session,
+                ProviderFactory(  # closes its SOCKS proxies' sessions on the way out
                     session,
                     lambda info: settings.aprovider_config(info, secrets),
                     timeouts=settings.timeouts,
                     profiles=settings.profiles,
-                )
+                ) as providers,
+            ):
                 controller = ChatController(store, providers)
                 Wiring(
                     self.window,

@@ -38,6 +38,7 @@ from gui.core.settings import (
     env_override,
     has_password,
     is_http_url,
+    is_proxy_url,
 )
 from gui.values import ConnectionResult, ProviderInfo
 from gui.widgets.settings_dialog import SettingsDialog
@@ -63,7 +64,9 @@ _C = TypeVar("_C", Language, Theme)
 #: (provider name, constructor keywords from the unsaved form) → the test's answer as data.
 TestConnection = Callable[[str, dict[str, str]], Awaitable[ConnectionResult]]
 
-URL_CHECKS = UrlChecks(is_http_url=is_http_url, has_password=has_password)
+URL_CHECKS = UrlChecks(
+    is_http_url=is_http_url, has_password=has_password, is_proxy_url=is_proxy_url
+)
 
 
 def open_settings_dialog(

@@ -120,8 +120,13 @@ class Wiring(QObject):
         if current is None:
             return
         conversation = self.controller.store.get_conversation(current)
+        options, context_default = self.controller.session.offers(conversation)
         self.window.show_parameters(
-            conversation.id, conversation.system_prompt, dict(conversation.params)
+            conversation.id,
+            conversation.system_prompt,
+            dict(conversation.params),
+            options=options,
+            context_default=context_default,
         )
 
     def _save_parameters(

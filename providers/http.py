@@ -15,6 +15,7 @@ import json
 import math
 import re
 import ssl
+import sys
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from email.utils import parsedate_to_datetime
 from importlib import resources
@@ -39,6 +40,7 @@ from providers.surrogates import mend
 
 __all__ = [
     "YIELD_EVERY",
+    "SocksProxyError",
     "client_timeout",
     "exchange",
     "iter_sse_batches",
@@ -192,6 +194,30 @@ async def raise_for_status(response: aiohttp.ClientResponse, *, provider: str = 
     )
 
 
+class SocksProxyError(aiohttp.ClientProxyConnectionError):
+    """A SOCKS proxy that cannot be reached or refused the tunnel (its login, its
+    protocol), raised by providers/socks.py; `strerror` is the proxy library's words,
+    never the password."""
+
+
+def _raw_socks_error(error: Exception, provider: str) -> NetworkError | None:
+    """aiohttp-socks' own exception, from a session not made by providers/socks.py. Only
+    looked up when that library is loaded: otherwise none of its errors can exist."""
+    socks = sys.modules.get("aiohttp_socks")
+    if socks is None:
+        return None
+    if isinstance(error, socks.ProxyTimeoutError):
+        return TimedOutError(reason="timeout", provider=provider)
+    if not isinstance(error, socks.ProxyError | socks.ProxyConnectionError):
+        return None
+    return NetworkError(
+        reason="network_error",
+        params={"type": type(error).__name__},
+        detail=str(error),
+        provider=provider,
+    )
+
+
 @contextlib.contextmanager
 def network_errors(provider: str = "") -> Iterator[None]:
     """Turn aiohttp and socket failures into typed errors (named by `provider` when given;
@@ -208,6 +234,13 @@ def network_errors(provider: str = "") -> Iterator[None]:
         raise CertificateError(reason="tls_failed", detail=str(error), provider=provider) from None
     except aiohttp.ClientConnectorDNSError as error:
         raise NetworkError(reason="dns", params={"host": error.host}, provider=provider) from None
+    except SocksProxyError as error:  # the SOCKS library says why (its login, its answer)
+        raise NetworkError(
+            reason="proxy_connect",
+            params=_host_port(error),
+            detail=error.strerror or "",
+            provider=provider,
+        ) from None
     except aiohttp.ClientProxyConnectionError as error:  # before its base class below
         raise NetworkError(
             reason="proxy_connect", params=_host_port(error), provider=provider
@@ -225,6 +258,11 @@ def network_errors(provider: str = "") -> Iterator[None]:
         raise NetworkError(
             reason="network_error", params={"type": type(error).__name__}, provider=provider
         ) from None
+    except Exception as error:
+        socks = _raw_socks_error(error, provider)
+        if socks is None:
+            raise
+        raise socks from None
 
 
 #: What a connection closed or reset before the reply's first byte looks like: a server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import ssl
 from collections.abc import AsyncIterator, Iterator
@@ -52,3 +53,12 @@ def closed_port() -> Iterator[int]:
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as client_session:
         yield client_session
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread() -> Iterator[None]:
+    """Collect a test's cyclic garbage on the main thread when it ends: left for later,
+    the collector may run on a worker thread (a keychain or store call) and delete Qt
+    objects there, which crashes Qt."""
+    yield
+    gc.collect()

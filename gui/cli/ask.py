@@ -99,13 +99,15 @@ async def ask(
         say(history_error(error, paths))
         return NO_HISTORY
     try:
-        async with client_session() as session:
-            factory = ProviderFactory(
+        async with (
+            client_session() as session,
+            ProviderFactory(  # closes its SOCKS proxies' sessions on the way out
                 session,
                 lambda info: settings.aprovider_config(info, keys),
                 timeouts=settings.timeouts,
                 profiles=settings.profiles,
-            )
+            ) as factory,
+        ):
             chat = ChatSession(store, factory)
             try:
                 turn = _open_turn(chat, settings, text, provider, model, continue_id)

@@ -3,7 +3,9 @@
 Instances are cached per configuration, so a GigaChat token survives between requests
 and is refreshed once for all concurrent ones; a settings change yields a new instance.
 Each OpenAI-compatible profile (gui/core/profiles.py) is a provider name of its own, on
-the one OpenAICompatible class.
+the one OpenAICompatible class. A SOCKS proxy cannot be given per request (aiohttp takes
+only http(s) there): a provider configured with one gets a session of its own whose
+connector is the proxy (providers/socks.py), one per proxy URL, closed by `aclose`.
 """
 
 from __future__ import annotations
@@ -72,6 +74,20 @@ class ProviderFactory:
         self._instances: dict[str, tuple[tuple[Any, ...], Provider]] = {}
         self._token_cache: Any = None
         self._models: dict[Provider, list[str]] = {}
+        #: SOCKS proxy URL → the session tunnelling through it.
+        self._socks: dict[str, aiohttp.ClientSession] = {}
+
+    async def aclose(self) -> None:
+        """Close the SOCKS sessions (the shared session is its owner's to close)."""
+        sessions, self._socks = list(self._socks.values()), {}
+        for session in sessions:
+            await session.close()
+
+    async def __aenter__(self) -> ProviderFactory:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     def _base_names(self) -> list[str]:
         return list(self._classes) if self._classes is not None else provider_names()
@@ -143,12 +159,25 @@ class ProviderFactory:
         kwargs: dict[str, Any] = {k: v for k, v in config.items() if k in parameters and v}
         if "token_cache" in parameters:
             kwargs["token_cache"] = self._shared_token_cache()
-        instance = cls(session=self._session, timeouts=timeouts, **kwargs)
+        session = self._session
+        if _is_socks(kwargs.get("proxy")):
+            session = self._socks_session(kwargs.pop("proxy"))
+        instance = cls(session=session, timeouts=timeouts, **kwargs)
         if is_profile(name):
             # Its errors name the profile ("DeepSeek: …"), not the class's label: the
             # instance's own `label` is what `Provider.stream` stamps on them.
             instance.__dict__["label"] = self._label(name)
         return instance
+
+    def _socks_session(self, url: str) -> aiohttp.ClientSession:
+        """The session tunnelling through the SOCKS proxy `url`, made on first use. The
+        URL (its password too) stays in memory: it is never logged."""
+        session = self._socks.get(url)
+        if session is None or session.closed:
+            from providers.socks import socks_connector  # aiohttp-socks only when used
+
+            session = self._socks[url] = client_session(connector=socks_connector(url))
+        return session
 
     def _shared_token_cache(self) -> Any:
         """One token cache for the app; it keys tokens by credential itself."""
@@ -188,6 +217,11 @@ class ProviderFactory:
             return self.info(name).label
         except Exception:  # an unknown name (a profile not saved yet) is shown as it is
             return self.cls(name).label if is_profile(name) else name
+
+
+def _is_socks(proxy: object) -> bool:
+    """Whether a proxy URL is for a SOCKS proxy (providers/socks.py knows which kinds)."""
+    return isinstance(proxy, str) and proxy.strip().lower().startswith("socks")
 
 
 async def _ping(provider: Provider) -> None:

@@ -45,6 +45,10 @@ class ReplyRecorder:
         self.first_token_at: float | None = None
         self.finish_reason = ""
         self.usage: dict[str, int] = {}
+        #: older messages the request left out (they did not fit the model's context):
+        #: the session counts them into the opened reply's usage, and they stay there
+        #: when the provider's token counts replace it
+        self.left_out = message.usage.get("left_out", 0)
         self.status = MessageStatus.STREAMING
         self.error: ErrorInfo | None = None
         #: the history does not hold the reply as it is here (the last save failed)
@@ -180,6 +184,8 @@ class ReplyRecorder:
         (unless it already has an error to show), even when the stream completed."""
         self._end_thinking(time.monotonic())
         self.status, self.error = status, error
+        if self.left_out:
+            self.usage["left_out"] = self.left_out
         try:
             self.store.update_message(
                 self.message.id,

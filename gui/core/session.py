@@ -13,9 +13,10 @@ import asyncio
 import dataclasses
 import logging
 import uuid
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Generic, TypeVar
 
+from gui.core import context
 from gui.core.errors import error_info, internal_error, setup_error
 from gui.core.keychain import KeychainUnavailableError
 from gui.core.recorder import SAVE_EVERY_S, ReplyRecorder
@@ -70,7 +71,7 @@ def history_for(
     return _history(conversation, turns)
 
 
-def _history(conversation: Conversation, turns: list[tuple[str, str]]) -> list[Message]:
+def _history(conversation: Conversation, turns: Sequence[tuple[str, str]]) -> list[Message]:
     history: list[Message] = []
     if conversation.system_prompt.strip():
         history.append({"role": "system", "content": conversation.system_prompt})
@@ -112,6 +113,8 @@ class Turn(Generic[R]):
     label: str  #: as a person reads it, for errors
     history: list[Message]
     recorder: R
+    #: older messages of the path not sent: they did not fit the model's context
+    left_out: int = 0
 
     @property
     def message(self) -> StoredMessage:
@@ -196,8 +199,8 @@ class ChatSession:
         if last.role == "assistant":
             return self.regenerate_reply(last.id, recorder)
         conversation = self.store.get_conversation(conversation_id)
-        history = history_for(self.store, conversation)
-        return self._open(conversation, history, recorder) if history else None
+        history, left_out = self._request(conversation, self.store.turns(conversation_id))
+        return self._open(conversation, history, recorder, left_out=left_out) if history else None
 
     def regenerate_reply(
         self,
@@ -208,11 +211,15 @@ class ChatSession:
         and what followed it stay in their branch."""
         reply = self.store.get_message(message_id)
         conversation = self.store.get_conversation(reply.conversation_id)
-        if reply.parent_id is None:  # a first message (an imported chat): nothing above
-            history = _history(conversation, [])
-        else:
-            history = history_for(self.store, conversation, until=reply.parent_id)
-        return self._open(conversation, history, recorder, parent=reply.parent_id)
+        turns = (
+            []  # a first message (an imported chat): nothing above
+            if reply.parent_id is None
+            else self.store.path_turns(conversation.id, until=reply.parent_id)
+        )
+        history, left_out = self._request(conversation, turns)
+        return self._open(
+            conversation, history, recorder, parent=reply.parent_id, left_out=left_out
+        )
 
     def edit(
         self,
@@ -238,17 +245,20 @@ class ChatSession:
         appended to the same reply."""
         reply = self.store.get_message(message_id)
         conversation = self.store.get_conversation(reply.conversation_id)
-        history = history_for(self.store, conversation, until=message_id)
+        provider = reply.provider or conversation.provider or self.default_provider()
+        turns = self.store.path_turns(conversation.id, until=message_id)
+        history, left_out = self._request(conversation, turns, provider)
+        # The usage is the new request's (the recorder saves its counts at the end).
+        usage = {"left_out": left_out} if left_out else {}
         self.store.update_message(
-            message_id, status=MessageStatus.STREAMING, error=None, finish_reason=""
+            message_id, status=MessageStatus.STREAMING, error=None, finish_reason="", usage=usage
         )
         message = dataclasses.replace(
-            reply, status=MessageStatus.STREAMING, error=None, finish_reason=""
+            reply, status=MessageStatus.STREAMING, error=None, finish_reason="", usage=usage
         )
-        provider = reply.provider or conversation.provider or self.default_provider()
         turn_recorder = recorder(self.store, message)
         turn_recorder.label = self.label(provider)
-        return Turn(conversation, provider, turn_recorder.label, history, turn_recorder)
+        return Turn(conversation, provider, turn_recorder.label, history, turn_recorder, left_out)
 
     def open(
         self,
@@ -258,7 +268,35 @@ class ChatSession:
         """Read the history (once) and add the streaming reply that will answer it."""
         if isinstance(conversation, int):
             conversation = self.store.get_conversation(conversation)
-        return self._open(conversation, history_for(self.store, conversation), recorder)
+        history, left_out = self._request(conversation, self.store.turns(conversation.id))
+        return self._open(conversation, history, recorder, left_out=left_out)
+
+    def _request(
+        self, conversation: Conversation, turns: list[tuple[str, str]], provider: str = ""
+    ) -> tuple[list[Message], int]:
+        """What the provider is sent of a path's turns (`history_for`, cut to what fits
+        the model's context, gui.core.context) and how many older messages are left out."""
+        params = conversation.params
+        model = conversation.model or self._info(conversation, provider)[1]
+        tokens = context.budget(context.context_limit(model, params), params)
+        kept = context.fit(conversation.system_prompt, turns, tokens)
+        return _history(conversation, turns[kept.start :] if kept.start else turns), kept.left_out
+
+    def _info(
+        self, conversation: Conversation, provider: str = ""
+    ) -> tuple[frozenset[str] | None, str]:
+        """The options a chat's provider takes and its default model (None, "": unknown)."""
+        try:
+            info = self.providers.info(provider or conversation.provider or self.default_provider())
+        except Exception:  # an unknown provider: a turn says so when it runs
+            return None, ""
+        return info.options, info.default_model
+
+    def offers(self, conversation: Conversation) -> tuple[frozenset[str] | None, int]:
+        """For the Parameters dialog: the options the chat's provider takes (None when it
+        is unknown) and the context its model takes by default, in tokens."""
+        options, default_model = self._info(conversation)
+        return options, context.model_context(conversation.model or default_model)
 
     def _open(
         self,
@@ -266,6 +304,8 @@ class ChatSession:
         history: list[Message],
         recorder: Callable[[Store, StoredMessage], R],
         parent: int | Unchanged | None = UNCHANGED,
+        *,
+        left_out: int = 0,
     ) -> Turn[R]:
         provider = conversation.provider or self.default_provider()
         message = self.store.add_message(
@@ -276,10 +316,12 @@ class ChatSession:
             provider=provider,
             model=conversation.model,
             parent_id=parent,
+            # The reply's footer says what was left out from the start; the recorder keeps it.
+            usage={"left_out": left_out} if left_out else None,
         )
         reply = recorder(self.store, message)
         reply.label = self.label(provider)
-        return Turn(conversation, provider, reply.label, history, reply)
+        return Turn(conversation, provider, reply.label, history, reply, left_out)
 
     # -- running it: the provider's side ------------------------------------------------
     async def run(
@@ -310,11 +352,8 @@ class ChatSession:
         except Exception as failure:  # unknown provider, settings it cannot take, our bug
             log.exception("cannot build provider %s", turn.provider)
             return recorder.save_end(MessageStatus.FAILED, setup_error(failure, turn.label))
-        # A chat's parameters outlive a switch to a provider that takes fewer options.
         supported = provider.supported_options
-        options: dict[str, Any] = {
-            k: v for k, v in turn.conversation.params.items() if k in supported
-        }
+        options = context.request_options(turn.conversation.params, supported)
         if "session_id" in supported:  # GigaChat caches a conversation's prompt by it
             options["session_id"] = self.session_key(turn.conversation)
         model = turn.conversation.model or None

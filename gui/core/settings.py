@@ -13,10 +13,9 @@ import io
 import math
 import os
 import tempfile
-import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple, cast, get_args
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
 from gui.core.profiles import (
     BASE,
@@ -25,6 +24,14 @@ from gui.core.profiles import (
     environment_only,
     parse_models,
     profile_names,
+)
+from gui.core.proxies import (
+    Proxy,
+    ProxyMode,
+    has_password,
+    is_http_url,
+    is_proxy_url,
+    resolve_proxy,
 )
 
 if TYPE_CHECKING:
@@ -49,17 +56,16 @@ __all__ = [
     "env_override",
     "has_password",
     "is_http_url",
+    "is_proxy_url",
     "resolve_proxy",
 ]
 
 Language = Literal["system", "en", "ru"]
 Theme = Literal["system", "light", "dark"]
-ProxyMode = Literal["none", "system", "url"]
 
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 THEMES: tuple[Theme, ...] = get_args(Theme)
 PROXY_MODES: tuple[ProxyMode, ...] = get_args(ProxyMode)
-
 #: GigaChat's default model (`providers.gigachat.GigaChat.default_model`, checked by the
 #: tests), spelled out so that reading the settings imports no provider.
 DEFAULT_MODEL = "GigaChat-2"
@@ -73,50 +79,6 @@ _PROVIDER_PREFIX = "provider:"
 _PROXY_MODE_KEY = "proxy_mode"
 _PROXY_URL_KEY = "proxy_url"
 _RESERVED_KEYS = frozenset({"last_model", _PROXY_MODE_KEY, _PROXY_URL_KEY})
-
-
-class Proxy(NamedTuple):
-    mode: ProxyMode = "none"
-    url: str = ""
-
-
-def is_http_url(text: str) -> bool:
-    """An absolute http(s) URL with a host: what base URLs and proxies must be."""
-    try:
-        parts = urllib.parse.urlsplit(text.strip())
-        parts.port  # noqa: B018 - raises ValueError for a malformed port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def has_password(url: str) -> bool:
-    """Whether a URL carries `user:password@` (a secret that settings must not hold)."""
-    try:
-        return bool(urllib.parse.urlsplit(url.strip()).password)
-    except ValueError:
-        return False
-
-
-def resolve_proxy(proxy: Proxy, target_url: str = "") -> str | None:
-    """The proxy URL to hand a provider for requests to `target_url`, or None.
-
-    "system" takes the environment/OS proxy for the target's scheme (https when unknown)
-    and honours the no-proxy list for the target host.
-    """
-    if proxy.mode == "url":
-        return proxy.url.strip() or None
-    if proxy.mode != "system":
-        return None
-    import urllib.request  # only here: it costs start-up time
-
-    parts = urllib.parse.urlsplit(target_url) if target_url else None
-    scheme = parts.scheme if parts and parts.scheme in ("http", "https") else "https"
-    host = parts.hostname if parts else None
-    if host and urllib.request.proxy_bypass(host):
-        return None
-    proxies = urllib.request.getproxies()
-    return proxies.get(scheme) or proxies.get("all") or None
 
 
 def env_override(field: FieldInfo) -> str | None:
@@ -327,15 +289,15 @@ class Settings:
         section = _PROVIDER_PREFIX + provider
         mode = self._get(section, _PROXY_MODE_KEY, "none")
         url = self._get(section, _PROXY_URL_KEY)
-        if mode in PROXY_MODES and (mode != "url" or is_http_url(url)):
+        if mode in PROXY_MODES and (mode != "url" or is_proxy_url(url)):
             return Proxy(mode, url)
         return Proxy()
 
     def set_proxy(self, provider: str, proxy: Proxy) -> None:
         if proxy.mode not in PROXY_MODES:
             raise ValueError(f"unknown proxy mode {proxy.mode!r}")
-        if proxy.mode == "url" and not is_http_url(proxy.url):
-            raise ValueError("a proxy must be an http:// or https:// URL with a host")
+        if proxy.mode == "url" and not is_proxy_url(proxy.url):
+            raise ValueError("a proxy must be an http(s):// or socks5(h):// URL with a host")
         if proxy.mode == "url" and has_password(proxy.url):
             raise ValueError("a proxy password is a secret: it is never written to settings")
         section = _PROVIDER_PREFIX + provider

@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
             self.composer.clear()
 
     def show_parameters(
-        self, conversation_id: int, system_prompt: str, params: dict[str, Any]
+        self, conversation_id: int, system_prompt: str, params: dict[str, Any], **offers: Any
     ) -> None:
         """The conversation's parameters in a dialog; OK emits `parameters_saved`."""
-        self.commands.show_parameters(conversation_id, system_prompt, params)
+        self.commands.show_parameters(conversation_id, system_prompt, params, **offers)

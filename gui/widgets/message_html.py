@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QCoreApplication, QLocale, QUrl
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFrame, QTextFrameFormat
 
 from gui.widgets import markdown
@@ -56,7 +56,8 @@ class MessageLike(Protocol):
     # Also read, with getattr and a default, so values without them still render:
     # version (1-based among its siblings), versions (siblings with itself),
     # finish_reason ("" or the server's reason; "length" = cut by the token limit),
-    # reasoning (the model's thinking, shown in a Thinking block) and reasoning_ms.
+    # reasoning (the model's thinking, shown in a Thinking block) and reasoning_ms,
+    # usage (a reply's: "left_out" counts older messages its request did not carry).
 
 
 class Shown(NamedTuple):
@@ -74,6 +75,7 @@ class Shown(NamedTuple):
     finish_reason: str = ""
     reasoning: str = ""
     reasoning_ms: int = 0
+    left_out: int = 0
 
     @classmethod
     def of(cls, message: MessageLike) -> Shown:
@@ -90,7 +92,18 @@ class Shown(NamedTuple):
             getattr(message, "finish_reason", "") or "",
             getattr(message, "reasoning", "") or "",
             getattr(message, "reasoning_ms", 0) or 0,
+            left_out(message),
         )
+
+
+def left_out(message: MessageLike) -> int:
+    """How many older messages a reply's request left out (they did not fit the model's
+    context): a Shown's own count, or the one its usage keeps."""
+    count = getattr(message, "left_out", None)
+    if count is None:
+        usage = getattr(message, "usage", None)
+        count = usage.get("left_out", 0) if isinstance(usage, dict) else 0
+    return count if isinstance(count, int) and count > 0 else 0
 
 
 #: The message actions the window passes on: the MainWindow signal each one emits with
@@ -225,6 +238,15 @@ def footer(message: MessageLike, *, dark: bool) -> str:
     elif getattr(message, "finish_reason", "") == "length" and message.status == "complete":
         cut = translate("ChatView", "Cut off at the reply length limit.")
         parts.append(f"<i>{markdown.escape(cut)}</i>")
+    if message.role == "assistant" and (older := left_out(message)):
+        # The count after a colon reads right for every number in both languages (lupdate
+        # marks no plural forms in a translate() call).
+        not_sent = translate(
+            "ChatView",
+            "Older messages not sent: {0}. They do not fit the model's context"
+            " (the limit is in Parameters).",
+        ).format(QLocale().toString(older))
+        parts.append(f"<i>{markdown.escape(not_sent)}</i>")
     if message.error is not None:
         from gui.widgets.error_text import error_text  # loads with the first error shown
 

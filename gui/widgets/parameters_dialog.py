@@ -1,9 +1,20 @@
-"""Per-conversation system prompt, temperature and reply length."""
+"""Per-conversation system prompt, temperature, reply length, reasoning effort and context
+limit.
+
+Parameters are numbers (the history keeps them so): the reasoning effort is 1, 2, 3 for
+low, medium, high, and the context limit a count of tokens, 0 for the model's default.
+Reasoning effort is offered only when the chat's provider takes it; a value the dialog
+does not show (set while the chat used another provider) is kept as it is.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -13,12 +24,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+#: The parameters' names (gui.core.context reads them); the widgets import no core.
+REASONING_EFFORT = "reasoning_effort"
+CONTEXT_TOKENS = "context_tokens"
+#: The largest context limit one may type: above any model's window today.
+MAX_CONTEXT_TOKENS = 10_000_000
+
 
 class ParametersDialog(QDialog):
     def __init__(
-        self, system_prompt: str, params: dict[str, float | int], parent: QWidget | None = None
+        self,
+        system_prompt: str,
+        params: dict[str, float | int],
+        parent: QWidget | None = None,
+        *,
+        options: Collection[str] | None = None,
+        context_default: int = 0,
     ) -> None:
+        """`options`: what the chat's provider takes (None: not known, all offered);
+        `context_default`: the model's own context in tokens, shown for 0 (0: unknown)."""
         super().__init__(parent)
+        self._given = dict(params)
+        self._offers_effort = options is None or REASONING_EFFORT in options
         self.setWindowTitle(self.tr("Conversation parameters"))
         self.prompt = QPlainTextEdit(system_prompt)
         self.prompt.setAccessibleName(self.tr("System prompt"))
@@ -51,6 +78,8 @@ class ParametersDialog(QDialog):
         self.temperature.setEnabled(self.use_temperature.isChecked())
         self.use_temperature.toggled.connect(self.temperature.setEnabled)
         self.max_tokens.setValue(int(params.get("max_tokens", 0)))
+        self.effort = self._effort_box(params)
+        self.context_tokens = self._context_box(params, context_default)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -66,15 +95,62 @@ class ParametersDialog(QDialog):
         form.addRow(self.tr("&System prompt:"), self.prompt)
         form.addRow(self.use_temperature, self.temperature)
         form.addRow(self.tr("Max &tokens:"), self.max_tokens)
+        form.addRow(self.tr("&Reasoning effort:"), self.effort)
+        form.setRowVisible(self.effort, self._offers_effort)
+        form.addRow(self.tr("Conte&xt limit (tokens):"), self.context_tokens)
         form.addRow(buttons)
+
+    def _effort_box(self, params: dict[str, float | int]) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName(self.tr("Reasoning effort"))
+        box.setAccessibleDescription(
+            self.tr("How long a reasoning model thinks before it answers; more takes longer")
+        )
+        for code, label in enumerate(
+            (self.tr("Service default"), self.tr("Low"), self.tr("Medium"), self.tr("High"))
+        ):
+            box.addItem(label, code)
+        index = box.findData(params.get(REASONING_EFFORT, 0))
+        box.setCurrentIndex(max(index, 0))
+        return box
+
+    def _context_box(self, params: dict[str, float | int], context_default: int) -> QSpinBox:
+        box = QSpinBox()
+        box.setAccessibleName(self.tr("Context limit in tokens"))
+        box.setAccessibleDescription(
+            self.tr(
+                "The most the model is sent: older messages that do not fit are left out;"
+                " 0 uses the model's default"
+            )
+        )
+        box.setRange(0, MAX_CONTEXT_TOKENS)
+        box.setSingleStep(1_000)
+        box.setGroupSeparatorShown(True)
+        if context_default > 0:
+            default = self.tr("model default ({0})").format(QLocale().toString(context_default))
+        else:
+            default = self.tr("model default")
+        box.setSpecialValueText(default)
+        box.setValue(int(params.get(CONTEXT_TOKENS, 0)))
+        return box
 
     def system_prompt(self) -> str:
         return self.prompt.toPlainText().strip()
 
     def params(self) -> dict[str, float | int]:
-        params: dict[str, float | int] = {}
-        if self.use_temperature.isChecked():
-            params["temperature"] = round(self.temperature.value(), 2)
-        if self.max_tokens.value():
-            params["max_tokens"] = self.max_tokens.value()
+        """The parameters as set here; those the dialog does not show stay as they were."""
+        temperature = self.temperature.value() if self.use_temperature.isChecked() else None
+        shown: dict[str, float | int | None] = {
+            "temperature": None if temperature is None else round(temperature, 2),
+            "max_tokens": self.max_tokens.value() or None,
+            CONTEXT_TOKENS: self.context_tokens.value() or None,
+        }
+        if self._offers_effort:
+            shown[REASONING_EFFORT] = int(self.effort.currentData()) or None
+        params = dict(self._given)
+        for key, value in shown.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
         return params

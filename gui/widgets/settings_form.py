@@ -87,3 +87,5 @@ class UrlChecks:
 
     is_http_url: Callable[[str], bool]
     has_password: Callable[[str], bool]
+    #: http(s) and SOCKS: what a proxy may be (`is_http_url` when not given).
+    is_proxy_url: Callable[[str], bool] | None = None

@@ -110,7 +110,7 @@ class ProviderPage(QWidget):
         self.proxy_mode.setCurrentIndex(max(self.proxy_mode.findData(form.proxy_mode), 0))
         self.proxy_url = QLineEdit(form.proxy_url, self)
         self.proxy_url.setAccessibleName(self.tr("Proxy URL"))
-        self.proxy_url.setPlaceholderText("http://proxy.example:3128")
+        self.proxy_url.setPlaceholderText("http://proxy.example:3128, socks5h://127.0.0.1:1080")
         self.proxy_mode.currentIndexChanged.connect(self._on_proxy_mode_changed)
         self.proxy_url.textChanged.connect(self._emit_changed)
         proxy_row = QHBoxLayout()
@@ -280,12 +280,16 @@ class ProviderPage(QWidget):
 
     def _check_proxy(self) -> str:
         mode, url = self.proxy()
-        if mode == "url" and not self._url_checks.is_http_url(url):
-            return self.tr("The proxy must be an http:// or https:// address.")
+        is_proxy_url = self._url_checks.is_proxy_url or self._url_checks.is_http_url
+        if mode == "url" and not is_proxy_url(url):
+            return self.tr(
+                "The proxy must be an http://, https://, socks5:// or socks5h:// address."
+            )
         if mode == "url" and self._url_checks.has_password(url):
             return self.tr(
                 "A proxy password would be stored in plain text, so it is not accepted here. "
-                "Use “System proxy” with the password in HTTPS_PROXY, or a proxy without one."
+                "Use “System proxy” with the password in HTTPS_PROXY or ALL_PROXY, or a proxy "
+                "without one."
             )
         return ""
 

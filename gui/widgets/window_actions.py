@@ -11,7 +11,7 @@ gui/widgets/theme.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -293,7 +293,13 @@ class WindowActions:
             dialog.activateWindow()
 
     def show_parameters(
-        self, conversation_id: int, system_prompt: str, params: dict[str, Any]
+        self,
+        conversation_id: int,
+        system_prompt: str,
+        params: dict[str, Any],
+        *,
+        options: Collection[str] | None = None,
+        context_default: int = 0,
     ) -> None:
         """The conversation's parameters in a dialog; OK emits `parameters_saved`."""
         from PySide6.QtCore import Qt
@@ -301,7 +307,9 @@ class WindowActions:
         from gui.widgets.parameters_dialog import ParametersDialog
 
         window = self._window
-        dialog = ParametersDialog(system_prompt, dict(params), window)
+        dialog = ParametersDialog(
+            system_prompt, dict(params), window, options=options, context_default=context_default
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def save() -> None:  # open(), not exec(): no nested event loop under qasync

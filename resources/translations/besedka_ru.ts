@@ -114,6 +114,10 @@
         <translation>Ответ оборван: достигнут предел его длины.</translation>
     </message>
     <message>
+        <source>Older messages not sent: {0}. They do not fit the model&apos;s context (the limit is in Parameters).</source>
+        <translation>Не отправлены более ранние сообщения: {0}. Они не помещаются в контекст модели (предел задаётся в «Параметрах»).</translation>
+    </message>
+    <message>
         <source>Retry</source>
         <translation>Повторить</translation>
     </message>
@@ -1041,6 +1045,54 @@
         <source>Max &amp;tokens:</source>
         <translation>Макс. &amp;токенов:</translation>
     </message>
+    <message>
+        <source>&amp;Reasoning effort:</source>
+        <translation>&amp;Глубина рассуждений:</translation>
+    </message>
+    <message>
+        <source>Conte&amp;xt limit (tokens):</source>
+        <translation>Предел &amp;контекста (токенов):</translation>
+    </message>
+    <message>
+        <source>Reasoning effort</source>
+        <translation>Глубина рассуждений</translation>
+    </message>
+    <message>
+        <source>How long a reasoning model thinks before it answers; more takes longer</source>
+        <translation>Как долго рассуждающая модель думает перед ответом; чем глубже, тем дольше</translation>
+    </message>
+    <message>
+        <source>Service default</source>
+        <translation>Как у сервиса</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Низкая</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Средняя</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Высокая</translation>
+    </message>
+    <message>
+        <source>Context limit in tokens</source>
+        <translation>Предел контекста в токенах</translation>
+    </message>
+    <message>
+        <source>The most the model is sent: older messages that do not fit are left out; 0 uses the model&apos;s default</source>
+        <translation>Больше этого модели не отправляется: более ранние сообщения, которые не помещаются, опускаются; 0 — предел модели по умолчанию</translation>
+    </message>
+    <message>
+        <source>model default ({0})</source>
+        <translation>как у модели ({0})</translation>
+    </message>
+    <message>
+        <source>model default</source>
+        <translation>как у модели</translation>
+    </message>
 </context>
 <context>
     <name>ProviderError</name>
@@ -1136,12 +1188,12 @@
         <translation>{0}: такого файла нет.</translation>
     </message>
     <message>
-        <source>The proxy must be an http:// or https:// address.</source>
-        <translation>Адрес прокси должен начинаться с http:// или https://.</translation>
+        <source>The proxy must be an http://, https://, socks5:// or socks5h:// address.</source>
+        <translation>Адрес прокси должен начинаться с http://, https://, socks5:// или socks5h://.</translation>
     </message>
     <message>
-        <source>A proxy password would be stored in plain text, so it is not accepted here. Use “System proxy” with the password in HTTPS_PROXY, or a proxy without one.</source>
-        <translation>Пароль прокси пришлось бы хранить открытым текстом, поэтому здесь он не принимается. Выберите «Системный прокси» и укажите пароль в HTTPS_PROXY или используйте прокси без пароля.</translation>
+        <source>A proxy password would be stored in plain text, so it is not accepted here. Use “System proxy” with the password in HTTPS_PROXY or ALL_PROXY, or a proxy without one.</source>
+        <translation>Пароль прокси пришлось бы хранить открытым текстом, поэтому здесь он не принимается. Выберите «Системный прокси» и укажите пароль в HTTPS_PROXY или ALL_PROXY или используйте прокси без пароля.</translation>
     </message>
     <message>
         <source>Remove the profile {0}</source>

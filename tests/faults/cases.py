@@ -145,7 +145,15 @@ CASES: tuple[tuple[int, str, tuple[str, ...], str], ...] = (
         ),
         "",
     ),
-    (16, "A 100,000-message chat sent every message", (), "OPEN: no context limit yet"),
+    (
+        16,
+        "A 100,000-message chat sent every message",
+        (
+            "tests/gui/core/test_context.py::test_a_100000_message_chat_sends_what_fits_and_quickly",
+            "tests/gui/test_context_window.py::test_a_long_chat_sends_what_fits_and_the_reply_says_what_it_left_out",
+        ),
+        "",
+    ),
     (
         17,
         "`pip install .` gave an app without translations or icons",

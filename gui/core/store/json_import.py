@@ -123,6 +123,11 @@ def _object(value: Any, where: str) -> Mapping[str, Any]:
     return value
 
 
+#: Parameters whose number is a whole count or a code (gui.core.context): the range each
+#: may take. `reasoning_effort` 1, 2, 3 stand for low, medium, high.
+_WHOLE_PARAMS = {"context_tokens": (0, 100_000_000), "reasoning_effort": (1, 3)}
+
+
 def check_params(params: Mapping[str, Any], where: str = "params") -> dict[str, float | int]:
     """Parameters are numbers keyed by name; anything else (a key, say) is refused."""
     checked: dict[str, float | int] = {}
@@ -134,6 +139,11 @@ def check_params(params: Mapping[str, Any], where: str = "params") -> dict[str, 
             or (isinstance(value, float) and not math.isfinite(value))
         ):
             raise ValueError(f"{where}.{key} must be a finite number")
+        if key in _WHOLE_PARAMS:
+            low, high = _WHOLE_PARAMS[key]
+            if value != int(value) or not low <= value <= high:
+                raise ValueError(f"{where}.{key} must be a whole number from {low} to {high}")
+            value = int(value)
         checked[key] = value
     return checked
 

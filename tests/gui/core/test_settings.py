@@ -110,7 +110,17 @@ def test_invalid_values_are_rejected_when_set(settings: Settings) -> None:
     with pytest.raises(ValueError, match="seconds"):
         settings.read_timeout = float("nan")
     with pytest.raises(ValueError, match="proxy"):
-        settings.set_proxy("gigachat", Proxy("url", "socks5://127.0.0.1:1080"))
+        settings.set_proxy("gigachat", Proxy("url", "socks6://127.0.0.1:1080"))
+    with pytest.raises(ValueError, match="proxy"):
+        settings.set_proxy("gigachat", Proxy("url", "socks5://alice:pw@127.0.0.1:1080"))
+
+
+def test_a_socks_proxy_is_kept(settings: Settings, paths: AppPaths) -> None:
+    settings.set_proxy("gigachat", Proxy("url", "socks5h://127.0.0.1:1080"))
+    settings.save()
+    assert Settings(paths.settings_file).proxy("gigachat") == Proxy(
+        "url", "socks5h://127.0.0.1:1080"
+    )
 
 
 async def test_provider_config_combines_fields_key_and_proxy(

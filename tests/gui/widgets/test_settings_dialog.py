@@ -284,6 +284,8 @@ async def test_proxy_row(make_dialog: MakeDialog, paths: AppPaths) -> None:
     assert page.proxy_url.isEnabled()
     page.proxy_url.setText("socks://nope")
     assert "proxy" in page.error_label.text().lower()
+    page.proxy_url.setText("socks5h://127.0.0.1:1080")  # SOCKS is taken as well
+    assert page.error_label.text() == ""
     page.proxy_url.setText("http://proxy.test:3128")
     dialog.pages["gigachat"].proxy_mode.setCurrentIndex(
         dialog.pages["gigachat"].proxy_mode.findData("system")
