@@ -25,7 +25,7 @@ from typing import Any
 
 from bench.common import RESULTS, ROOT, WORK, Figure, error_figure, notes, table
 
-ALL = ("1", "2", "3", "4", "5", "6", "7")
+ALL = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 
 
 def log(text: str) -> None:
@@ -79,16 +79,35 @@ class Histories:
 
 
 def _sections(histories: Histories) -> dict[str, tuple[str, Callable[[], list[Figure]]]]:
-    from bench import bundle, open_conversation, render, search, startup, stream, ttft
+    from bench import (
+        bundle,
+        import_chatgpt,
+        open_conversation,
+        render,
+        search,
+        startup,
+        stream,
+        tool_round,
+        ttft,
+    )
 
     return {
         "1": ("cold start", lambda: startup.measure_start(histories.profile())),
         "2": ("idle memory", lambda: startup.measure_rss(histories.profile())),
-        "3": ("streaming", lambda: stream.measure(histories.thousand()) + render.measure()),
+        "3": (
+            "streaming",
+            lambda: (
+                stream.measure(histories.thousand())
+                + stream.measure_markdown(histories.thousand())
+                + render.measure()
+            ),
+        ),
         "4": ("time to first token", ttft.measure),
         "5": ("opening a long chat", lambda: open_conversation.measure(*histories.five_thousand())),
         "6": ("search", lambda: search.measure(*histories.hundred_thousand())),
         "7": ("bundle", lambda: bundle.measure(histories.profile())),
+        "8": ("importing a ChatGPT export", import_chatgpt.measure),
+        "9": ("one tool round", tool_round.measure),
     }
 
 

@@ -37,6 +37,52 @@ def reply_tokens(count: int) -> list[str]:
     return tokens
 
 
+#: A reply's worth of Markdown as models write it: headings, paragraphs, lists, a table,
+#: code, math and a quote; repeated (numbered) until the reply has its tokens.
+MARKDOWN = """## Раздел {n}: сравнение подходов
+
+Вот **главное** о разделе {n}: функция `sorted()` возвращает *новый* список, а метод
+`list.sort()` меняет исходный. Формула сложности: $O(n \\log n)$ в среднем.
+
+1. Первый шаг: прочитать данные и проверить их.
+2. Второй шаг: отсортировать по ключу `age`.
+   - вложенный пункт с пояснением
+   - ещё один
+3. Третий шаг: вывести результат.
+
+| способ | на месте | результат |
+|---|---|---|
+| `sorted()` | нет | новый список |
+| `list.sort()` | да | `None` |
+
+```python
+def by_age(people: list[dict[str, int]]) -> list[dict[str, int]]:
+    # раздел {n}
+    return sorted(people, key=lambda p: p["age"])
+```
+
+> Замечание: для больших данных стоит подумать о памяти.
+
+$$\\sum_{{i=1}}^{{n}} i = \\frac{{n(n+1)}}{{2}}$$
+
+- [x] проверено
+- [ ] задокументировано
+
+"""
+
+
+def markdown_tokens(count: int) -> list[str]:
+    """`count` deltas of Markdown of about four characters each (line breaks kept
+    inside tokens, as a model's tokenizer would)."""
+    tokens: list[str] = []
+    section = 0
+    while len(tokens) < count:
+        section += 1
+        text = MARKDOWN.format(n=section)
+        tokens += [text[i : i + 4] for i in range(0, len(text), 4)]
+    return tokens[:count]
+
+
 def render(tokens: list[str]) -> list[bytes]:
     events = []
     for token in tokens:
@@ -82,8 +128,8 @@ def app(events: list[bytes]) -> web.Application:
     return application
 
 
-async def serve(tokens: int, port: int) -> None:
-    text = reply_tokens(tokens)
+async def serve(tokens: int, port: int, *, markdown: bool = False) -> None:
+    text = markdown_tokens(tokens) if markdown else reply_tokens(tokens)
     runner = web.AppRunner(app(render(text)), access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
@@ -113,8 +159,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tokens", type=int, default=20_000)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--markdown", action="store_true", help="a Markdown reply")
     args = parser.parse_args()
-    asyncio.run(serve(args.tokens, args.port))
+    asyncio.run(serve(args.tokens, args.port, markdown=args.markdown))
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from bench.common import (
 
 TOKENS = 20_000
 RUNS = 9
+MARKDOWN_RUNS = 5
 PROMPT = "Напиши, пожалуйста, очень длинный ответ."
 
 
@@ -242,41 +243,87 @@ def child(argv: list[str]) -> None:
 # -- parent ------------------------------------------------------------------------------
 
 
-def measure(history_1000: Path) -> list[Figure]:
+def _rounds(
+    server_flags: list[str], order: list[str], count: int, env: dict[str, str], history: Path
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """Runs of each mode against one server, alternating their order round by round;
+    RuntimeError says what failed."""
     from bench.corpus import copy_history
 
-    title_rate = "Streaming 20k tokens: app / plain aiohttp"
-    title_stall = "Streaming: longest event-loop stall"
-    env = child_env(WORK / "home-stream")
+    command = [PYTHON, "-m", "bench.sse_server", "--tokens", str(TOKENS), *server_flags]
+    server, ready = start_server(command, env=env)
+    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in order}
     try:
-        server, ready = start_server(
-            [PYTHON, "-m", "bench.sse_server", "--tokens", str(TOKENS)], env=env
-        )
-    except RuntimeError as error:
-        return [error_figure("3", title_rate, "×", str(error))]
-    runs: dict[str, list[dict[str, Any]]] = {"ceiling": [], "provider": [], "app": []}
-    failure = ""
-    try:
-        for index in range(RUNS):
-            order = ["ceiling", "app", "provider"]
+        for index in range(count):
             for mode in order if index % 2 == 0 else list(reversed(order)):
                 args = [PYTHON, "-m", "bench.stream", mode, "--url", ready["base_url"]]
                 if mode == "app":
                     db = WORK / "stream" / "history.sqlite3"
-                    copy_history(history_1000, db)
+                    copy_history(history, db)
                     args += ["--db", str(db)]
                 result = run_child(args, env=env, timeout=180)
                 outcome = first(result.events, "result")
                 if outcome is None:
-                    failure = f"{mode}: exit {result.returncode}; {result.stderr.strip()[-400:]}"
-                    break
+                    tail = result.stderr.strip()[-400:]
+                    raise RuntimeError(f"{mode}: exit {result.returncode}; {tail}")
                 runs[mode].append(outcome)
-            if failure:
-                break
     finally:
         stop(server)
-    if failure:
-        return [error_figure("3", title_rate, "×", failure)]
+    return ready, runs
+
+
+def measure_markdown(history_1000: Path) -> list[Figure]:
+    """Issue #17: a Markdown reply (headings, lists, a table, code, math, quotes) rendered
+    live as it streams, against the same plain aiohttp client."""
+    title_rate = "Streaming 20k tokens of Markdown, rendered live: app / plain aiohttp"
+    title_stall = "Markdown streaming: longest event-loop stall"
+    env = child_env(WORK / "home-stream")
+    try:
+        ready, runs = _rounds(["--markdown"], ["ceiling", "app"], MARKDOWN_RUNS, env, history_1000)
+    except RuntimeError as error:
+        return [error_figure("3", title_rate, "×", str(error))]
+    rate = {m: [TOKENS / r["streaming"] for r in rs] for m, rs in runs.items()}
+    ceiling, app = median(rate["ceiling"]), median(rate["app"])
+    stalls = [r["stall"]["max_ms"] for r in runs["app"]]
+    shown = [r["chars_shown"] for r in runs["app"]]
+    note = (
+        f"medians of {MARKDOWN_RUNS} alternating runs: ceiling {ceiling:,.0f} tok/s, app "
+        f"{app:,.0f} tok/s to the reply finished, saved and rendered ({ready['chars']:,} "
+        f"characters of Markdown, {runs['app'][0]['view_batches']} view batches)"
+    )
+    if any(not r["complete"] for r in runs["app"]):
+        note += "; WARNING: an app run did not finish complete"
+    return [
+        Figure(
+            "3",
+            title_rate,
+            app / ceiling,
+            "×",
+            budget=0.9,
+            compare="ge",
+            note=note,
+            details={"tokens_per_s": {m: spread(v) for m, v in rate.items()}, "shown": shown},
+        ).judge(),
+        Figure(
+            "3",
+            title_stall,
+            median(stalls),
+            "ms",
+            budget=16.0,
+            note=f"median of the runs' longest gaps; worst {max(stalls):.1f} ms",
+            details={"per_run_max_ms": stalls, "stalls": [r["stall"] for r in runs["app"]]},
+        ).judge(),
+    ]
+
+
+def measure(history_1000: Path) -> list[Figure]:
+    title_rate = "Streaming 20k tokens: app / plain aiohttp"
+    title_stall = "Streaming: longest event-loop stall"
+    env = child_env(WORK / "home-stream")
+    try:
+        ready, runs = _rounds([], ["ceiling", "app", "provider"], RUNS, env, history_1000)
+    except RuntimeError as error:
+        return [error_figure("3", title_rate, "×", str(error))]
     # Tokens per second of the stream itself: first token → last token in (ceiling), or
     # → reply finished, saved and rendered (app). The request before the first token is
     # not the same request (the app sends a 1,000-message history), so it is shown apart.

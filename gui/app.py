@@ -59,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         setup_logging(paths.log_file, fallback_level=QUIET)  # ask says what went wrong
         return run_ask(args, paths)
+    if args.command in ("import", "export"):
+        from gui.cli.library import run_library
+
+        setup_logging(paths.log_file, fallback_level=QUIET)  # it says what went wrong
+        return run_library(args, paths)
     return run_gui(args, paths)  # it sets up logging once the window is on screen
 
 
@@ -99,6 +104,8 @@ def show_main_window(paths: AppPaths) -> ShownWindow:
     theme.apply(settings.theme)
     window = MainWindow()
     window.set_dark(theme.dark)
+    window.set_zoom(settings.zoom)
+    window.zoom_changed.connect(lambda percent: setattr(settings, "zoom", percent))
     theme.dark_changed.connect(window.set_dark)
     window.show()
     app.processEvents()  # paint the window now; what follows is not needed to show it
@@ -110,6 +117,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     # The window manager draws the icon (title bar, task bar), after our first frame
     # anyway; QIcon and the SVG plugin would cost that frame 3 ms.
     shown.app.setWindowIcon(_app_icon())
+    shown.window.show_icons()
     setup_logging(paths.log_file)
     import asyncio
 
@@ -216,23 +224,27 @@ class Application:
                 ) as providers,
             ):
                 controller = ChatController(store, providers)
-                Wiring(
+                wiring = Wiring(
                     self.window,
                     controller,
                     provider=settings.last_provider,
                     model=settings.last_model,
+                    settings=settings,
+                    secrets=secrets,
                 )
                 self.connect_settings(secrets, providers)
                 if store.interrupted_on_open:
                     self.window.show_interrupted(store.interrupted_on_open)
                 if self.screenshot is not None:
-                    await asyncio.sleep(0.5)  # let layout and fonts settle
-                    self.window.grab().save(str(self.screenshot))
+                    from gui.scenes import shoot
+
+                    await shoot(self.window, self.screenshot)
                 if self.quit_when_ready or self.screenshot is not None:
                     print(READY_MARKER, flush=True)
                     self.quit.set()
                 await self.quit.wait()
                 self.window.hide()
+                await wiring.history.finish_imports()  # a running import takes its rows back
                 await controller.shutdown()
                 settings.set_last_choice(*controller.choice())
                 try:

@@ -10,23 +10,36 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.core import chat_files
 from gui.core.store import StoreError
 from gui.core.store.tree import Deletion
+from gui.widgets.import_progress import ImportProgress
 
 if TYPE_CHECKING:
     from gui.controller import ChatController
-    from gui.core.store import Conversation
+    from gui.core.imports import Report
+    from gui.core.imports.writer import Progress
+    from gui.core.store import Conversation, Store
 
 __all__ = ["HistoryActions"]
 
 log = logging.getLogger(__name__)
+
+#: an import that ends sooner shows no progress window (it would only flash)
+SHOW_PROGRESS_AFTER_MS = 300
+#: how long the import's thread holds the interpreter before the GUI thread may have it
+SWITCH_INTERVAL_S = 0.001
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +61,12 @@ class HistoryActions(QObject):
         self.store = controller.store
         self._undo: Deletion | _ChatDeleted | None = None
         self._imports: set[asyncio.Task[None]] = set()
+        self._cancels: set[threading.Event] = set()
+        self._workers: set[asyncio.Future[Report]] = set()
+        #: the running import's progress window (the newest, when several run)
+        self.progress: ImportProgress | None = None
+        #: the window progress windows belong to (else the active window)
+        self.progress_parent: QWidget | None = None
 
     # -- files -----------------------------------------------------------------------
     def export(self, conversation_id: int, path: str, kind: str) -> str:
@@ -65,16 +84,45 @@ class HistoryActions(QObject):
         return self.tr("Exported to {0}").format(path)
 
     async def import_chat(self, path: str) -> str:
-        """Add a chat exported as JSON and open it; returns a sentence for the status line.
-        Read, checked and written off the GUI thread: a big export takes seconds."""
+        """Import a Besedka, ChatGPT or Chatbox export (found from its content); a single
+        chat added is opened. Returns a sentence for the status line. Read, checked
+        and written off the GUI thread; a progress window with Cancel shows while it runs
+        (cancelling takes back everything the import wrote)."""
+        loop = asyncio.get_running_loop()
+        cancel = threading.Event()
+        progress = ImportProgress(Path(path).name, self.dialog_parent())
+        progress.cancel_requested.connect(cancel.set)
+        self.progress = progress
+        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, progress, progress.show)
+
+        def told(report: Report) -> None:  # on the worker thread: hand plain numbers over
+            numbers = (report.done_bytes, report.total_bytes, report.conversations)
+            loop.call_soon_threadsafe(self._show_progress, progress, *numbers, report.messages)
+
+        self._cancels.add(cancel)
         try:
-            conversation = await asyncio.to_thread(chat_files.import_file, self.store, Path(path))
+            work = loop.run_in_executor(None, _import, self.store, Path(path), cancel, told)
+            self._workers.add(work)
+            work.add_done_callback(self._workers.discard)
+            report = await asyncio.shield(work)  # a cancelled task leaves it to undo itself
         except (OSError, UnicodeDecodeError, StoreError) as error:
-            reason = getattr(error, "strerror", None) or error
-            return self.tr("Cannot import {0}: {1}").format(path, reason)
-        self.controller.conversations_changed.emit()
-        self.controller.open_conversation(conversation.id)
-        return self.tr("Imported “{0}”").format(conversation.title)
+            return self.tr("Cannot import {0}: {1}").format(path, self._reason(error))
+        except asyncio.CancelledError:
+            cancel.set()  # the thread takes back what it wrote
+            raise
+        finally:
+            self._cancels.discard(cancel)
+            if self.progress is progress:
+                self.progress = None
+            progress.finish()
+        if report.cancelled:
+            return self.tr("Import cancelled: nothing was added")
+        if report.ids:
+            self.controller.conversations_changed.emit()
+            if len(report.ids) == 1:  # one chat: shown; many: they are in the list
+                await asyncio.sleep(0)  # a loop turn between the list and the chat
+                self.controller.open_conversation(report.ids[0])
+        return self._imported(report)
 
     def import_later(self, path: str) -> None:
         """Import in the background; the status line says it started and how it ended."""
@@ -86,6 +134,63 @@ class HistoryActions(QObject):
         task = asyncio.get_running_loop().create_task(run(), name="import")
         self._imports.add(task)
         task.add_done_callback(self._imports.discard)
+
+    def cancel_imports(self) -> None:
+        """Ask every running import to stop (each takes back what it wrote)."""
+        for cancel in list(self._cancels):
+            cancel.set()
+
+    async def finish_imports(self) -> None:
+        """Cancel running imports and wait until they have taken their writes back: call
+        before the store closes at shutdown."""
+        self.cancel_imports()
+        if self._imports:
+            await asyncio.gather(*self._imports, return_exceptions=True)
+        if self._workers:  # threads still taking back what they wrote
+            await asyncio.gather(*self._workers, return_exceptions=True)
+
+    def dialog_parent(self) -> QWidget | None:
+        """The window the progress window belongs to (`progress_parent` when the wiring
+        set it, else the active window)."""
+        return self.progress_parent or QApplication.activeWindow()
+
+    @staticmethod
+    def _show_progress(
+        progress: ImportProgress, done: int, total: int, chats: int, messages: int
+    ) -> None:
+        with contextlib.suppress(RuntimeError):  # closed meanwhile
+            progress.show_progress(done / total if total else 0.0, chats, messages)
+
+    def _reason(self, error: Exception) -> str:
+        """Why a file was refused, in the interface language where the reason is known."""
+        reason = getattr(error, "reason", None)
+        if reason == "unknown_format":
+            return self.tr("this is not a Besedka, ChatGPT or Chatbox export")
+        if reason == "not_json":
+            return self.tr("the file is damaged or not JSON")
+        if reason == "no_conversations_json":
+            return self.tr("the archive holds no conversations.json")
+        if reason == "too_big":
+            return self.tr("the file is too big")
+        return str(getattr(error, "strerror", None) or error)
+
+    def _imported(self, report: Report) -> str:
+        """What an import added and left out, as a sentence."""
+        if report.format == "besedka" and report.conversations == 1:
+            return self.tr("Imported “{0}”").format(report.first_title)
+        text = self.tr("Imported from {0}: %n chat(s)", "", report.conversations).format(
+            Path(report.path).name
+        )
+        text += self.tr(", %n message(s)", "", report.messages)
+        if report.duplicates:
+            text += self.tr("; %n chat(s) were already here", "", report.duplicates)
+        left = sum(n for reason, n in report.skipped.items() if reason != "non_text_parts")
+        if left:
+            text += self.tr("; left out %n system, tool or non-text message(s)", "", left)
+        parts = report.skipped.get("non_text_parts", 0)
+        if parts:
+            text += self.tr("; left out %n image(s) or attachment(s)", "", parts)
+        return text
 
     # -- a chat's name and pin -------------------------------------------------------
     def rename_conversation(self, conversation_id: int, title: str) -> None:
@@ -196,6 +301,43 @@ class HistoryActions(QObject):
         if isinstance(self._undo, _ChatDeleted):
             self._undo = None
         self.trash_changed.emit()
+
+
+def _import(store: Store, path: Path, cancel: threading.Event, progress: Progress) -> Report:
+    """The import itself, on a worker thread (its modules load there too, not on the GUI
+    thread), in `_sharing_the_interpreter`. (A lower OS priority for the thread would
+    make it worse: descheduled while it holds the interpreter, it would hold the GUI.)"""
+    from gui.core.imports import import_path
+
+    with _sharing_the_interpreter():
+        return import_path(store, path, cancel=cancel, progress=progress)
+
+
+_running = [0]
+_running_lock = threading.Lock()
+_interval = [0.005]
+
+
+@contextlib.contextmanager
+def _sharing_the_interpreter() -> Iterator[None]:
+    """While imports run, the collector leaves alone what existed before (`gc.freeze`: a
+    full collection of the window's objects, from the worker, would hold the interpreter
+    and so the GUI thread for tens of milliseconds), and a thread hands the interpreter
+    over after SWITCH_INTERVAL_S instead of 5 ms, so the GUI thread never waits long."""
+    with _running_lock:
+        _running[0] += 1
+        if _running[0] == 1:
+            _interval[0] = sys.getswitchinterval()
+            gc.freeze()
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
+    try:
+        yield
+    finally:
+        with _running_lock:
+            _running[0] -= 1
+            if _running[0] == 0:
+                sys.setswitchinterval(_interval[0])
+                gc.unfreeze()
 
 
 def _neighbour(listed: list[int], gone: int) -> int | None:

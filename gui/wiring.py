@@ -8,6 +8,8 @@ here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 
 from gui.controller import ChatController
@@ -16,6 +18,11 @@ from gui.core.store import Conversation, StoredMessage
 from gui.history_actions import HistoryActions
 from gui.widgets.main_window import MainWindow
 
+if TYPE_CHECKING:
+    from gui.core.keychain import SecretStore
+    from gui.core.settings import Settings
+    from gui.welcome_controller import Probe, WelcomeController
+
 __all__ = ["Wiring"]
 
 
@@ -23,14 +30,27 @@ class Wiring(QObject):
     """Connects one window to one controller; lives as long as the window (its parent)."""
 
     def __init__(
-        self, window: MainWindow, controller: ChatController, *, provider: str, model: str
+        self,
+        window: MainWindow,
+        controller: ChatController,
+        *,
+        provider: str,
+        model: str,
+        settings: Settings | None = None,
+        secrets: SecretStore | None = None,
+        probe: Probe | None = None,
     ) -> None:
+        """With `settings` and `secrets`, the welcome panel and empty-chat page too."""
         super().__init__(window)
         self.window = window
         self.controller = controller
         self.history = HistoryActions(controller)
+        self.history.progress_parent = window  # an import's progress window over this one
         self._intents()
         self._renders()
+        self.welcome: WelcomeController | None = None
+        if settings is not None and secrets is not None:
+            self._welcome(settings, secrets, probe)
         picker = window.picker
         picker.set_providers(controller.providers.infos())
         picker.select(provider, model)
@@ -42,6 +62,16 @@ class Wiring(QObject):
         window.set_conversations(conversations, None)
         if conversations:
             controller.open_conversation(conversations[0].id)
+
+    def _welcome(self, settings: Settings, secrets: SecretStore, probe: Probe | None) -> None:
+        from gui.welcome_controller import WelcomeController
+
+        extra = {} if probe is None else {"probe": probe}
+        self.welcome = welcome = WelcomeController(
+            self.window, self.controller, settings, secrets, parent=self, **extra
+        )
+        self.history.conversation_closed.connect(welcome.update)
+        self.controller.message_removed.connect(lambda _id: welcome.update())
 
     def _intents(self) -> None:
         window, controller = self.window, self.controller
@@ -108,6 +138,8 @@ class Wiring(QObject):
 
     # -- intents ---------------------------------------------------------------------
     def _send(self, text: str) -> None:
+        if self.welcome is not None and self.welcome.intercept_send():
+            return  # its key is asked for; the text stays in the message box
         if self.controller.send(text) is not None:  # else kept: the history refused it
             self.window.message_sent()
 

@@ -11,10 +11,11 @@ import abc
 import contextlib
 import dataclasses
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypedDict, cast
 
 from providers.errors import BadRequestError, ProviderError
 from providers.retry import RetryPolicy, with_retries
+from providers.tools import ToolCall, ToolSpec
 
 if TYPE_CHECKING:
     import aiohttp
@@ -31,16 +32,27 @@ __all__ = [
     "Reasoning",
     "Retrying",
     "Timeouts",
+    "ToolCall",
+    "ToolSpec",
     "Usage",
     "environment_value",
 ]
 
-Role = Literal["system", "user", "assistant"]
+Role = Literal["system", "user", "assistant", "tool"]
 
 
 class Message(TypedDict):
+    """One message of the history. A reply that called tools carries its calls
+    (`tool_calls`); each result is a "tool" message naming its call (`tool_call_id`) and
+    tool (`name`). Each provider turns these into its service's form."""
+
     role: Role
     content: str
+    tool_calls: NotRequired[Sequence[ToolCall]]
+    tool_call_id: NotRequired[str]
+    name: NotRequired[str]
+    #: a "tool" message whose call failed or was denied (GigaChat sends it as `error`)
+    is_error: NotRequired[bool]
 
 
 Messages = Sequence[Message]
@@ -137,8 +149,8 @@ class Usage:
 
 
 #: What `Provider.stream` yields: answer text (`str`), thinking, a retry notice, and at
-#: the end the finish reason and the token counts.
-Chunk = str | Reasoning | Retrying | FinishReason | Usage
+#: the end the tool calls the model asked for, the finish reason and the token counts.
+Chunk = str | Reasoning | Retrying | ToolCall | FinishReason | Usage
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,6 +199,8 @@ class Provider(abc.ABC):
     working: ClassVar[bool] = False
     needs_auth: ClassVar[bool] = False
     supports_system_message: ClassVar[bool] = False
+    #: Whether `stream` takes `tools` (function calling) and "tool" messages.
+    supports_tools: ClassVar[bool] = False
     default_model: ClassVar[str] = ""
     models: ClassVar[tuple[str, ...]] = ()
     #: Option names from ChatOptions this provider sends; any other option is an error.
@@ -270,17 +284,32 @@ class Provider(abc.ABC):
         *,
         stream: bool = True,
         options: Mapping[str, Any] | None = None,
+        tools: Sequence[ToolSpec] = (),
     ) -> AsyncGenerator[Chunk, None]:
         """Yield the reply as text deltas (with Reasoning pieces where the model thinks
-        aloud), then optional FinishReason and Usage items. A failure before any text is
-        retried per `retry_policy`, announced by a Retrying item before each wait."""
+        aloud), then the ToolCall items it asked for (only when `tools` were offered),
+        then optional FinishReason and Usage items. A failure before any text is retried
+        per `retry_policy`, announced by a Retrying item before each wait."""
         if not messages:
             raise BadRequestError(reason="no_message", provider=self.label)
+        if tools and not self.supports_tools:  # the session never offers them here
+            raise BadRequestError(
+                reason="bad_option", params={"option": "tools"}, provider=self.label
+            )
         checked = self.check_options(options or {})
         resolved = self.get_model(model)
-        attempts = with_retries(
-            lambda: self._stream(resolved, messages, stream, checked), self.retry_policy
-        )
+        offered = tuple(tools)
+
+        def attempt() -> AsyncGenerator[Chunk, None]:
+            if offered:  # only providers with `supports_tools` take the keyword
+                with_tools = cast(Any, self._stream)
+                return cast(
+                    AsyncGenerator[Chunk, None],
+                    with_tools(resolved, messages, stream, checked, tools=offered),
+                )
+            return self._stream(resolved, messages, stream, checked)
+
+        attempts = with_retries(attempt, self.retry_policy)
         try:
             async with contextlib.aclosing(attempts):
                 async for chunk in attempts:
@@ -293,7 +322,9 @@ class Provider(abc.ABC):
     def _stream(
         self, model: str, messages: Messages, stream: bool, options: ChatOptions
     ) -> AsyncGenerator[Chunk, None]:
-        """Provider-specific request and decoding; an async generator."""
+        """Provider-specific request and decoding; an async generator. A provider with
+        `supports_tools` also takes a keyword `tools` (a tuple of ToolSpec), given only
+        when tools are offered."""
 
     @classmethod
     async def create_async_generator(

@@ -10,7 +10,7 @@ of a read raises after the text before it has been yielded.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -80,13 +80,15 @@ async def read_deltas(
     malformed: str = "malformed_stream",
     split_think: bool = False,
     stall_after: float | None = None,
+    tail: Callable[[], Sequence[Chunk]] | None = None,
 ) -> AsyncGenerator[Chunk, None]:
     """Text (and Reasoning), then the finish reason and usage; `cut` is the reason code
     of the error when neither `[DONE]` nor a finish reason came before the body ended,
     `malformed` the one for an event that is not JSON. `split_think` turns a leading
     `<think>…</think>` of the content into Reasoning; `stall_after` is the longest time
-    without a complete line (iter_sse_batches). The provider's label is stamped by
-    `Provider.stream`."""
+    without a complete line (iter_sse_batches). `tail` gives what goes after the text
+    and before the finish reason (the tool calls `read_event` gathered). The provider's
+    label is stamped by `Provider.stream`."""
     finish: str | None = None
     usage: Usage | None = None
     done = False
@@ -144,6 +146,9 @@ async def read_deltas(
         yield chunk
     if not done and not finish:
         raise ProtocolError(reason=cut)
+    if tail is not None:
+        for chunk in tail():
+            yield chunk
     if finish:
         yield FinishReason(finish)
     if usage is not None:

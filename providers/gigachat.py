@@ -28,6 +28,7 @@ from providers.delta_stream import read_deltas
 from providers.errors import ProtocolError, ProviderError, error_for_status
 from providers.gigachat_auth import USER_AGENT
 from providers.gigachat_client import MALFORMED, MAX_BODY, GigaChatClient
+from providers.gigachat_functions import FunctionCalls, wire_messages
 from providers.gigachat_settings import (
     CONFIG_FIELDS,
     DEFAULT_AUTH_URL,
@@ -37,6 +38,7 @@ from providers.gigachat_settings import (
 )
 from providers.http import json_body, read_body, request_errors, server_message
 from providers.surrogates import mend
+from providers.tools import ToolSpec, gigachat_functions
 
 if TYPE_CHECKING:
     import aiohttp
@@ -81,6 +83,7 @@ class GigaChat(GigaChatClient):
     working: ClassVar[bool] = True
     needs_auth: ClassVar[bool] = True
     supports_system_message: ClassVar[bool] = True
+    supports_tools: ClassVar[bool] = True
     #: The SDK has no default model since 0.2.3; the `GigaChat` alias is gone from the
     #: new host, so the default is a name both hosts serve.
     default_model: ClassVar[str] = "GigaChat-2"
@@ -106,10 +109,16 @@ class GigaChat(GigaChatClient):
     config_fields: ClassVar[tuple[ConfigField, ...]] = CONFIG_FIELDS
 
     async def _stream(
-        self, model: str, messages: Messages, stream: bool, options: ChatOptions
+        self,
+        model: str,
+        messages: Messages,
+        stream: bool,
+        options: ChatOptions,
+        *,
+        tools: tuple[ToolSpec, ...] = (),
     ) -> AsyncGenerator[Chunk, None]:
         self._require_login()
-        body = self._chat_body(model, messages, stream, options)
+        body = self._chat_body(model, messages, stream, options, tools)
         headers = {"Content-Type": "application/json"}
         if stream:
             headers.update({"Accept": "text/event-stream", "Cache-Control": "no-store"})
@@ -121,50 +130,62 @@ class GigaChat(GigaChatClient):
             async with self._request(
                 "POST", "/chat/completions", data=body, headers=headers
             ) as response:
+                calls = FunctionCalls()
                 if stream:
-                    async with contextlib.aclosing(self._read_stream(response)) as chunks:
+                    reading = self._read_stream(response, calls)
+                    async with contextlib.aclosing(reading) as chunks:
                         async for chunk in chunks:
                             yield chunk
                 else:
-                    for chunk in await self._read_whole(response):
+                    for chunk in await self._read_whole(response, calls):
                         yield chunk
 
     @staticmethod
-    def _chat_body(model: str, messages: Messages, stream: bool, options: ChatOptions) -> bytes:
+    def _chat_body(
+        model: str,
+        messages: Messages,
+        stream: bool,
+        options: ChatOptions,
+        tools: tuple[ToolSpec, ...] = (),
+    ) -> bytes:
         """The request JSON: only non-null fields, non-ASCII kept as UTF-8 (as the SDK);
-        the session id travels as a header, and thinking is never sent back."""
-        payload: dict[str, Any] = {
-            "model": model,
-            "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
-        }
+        the session id travels as a header, and thinking is never sent back. Tools go
+        as `functions` with `function_call: "auto"` (the SDK's models/chat.py)."""
+        payload: dict[str, Any] = {"model": model, "messages": wire_messages(messages)}
+        if tools:
+            payload["functions"] = gigachat_functions(tools)
+            payload["function_call"] = "auto"
         if stream:
             payload["stream"] = True
         payload.update({k: v for k, v in options.items() if v is not None and k != "session_id"})
         return json_body(payload)
 
-    async def _read_stream(self, response: aiohttp.ClientResponse) -> AsyncGenerator[Chunk, None]:
+    async def _read_stream(
+        self, response: aiohttp.ClientResponse, calls: FunctionCalls
+    ) -> AsyncGenerator[Chunk, None]:
         if response.content_type != "text/event-stream":
             raise await self._not_a_stream(response)
         async for chunk in read_deltas(
             response,
-            self._read_event,
+            lambda value, data: self._choice(self._object(value, data), "delta", calls),
             cut="stopped_early",
             malformed=MALFORMED,
             stall_after=self.timeouts.read,
+            tail=calls.calls,
         ):
             yield chunk
 
-    def _read_event(self, value: Any, data: str) -> tuple[str, str, str | None, Usage | None]:
-        return self._choice(self._object(value, data), "delta")
-
-    async def _read_whole(self, response: aiohttp.ClientResponse) -> list[Chunk]:
+    async def _read_whole(
+        self, response: aiohttp.ClientResponse, calls: FunctionCalls
+    ) -> list[Chunk]:
         data = self._parse((await read_body(response, MAX_BODY)).decode("utf-8", "replace"))
-        content, thought, finish, usage = self._choice(data, "message")
+        content, thought, finish, usage = self._choice(data, "message", calls)
         chunks: list[Chunk] = []
         if thought:
             chunks.append(Reasoning(mend(thought)))
         if content:
             chunks.append(mend(content))
+        chunks += calls.calls()
         if finish:
             chunks.append(FinishReason(finish))
         if usage:
@@ -185,9 +206,11 @@ class GigaChat(GigaChatClient):
             reason="not_event_stream", params={"content_type": response.content_type}, detail=detail
         )
 
-    def _choice(self, data: dict[str, Any], part: str) -> tuple[str, str, str | None, Usage | None]:
+    def _choice(
+        self, data: dict[str, Any], part: str, calls: FunctionCalls
+    ) -> tuple[str, str, str | None, Usage | None]:
         """Text, thinking, finish reason and usage of `choices[0]` (`delta` in streams,
-        else `message`)."""
+        else `message`); a `function_call` in it goes to `calls`."""
         choices = data.get("choices")
         if not isinstance(choices, list):
             if "status" in data or "message" in data:
@@ -202,6 +225,8 @@ class GigaChat(GigaChatClient):
                 text = content if isinstance(content, str) else ""
                 reasoning = body.get("reasoning_content")
                 thought = reasoning if isinstance(reasoning, str) else ""
+                if "function_call" in body or "functions_state_id" in body:
+                    calls.feed(body)
             finish = choices[0].get("finish_reason")
             reason = finish if isinstance(finish, str) and finish else None
         return text, thought, reason, Usage.from_json(data.get("usage"))

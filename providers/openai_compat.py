@@ -43,11 +43,12 @@ from providers.http import (
 )
 from providers.surrogates import mend
 from providers.think import ThinkSplitter
+from providers.tools import ToolCall, ToolCallAssembler, ToolSpec, openai_tools
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["DEFAULT_BASE_URL", "OpenAICompatible", "error_from_body"]
+__all__ = ["DEFAULT_BASE_URL", "OpenAICompatible", "error_from_body", "wire_messages"]
 
 #: Ollama's OpenAI-compatible API on this machine: reachable without a key or account.
 DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"
@@ -103,6 +104,7 @@ class OpenAICompatible(Provider):
     url = "https://platform.openai.com/docs/api-reference/chat"
     working = True
     supports_system_message = True
+    supports_tools = True
     default_model = "llama3.2"
     models = ("llama3.2",)
     supported_options = frozenset({"temperature", "top_p", "max_tokens", "reasoning_effort"})
@@ -154,14 +156,23 @@ class OpenAICompatible(Provider):
         return [str(item["id"]) for item in data if isinstance(item, Mapping) and item.get("id")]
 
     async def _stream(
-        self, model: str, messages: Messages, stream: bool, options: ChatOptions
+        self,
+        model: str,
+        messages: Messages,
+        stream: bool,
+        options: ChatOptions,
+        *,
+        tools: tuple[ToolSpec, ...] = (),
     ) -> AsyncGenerator[Chunk, None]:
         body: dict[str, Any] = {
             "model": model,
-            "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+            "messages": wire_messages(messages),
             "stream": stream,
             **options,
         }
+        if tools:
+            body["tools"] = openai_tools(tools)
+        calls = ToolCallAssembler()
         ask_usage = stream and _STREAM_OPTIONS.get(self.base_url) is not False
         probing: bool | None = False
         with request_errors(*self._secrets()):
@@ -196,10 +207,11 @@ class OpenAICompatible(Provider):
                     if stream and response.content_type != "application/json":
                         async for chunk in read_deltas(
                             response,
-                            self._read_event,
+                            lambda value, _data: self._read_event(value, calls),
                             cut="cut_short",
                             split_think=True,
                             stall_after=self.timeouts.read,
+                            tail=calls.calls,
                         ):
                             yield chunk
                     else:
@@ -242,8 +254,12 @@ class OpenAICompatible(Provider):
         message = choice.get("message")
         content = message.get("content") if isinstance(message, Mapping) else None
         thought = mend(_thinking(message)) if isinstance(message, Mapping) else ""
+        calls = ToolCallAssembler()
+        if isinstance(message, Mapping):
+            calls.feed(message.get("tool_calls"))
         if not isinstance(content, str):
-            if not thought:  # `null` content is fine only beside thinking (cut while thinking)
+            # `null` content is fine only beside thinking (cut while thinking) or calls
+            if not thought and not calls:
                 raise ProtocolError(reason="no_content")
             content = ""
         chunks: list[Chunk] = []
@@ -251,6 +267,7 @@ class OpenAICompatible(Provider):
             chunks.append(Reasoning(thought))
         splitter = ThinkSplitter()
         chunks += [*splitter.feed(mend(content)), *splitter.close()]
+        chunks += calls.calls()
         if isinstance(choice.get("finish_reason"), str):
             chunks.append(FinishReason(choice["finish_reason"]))
         usage = Usage.from_json(body.get("usage"))
@@ -258,9 +275,11 @@ class OpenAICompatible(Provider):
             chunks.append(usage)
         return chunks
 
-    def _read_event(self, chunk: Any, _data: str) -> tuple[str, str, str | None, Usage | None]:
+    def _read_event(
+        self, chunk: Any, calls: ToolCallAssembler
+    ) -> tuple[str, str, str | None, Usage | None]:
         # Runs for every token of a stream: dict checks (JSON objects are dicts), and
-        # the error and usage parsers only for events that carry them.
+        # the error, tool call and usage parsers only for events that carry them.
         if not isinstance(chunk, dict):
             raise ProtocolError(reason="item_not_object")
         if "error" in chunk:
@@ -277,6 +296,8 @@ class OpenAICompatible(Provider):
             content = delta.get("content")
             if content is None or len(delta) > 1:  # a plain `{"content"}` has no thinking
                 thought = delta.get("reasoning_content") or delta.get("reasoning")
+                if "tool_calls" in delta:
+                    calls.feed(delta["tool_calls"])
         reason = choice.get("finish_reason")
         usage = chunk.get("usage")
         return (
@@ -285,6 +306,38 @@ class OpenAICompatible(Provider):
             reason if isinstance(reason, str) else None,
             None if usage is None else Usage.from_json(usage),
         )
+
+
+def wire_messages(messages: Messages) -> list[dict[str, Any]]:
+    """The history in OpenAI's form: a reply that called tools carries `tool_calls`
+    (its content null when it said nothing), each result is a `tool` message."""
+    wire: list[dict[str, Any]] = []
+    for message in messages:
+        role = message["role"]
+        if role == "tool":
+            wire.append(
+                {
+                    "role": "tool",
+                    "tool_call_id": message.get("tool_call_id", ""),
+                    "content": message["content"],
+                }
+            )
+            continue
+        item: dict[str, Any] = {"role": role, "content": message["content"]}
+        calls: Any = message.get("tool_calls")
+        if calls:
+            item["content"] = message["content"] or None
+            item["tool_calls"] = [_wire_call(call) for call in calls]
+        wire.append(item)
+    return wire
+
+
+def _wire_call(call: ToolCall) -> dict[str, Any]:
+    return {
+        "id": call.id,
+        "type": "function",
+        "function": {"name": call.name, "arguments": call.arguments or "{}"},
+    }
 
 
 async def _status_error(response: aiohttp.ClientResponse) -> ProviderError:

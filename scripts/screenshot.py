@@ -7,6 +7,12 @@ holding a conversation with Cyrillic text, a highlighted code block and a failed
   main-ru-dark.png    Russian interface, dark theme
   main-en-light.png   English interface, light theme
   main-window.png     the same as main-en-light.png (the name the README first used)
+  welcome.png         first start: no provider ready, the welcome panel
+  streaming.png       a reply mid-stream from a loopback server: its finished blocks (a
+                      table, highlighted code) rendered while the rest still comes
+  streaming-ru-dark.png  the same in Russian, dark
+  settings.png        the Settings dialog
+  narrow.png          the window at 640×480: the sidebar gives way to the conversation
 """
 
 from __future__ import annotations
@@ -61,6 +67,35 @@ SHOTS = (
     ("main-en-light.png", "en", "light"),
 )
 
+#: What the loopback model streams for streaming.png, a few characters every 12 ms; it
+#: holds the last part back until the screenshot is taken.
+STREAMED = """Вот сравнение двух способов:
+
+| способ | на месте | результат |
+|---|---|---|
+| `sorted()` | нет | новый список |
+| `list.sort()` | да | `None` |
+
+```python
+people.sort(key=lambda p: p["возраст"], reverse=True)
+print([p["имя"] for p in people])  # ['Анна', 'Борис']
+```
+
+1. **`sorted()`** — когда исходный список нужен без изменений;
+2. **`list.sort()`** — когда список большой и копия не нужна.
+
+> Оба способа устойчивы: равные элементы сохраняют порядок.
+
+Сложность обоих — $O(n \\log n)$, а число сравнений не больше $\\log_2 n!$.
+
+- [x] по возрасту
+- [ ] по имени
+
+Ещё можно сортировать по нескольким ключам сразу: передайте кортеж, например
+`key=lambda p: (p["возраст"], p["имя"])`, и Python сравнит элементы по очереди. Для
+больших данных подумайте о
+"""
+
 
 def seed_profile(base: Path, *, theme: str, language: str) -> None:
     paths = AppPaths.under(base).ensure()
@@ -91,11 +126,100 @@ def seed_profile(base: Path, *, theme: str, language: str) -> None:
     settings.save()
 
 
-def shoot(out: Path, *, theme: str = "light", language: str = "en") -> Path:
+def seed_streaming(base: Path, url: str, *, theme: str, language: str) -> None:
+    """A profile whose OpenAI-compatible provider is the loopback model at `url`."""
+    from gui.core.provider_info import describe_all
+
+    openai = next(info for info in describe_all() if info.name == "openai")
+    paths = AppPaths.under(base).ensure()
+    Store.open(paths.history_db).close()
+    settings = Settings(paths.settings_file)
+    settings.theme = theme  # type: ignore[assignment]
+    settings.language = language  # type: ignore[assignment]
+    settings.set_field(openai, "base_url", url)
+    settings.set_last_choice("openai", "demo-model")
+    settings.save()
+
+
+def seed_empty(base: Path, *, theme: str, language: str) -> None:
+    paths = AppPaths.under(base).ensure()
+    settings = Settings(paths.settings_file)
+    settings.theme = theme  # type: ignore[assignment]
+    settings.language = language  # type: ignore[assignment]
+    settings.save()
+
+
+class LoopbackModel:
+    """An OpenAI-style server on 127.0.0.1 streaming STREAMED slowly, in its own thread."""
+
+    def __init__(self) -> None:
+        import asyncio
+        import threading
+
+        self.url = ""
+        self._ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+
+    def _run(self) -> None:
+        import asyncio
+        import json
+
+        from aiohttp import web
+
+        async def chat(request: web.Request) -> web.StreamResponse:
+            await request.read()
+            response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+            await response.prepare(request)
+            for start in range(0, len(STREAMED), 3):
+                delta = {
+                    "choices": [{"index": 0, "delta": {"content": STREAMED[start : start + 3]}}]
+                }
+                await response.write(b"data: " + json.dumps(delta).encode() + b"\n\n")
+                await asyncio.sleep(0.012)
+            await asyncio.sleep(60)  # still streaming when the picture is taken
+            return response
+
+        async def models(request: web.Request) -> web.Response:
+            return web.json_response({"object": "list", "data": [{"id": "demo-model"}]})
+
+        async def start() -> None:
+            app = web.Application()
+            app.router.add_post("/v1/chat/completions", chat)
+            app.router.add_get("/v1/models", models)
+            runner = web.AppRunner(app, access_log=None, handle_signals=False)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            self.url = f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
+            self._ready.set()
+
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(start())
+        self._loop.run_forever()
+
+
+def shoot(
+    out: Path,
+    *,
+    theme: str = "light",
+    language: str = "en",
+    seed: str = "chat",
+    scene: str = "",
+    size: tuple[int, int] | None = None,
+    model: LoopbackModel | None = None,
+) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="besedka-shot-") as tmp:
         base = Path(tmp) / "profile"
-        seed_profile(base, theme=theme, language=language)
+        if seed == "streaming" and model is not None:
+            seed_streaming(base, model.url, theme=theme, language=language)
+        elif seed == "empty":
+            seed_empty(base, theme=theme, language=language)
+        else:
+            seed_profile(base, theme=theme, language=language)
         read_fd, write_fd = os.pipe()
         xvfb = subprocess.Popen(
             [
@@ -122,14 +246,35 @@ def shoot(out: Path, *, theme: str = "light", language: str = "en") -> Path:
                 HOME=tmp,
                 LANGUAGE=language,
             )
-            env.pop("GIGACHAT_CREDENTIALS", None)
-            besedka = Path(sys.executable).with_name("besedka")
-            subprocess.run(
-                [str(besedka), "--basedir", str(base), "--screenshot", str(out)],
-                env=env,
-                check=True,
-                timeout=120,
+            runtime = Path(tmp) / "run"
+            runtime.mkdir(mode=0o700)
+            env.update(  # a keychain of its own too, not the caller's (tests run in one)
+                XDG_DATA_HOME=f"{tmp}/.local/share",
+                XDG_CONFIG_HOME=f"{tmp}/.config",
+                XDG_CACHE_HOME=f"{tmp}/.cache",
+                XDG_RUNTIME_DIR=str(runtime),
             )
+            env.pop("GIGACHAT_CREDENTIALS", None)
+            env.pop("OPENAI_API_KEY", None)
+            env.pop("OPENAI_BASE_URL", None)
+            env["BESEDKA_SCREENSHOT_SCENE"] = scene
+            if size is not None:
+                env["BESEDKA_SCREENSHOT_SIZE"] = f"{size[0]}x{size[1]}"
+            besedka = Path(sys.executable).with_name("besedka")
+            command = [str(besedka), "--basedir", str(base), "--screenshot", str(out)]
+            if shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"):
+                # A keychain of its own, unlocked and empty: the profile has no key.
+                command = [
+                    "dbus-run-session",
+                    "--",
+                    "sh",
+                    "-c",
+                    "echo -n shot | gnome-keyring-daemon --unlock --components=secrets"
+                    ' >/dev/null 2>&1; exec "$@"',
+                    "besedka",
+                    *command,
+                ]
+            subprocess.run(command, env=env, check=True, timeout=120)
         finally:
             xvfb.terminate()
             xvfb.wait(timeout=10)
@@ -141,6 +286,22 @@ def main() -> int:
     for name, language, theme in SHOTS:
         print(shoot(out_dir / name, theme=theme, language=language))
     shutil.copyfile(out_dir / "main-en-light.png", out_dir / "main-window.png")
+    print(shoot(out_dir / "welcome.png", seed="empty"))
+    print(shoot(out_dir / "settings.png", scene="settings"))
+    print(shoot(out_dir / "narrow.png", size=(640, 480)))
+    model = LoopbackModel()
+    ask = "send:Как отсортировать список словарей по возрасту, по убыванию?"
+    print(shoot(out_dir / "streaming.png", seed="streaming", scene=ask, model=model))
+    print(
+        shoot(
+            out_dir / "streaming-ru-dark.png",
+            seed="streaming",
+            scene=ask,
+            model=model,
+            theme="dark",
+            language="ru",
+        )
+    )
     return 0
 
 

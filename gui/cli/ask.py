@@ -16,18 +16,25 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from gui.cli.parser import FAILED, INTERRUPTED, NO_HISTORY, OK, PIPE_CLOSED, USAGE
 from gui.core.paths import AppPaths
 
+#: a tool failed (its server crashed, timed out…); the model was told, the reply is complete
+TOOL_FAILED = 4
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gui.cli.ask_tools import ToolRun
     from gui.cli.terminal import TerminalFilter
     from gui.core.keychain import SecretStore
     from gui.core.provider_factory import ProviderFactory
     from gui.core.session import ChatSession, ReplyRecorder, Turn
     from gui.core.settings import Settings
+    from gui.core.tool_loop import ToolLoop
 
 __all__ = ["ask", "history_error", "run_ask"]
 
@@ -57,6 +64,9 @@ def run_ask(args: argparse.Namespace, paths: AppPaths) -> int:
                 raw=raw,
                 thinking=args.thinking,
                 environment=held,
+                tools=getattr(args, "tools", None) or (),
+                mcp_config=getattr(args, "mcp_config", None),
+                yes=getattr(args, "yes", False),
             )
         )
     except KeyboardInterrupt:  # Ctrl+C before the reply streamed (while it did: _stream)
@@ -77,8 +87,12 @@ async def ask(
     err: TextIO | None = None,
     secrets: SecretStore | None = None,
     environment: Mapping[str, str] | None = None,
+    tools: Sequence[str] = (),
+    mcp_config: Path | None = None,
+    yes: bool = False,
 ) -> int:
-    """Ask, stream the reply to `out`, and return the exit status."""
+    """Ask, stream the reply to `out`, and return the exit status. With `tools`, those
+    servers' tools are offered (gui.cli.ask_tools)."""
     from gui.core.keychain import SecretStore
     from gui.core.provider_factory import ProviderFactory, client_session
     from gui.core.session import ChatSession
@@ -93,6 +107,15 @@ async def ask(
 
     settings = Settings(paths.settings_file)
     keys = secrets or SecretStore(environment=environment)
+    run: ToolRun | None = None
+    if tools or mcp_config is not None:
+        from gui.cli.ask_tools import open_tools
+
+        opened = open_tools(paths, tools, mcp_config, keys, list(environment or ()), say)
+        if isinstance(opened, str):
+            say(opened)
+            return USAGE
+        run = opened if tools else None
     try:
         store = Store.open(paths.history_db)
     except Exception as error:  # whatever it is, one line in plain words: no traceback
@@ -109,6 +132,10 @@ async def ask(
             ) as factory,
         ):
             chat = ChatSession(store, factory)
+            loop = await run.loop(yes=yes) if run is not None else None
+            if isinstance(loop, str):
+                say(loop)
+                return USAGE
             try:
                 turn = _open_turn(chat, settings, text, provider, model, continue_id)
             except StoreError as error:  # e.g. a history that opened read-only
@@ -118,8 +145,11 @@ async def ask(
                 say(turn)
                 return USAGE
             thought = _Output(err, raw=raw) if thinking else None
-            return await _stream(chat, turn, _Output(out, raw=raw), say, keys, thought)
+            code = await _stream(chat, turn, _Output(out, raw=raw), say, keys, thought, loop)
+            return TOOL_FAILED if code == OK and run is not None and run.failures else code
     finally:
+        if run is not None:
+            await run.aclose()
         store.close()
 
 
@@ -184,6 +214,7 @@ async def _stream(
     say: Callable[[str], None],
     keys: SecretStore,
     thought: _Output | None = None,
+    tools: ToolLoop | None = None,
 ) -> int:
     """Run the turn into `output` (its thinking into `thought`, when asked for); the exit
     status says how it ended."""
@@ -205,7 +236,9 @@ async def _stream(
         if thought is not None:
             thought.write(piece)
 
-    running = asyncio.ensure_future(chat.run(turn, on_text=on_text, on_reasoning=on_reasoning))
+    running = asyncio.ensure_future(
+        chat.run(turn, on_text=on_text, on_reasoning=on_reasoning, tools=tools)
+    )
     output.on_closed = running.cancel  # nobody reads on: stop, keep what came
     final = await running
     if thought is not None and thought.wrote and not started:

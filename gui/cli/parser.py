@@ -22,6 +22,8 @@ exit status:
   {FAILED}    the reply failed (the error is on stderr; the text so far is kept)
   {USAGE}    bad arguments: nothing to ask, an unknown provider or conversation
   {NO_HISTORY}    the history (or the profile folder) cannot be opened
+  4    the reply is complete, but a tool call failed (its server crashed or timed
+       out); the model was told, the error is on stderr
   {INTERRUPTED}  interrupted (Ctrl+C); the reply so far is kept as stopped
   {PIPE_CLOSED}  stdout was closed before the reply ended (e.g. `| head`); the reply
        so far is kept as stopped
@@ -89,7 +91,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the model's thinking (reasoning) to stderr as it comes; stdout only"
         " ever carries the answer",
     )
+    ask.add_argument(
+        "--tools",
+        nargs="+",
+        action="extend",
+        metavar="SERVER",
+        help="offer the tools of these MCP servers (saved in Settings → Tools, or in"
+        " --mcp-config); put the question first, or end the list with --",
+    )
+    ask.add_argument(
+        "--mcp-config",
+        type=Path,
+        metavar="FILE",
+        help='add the servers of an {"mcpServers": …} JSON file, for this run only',
+    )
+    ask.add_argument(
+        "--yes",
+        action="store_true",
+        help="run every tool call the model asks for; without it each call is asked on"
+        " the terminal (/dev/tty, since stdin may be the question), and with no terminal"
+        " the run is refused. Every call is printed to stderr",
+    )
     ask.add_argument("text", nargs="*", help="the question; read from stdin when absent")
+    from gui.cli.library import add_commands  # `import` and `export`, after `ask`
+
+    add_commands(commands)
     return parser
 
 

@@ -9,14 +9,26 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from gui.core.errors import error_info, internal_error
-from gui.core.store import MessageStatus, Store, StoredMessage, StoreError
+from gui.core.store import MessageStatus, Store, StoredMessage, StoreError, ToolStep
 from gui.values import ErrorInfo
-from providers.base import FinishReason, Message, Provider, Reasoning, Retrying, Usage
+from providers.base import (
+    FinishReason,
+    Message,
+    Provider,
+    Reasoning,
+    Retrying,
+    ToolCall,
+    ToolSpec,
+    Usage,
+)
 from providers.errors import ProviderError
+
+if TYPE_CHECKING:
+    from gui.core.tool_loop import ToolLoop
 
 __all__ = ["SAVE_EVERY_S", "ReplyRecorder"]
 
@@ -55,7 +67,12 @@ class ReplyRecorder:
         self.save_failed = False
         #: the provider's label, for an error of our own ("not_saved")
         self.label = message.provider
+        #: the tool calls made so far and their results (gui.core.tool_loop)
+        self.tool_steps: list[ToolStep] = list(message.tools)
         self._saved = (self.chars, self._reasoning_chars())
+        self._saved_steps = len(self.tool_steps)
+        self._callbacks: tuple[Callable[[str], None], ...] = ()
+        self._on_retry: Callable[[Retrying], None] = lambda _retrying: None
 
     @property
     def text(self) -> str:
@@ -86,6 +103,11 @@ class ReplyRecorder:
         if now - self.saved_at >= SAVE_EVERY_S:
             self.save_progress()
 
+    def add_tool_step(self, step: ToolStep) -> None:
+        """A call ran (or was refused): saved at once, with the text before it."""
+        self.tool_steps.append(step)
+        self.save_progress()
+
     def _end_thinking(self, now: float) -> None:
         """The first answer piece (or the end) ends the thinking: its time is counted."""
         if self.reasoning_started is not None:
@@ -96,7 +118,8 @@ class ReplyRecorder:
         """Save the text and thinking so far if they changed since the last save."""
         self.saved_at = time.monotonic()
         state = (self.chars, self._reasoning_chars())
-        if state == self._saved and not self.save_failed:
+        steps = len(self.tool_steps)
+        if state == self._saved and steps == self._saved_steps and not self.save_failed:
             return
         try:
             self.store.update_message(
@@ -104,6 +127,7 @@ class ReplyRecorder:
                 text=self.text,
                 reasoning=self.reasoning,
                 reasoning_ms=self._thinking_ms_now(),
+                tools=self.tool_steps if steps != self._saved_steps else None,
             )
         except KeyError:  # removed for good meanwhile: nothing left to save into
             return
@@ -113,7 +137,7 @@ class ReplyRecorder:
             self.save_failed = True
             return
         self.save_failed = False
-        self._saved = state
+        self._saved, self._saved_steps = state, steps
 
     def _thinking_ms_now(self) -> int:
         if self.reasoning_started is None:
@@ -138,34 +162,22 @@ class ReplyRecorder:
         on_text: Callable[[str], None] = lambda _text: None,
         on_reasoning: Callable[[str], None] = lambda _text: None,
         on_retry: Callable[[Retrying], None] = lambda _retrying: None,
+        *,
+        loop: ToolLoop | None = None,
     ) -> StoredMessage:
         """Stream into the store and return the final message; its status says how it
         ended. A provider error becomes the message's error; cancellation (Stop) saves
-        the text as stopped. Our own tasks are the only ones cancelled here."""
+        the text as stopped. Our own tasks are the only ones cancelled here. With a tool
+        `loop`, the model may call tools: one reply, several requests."""
         status, error = MessageStatus.COMPLETE, None
+        self._callbacks = (on_text, on_reasoning)
+        self._on_retry = on_retry
         saver = asyncio.ensure_future(self._save_on_a_timer())
         try:
-            replies: AsyncIterator[Any] = provider.stream(model, history, options=options)
-            async with contextlib.aclosing(replies):  # type: ignore[type-var]
-                async for chunk in replies:
-                    if isinstance(chunk, str):
-                        self.add_text(chunk)
-                        on_text(chunk)
-                    elif isinstance(chunk, Reasoning):
-                        self.add_reasoning(chunk.text)
-                        on_reasoning(chunk.text)
-                    elif isinstance(chunk, Retrying):
-                        on_retry(chunk)
-                    elif isinstance(chunk, FinishReason):
-                        self.finish_reason = chunk.reason
-                    elif isinstance(chunk, Usage):
-                        self.usage = {
-                            "prompt_tokens": chunk.prompt_tokens,
-                            "completion_tokens": chunk.completion_tokens,
-                            "total_tokens": chunk.total_tokens,
-                        }
-                        if chunk.cached_tokens:  # served from the service's prompt cache
-                            self.usage["cached_tokens"] = chunk.cached_tokens
+            if loop is None:
+                await self.stream_round(provider, model, history, options, ())
+            else:
+                await loop.drive(self, provider, model, history, options)
         except asyncio.CancelledError:
             status = MessageStatus.STOPPED
         except ProviderError as failure:
@@ -176,6 +188,53 @@ class ReplyRecorder:
         finally:
             saver.cancel()
         return self.save_end(status, error)
+
+    async def stream_round(
+        self,
+        provider: Provider,
+        model: str | None,
+        history: list[Message],
+        options: dict[str, Any],
+        tools: Sequence[ToolSpec],
+    ) -> list[ToolCall]:
+        """One request streamed into the reply; the tool calls it ended with. Raises
+        what the provider raises (`run` turns it into the reply's end)."""
+        on_text, on_reasoning = self._callbacks or (lambda _t: None, lambda _t: None)
+        calls: list[ToolCall] = []
+        replies: AsyncIterator[Any] = (
+            provider.stream(model, history, options=options, tools=tools)
+            if tools
+            else provider.stream(model, history, options=options)  # no tools: as before
+        )
+        async with contextlib.aclosing(replies):  # type: ignore[type-var]
+            async for chunk in replies:
+                if isinstance(chunk, str):
+                    self.add_text(chunk)
+                    on_text(chunk)
+                elif isinstance(chunk, Reasoning):
+                    self.add_reasoning(chunk.text)
+                    on_reasoning(chunk.text)
+                elif isinstance(chunk, Retrying):
+                    self._on_retry(chunk)
+                elif isinstance(chunk, ToolCall):
+                    calls.append(chunk)
+                elif isinstance(chunk, FinishReason):
+                    self.finish_reason = chunk.reason
+                elif isinstance(chunk, Usage):
+                    self._count(chunk)
+        return calls
+
+    def _count(self, chunk: Usage) -> None:
+        """Token counts: a reply of several requests adds up what they used."""
+        before = self.usage if self.tool_steps else {}
+        self.usage = {
+            "prompt_tokens": chunk.prompt_tokens + before.get("prompt_tokens", 0),
+            "completion_tokens": chunk.completion_tokens + before.get("completion_tokens", 0),
+            "total_tokens": chunk.total_tokens + before.get("total_tokens", 0),
+        }
+        cached = chunk.cached_tokens + before.get("cached_tokens", 0)
+        if cached:  # served from the service's prompt cache
+            self.usage["cached_tokens"] = cached
 
     def save_end(self, status: MessageStatus, error: ErrorInfo | None) -> StoredMessage:
         """Save how the reply ended. A reply deleted meanwhile, or a store that cannot
@@ -196,6 +255,7 @@ class ReplyRecorder:
                 finish_reason=self.finish_reason,
                 reasoning=self.reasoning,
                 reasoning_ms=self.reasoning_ms,
+                tools=self.tool_steps if self.tool_steps else None,
             )
         except (KeyError, StoreError) as failure:
             log.warning("could not save the end of reply %s: %s", self.message.id, failure)
@@ -216,4 +276,5 @@ class ReplyRecorder:
             finish_reason=self.finish_reason,
             reasoning=self.reasoning,
             reasoning_ms=self.reasoning_ms,
+            tools=tuple(self.tool_steps),
         )

@@ -13,7 +13,7 @@ import asyncio
 import dataclasses
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from gui.core import context
@@ -29,6 +29,7 @@ from gui.core.store import (
     StoreError,
     Unchanged,
 )
+from gui.core.turn_history import build_history, history_for
 from gui.values import ErrorInfo
 from providers.base import Message, Retrying
 from providers.errors import ProviderError
@@ -36,6 +37,7 @@ from providers.registry import DEFAULT_PROVIDER
 
 if TYPE_CHECKING:
     from gui.core.provider_factory import ProviderFactory
+    from gui.core.tool_loop import ToolLoop
 
 __all__ = [
     "SAVE_EVERY_S",
@@ -51,36 +53,6 @@ log = logging.getLogger(__name__)
 
 #: messages shown above a search hit or a version just chosen
 ABOVE_ANCHOR = 2
-
-
-def history_for(
-    store: Store, conversation: Conversation | int, until: int | None = None
-) -> list[Message]:
-    """What the provider is sent: the system prompt, then every non-empty turn of the
-    active path (or of the path up to message `until`); other branches never.
-
-    One query for the turns (none when the store kept them); the conversation is read
-    only when the caller has not."""
-    if isinstance(conversation, int):
-        conversation = store.get_conversation(conversation)
-    turns = (
-        store.turns(conversation.id)
-        if until is None
-        else store.path_turns(conversation.id, until=until)
-    )
-    return _history(conversation, turns)
-
-
-def _history(conversation: Conversation, turns: Sequence[tuple[str, str]]) -> list[Message]:
-    history: list[Message] = []
-    if conversation.system_prompt.strip():
-        history.append({"role": "system", "content": conversation.system_prompt})
-    history.extend(
-        {"role": role, "content": text}  # type: ignore[typeddict-item]
-        for role, text in turns
-        if text and (role == "user" or role == "assistant")
-    )
-    return history
 
 
 class ReplyNotStarted(StoreError):
@@ -216,7 +188,7 @@ class ChatSession:
             if reply.parent_id is None
             else self.store.path_turns(conversation.id, until=reply.parent_id)
         )
-        history, left_out = self._request(conversation, turns)
+        history, left_out = self._request(conversation, turns, until=reply.parent_id)
         return self._open(
             conversation, history, recorder, parent=reply.parent_id, left_out=left_out
         )
@@ -247,7 +219,7 @@ class ChatSession:
         conversation = self.store.get_conversation(reply.conversation_id)
         provider = reply.provider or conversation.provider or self.default_provider()
         turns = self.store.path_turns(conversation.id, until=message_id)
-        history, left_out = self._request(conversation, turns, provider)
+        history, left_out = self._request(conversation, turns, provider, until=message_id)
         # The usage is the new request's (the recorder saves its counts at the end).
         usage = {"left_out": left_out} if left_out else {}
         self.store.update_message(
@@ -272,15 +244,23 @@ class ChatSession:
         return self._open(conversation, history, recorder, left_out=left_out)
 
     def _request(
-        self, conversation: Conversation, turns: list[tuple[str, str]], provider: str = ""
+        self,
+        conversation: Conversation,
+        turns: list[tuple[str, str]],
+        provider: str = "",
+        *,
+        until: int | None = None,
     ) -> tuple[list[Message], int]:
         """What the provider is sent of a path's turns (`history_for`, cut to what fits
-        the model's context, gui.core.context) and how many older messages are left out."""
+        the model's context, gui.core.context) and how many older messages are left out.
+        `until` names the path's end when it is not the active path's."""
         params = conversation.params
         model = conversation.model or self._info(conversation, provider)[1]
         tokens = context.budget(context.context_limit(model, params), params)
         kept = context.fit(conversation.system_prompt, turns, tokens)
-        return _history(conversation, turns[kept.start :] if kept.start else turns), kept.left_out
+        tools = self.store.path_tools(conversation.id, until)
+        sent = turns[kept.start :] if kept.start else turns
+        return build_history(conversation, sent, tools, kept.start), kept.left_out
 
     def _info(
         self, conversation: Conversation, provider: str = ""
@@ -331,10 +311,12 @@ class ChatSession:
         *,
         on_reasoning: Callable[[str], None] = lambda _text: None,
         on_retry: Callable[[Retrying], None] = lambda _retrying: None,
+        tools: ToolLoop | None = None,
     ) -> StoredMessage:
         """Build the provider and stream the reply; returns the saved final message.
         `on_text` and `on_reasoning` get each piece of the answer and of the thinking,
-        `on_retry` each wait before the request is made again."""
+        `on_retry` each wait before the request is made again; with `tools`, the model
+        may call them (a provider that takes none is sent the history without calls)."""
         recorder = turn.recorder
         try:
             provider = await self.providers.get(turn.provider)
@@ -357,14 +339,20 @@ class ChatSession:
         if "session_id" in supported:  # GigaChat caches a conversation's prompt by it
             options["session_id"] = self.session_key(turn.conversation)
         model = turn.conversation.model or None
+        history = turn.history
+        if not provider.supports_tools:
+            from gui.core.tool_loop import flatten
+
+            history, tools = flatten(history), None
         return await recorder.run(
             provider,
             model,
-            turn.history,
+            history,
             options,
             on_text=on_text,
             on_reasoning=on_reasoning,
             on_retry=on_retry,
+            loop=tools if tools is not None and tools.specs else None,
         )
 
     def read_ahead(self, conversation_id: int) -> None:

@@ -206,6 +206,18 @@ class Settings:
         self._set(_GENERAL, "theme", value)
 
     @property
+    def zoom(self) -> int:
+        """The conversation text's size in percent (View → Zoom), 100 when unset or odd."""
+        value = self._get(_GENERAL, "zoom", "100")
+        return int(value) if value.isdigit() and 50 <= int(value) <= 300 else 100
+
+    @zoom.setter
+    def zoom(self, value: int) -> None:
+        if not 50 <= value <= 300:
+            raise ValueError("zoom must be between 50 and 300 percent")
+        self._set(_GENERAL, "zoom", str(value))
+
+    @property
     def tray_icon(self) -> bool:
         return self._choice("tray_icon", ("true", "false"), "false") == "true"
 

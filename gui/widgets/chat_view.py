@@ -10,23 +10,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QTimer, QUrl, Signal
-from PySide6.QtGui import QResizeEvent, QTextCursor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
+from PySide6.QtWidgets import QToolButton, QWidget
 
-from gui.widgets import thinking
+from gui.widgets import icons, thinking
 from gui.widgets.message_document import MessageDocument
 from gui.widgets.message_fill import RENDER_PIECE_CHARS
 from gui.widgets.message_html import (
     MAX_MARKDOWN_CHARS,
+    MUTED,
     MessageLike,
     find_arrow,
     follow_link,
     parse_action,
+    parse_icon_url,
     with_versions_at,
 )
 
 __all__ = ["MAX_MARKDOWN_CHARS", "RENDER_PIECE_CHARS", "ChatView", "MessageLike", "parse_action"]
+
+#: The widest the text column gets (with the document's margins), as chat apps do.
+READING_WIDTH = 840
 
 #: Links the view follows itself: a Thinking block, a cut message, its text window.
 OWN_ACTIONS = frozenset({"thinking", "show_all", "open_text", "thinking_text"})
@@ -60,12 +65,21 @@ class ChatView(MessageDocument):
         self._arrow_wanted: tuple[int, str] | None = None
         #: the last "Open as text" window (it deletes itself when closed)
         self.text_dialog: QWidget | None = None
+        #: the round "↓" over the bottom edge while the view does not follow the end
+        self._to_end_button: QToolButton | None = None
+        self._base_point_size: float | None = None
+        self._margining = False
         self.anchorClicked.connect(self.on_anchor_clicked)
-        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setAccessibleName(self.tr("Conversation"))
+        if self._to_end_button is not None:
+            self._to_end_button.setToolTip(self.tr("Scroll to the newest message (End)"))
+            self._to_end_button.setAccessibleName(self.tr("Scroll to the newest message"))
         self.setAccessibleDescription(
             self.tr(
                 "Messages of the open conversation. Tab moves through the links under each"
@@ -116,10 +130,24 @@ class ChatView(MessageDocument):
         self._streaming = streaming & set(self._frames)
         bar.setValue(bar.maximum() - from_bottom)
 
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copied text holds each formula as its LaTeX ($…$), not a blank character."""
+        if self.document().findChild(QObject, "mathImages") is None:
+            return super().createMimeDataFromSelection()
+        from gui.widgets.markdown_math_images import selection_text
+
+        data = QMimeData()  # Qt's own rebuilds its text on every read: setText is lost
+        data.setText(selection_text(self.textCursor()))
+        return data
+
     # -- resources: nothing is ever loaded -------------------------------------------
     def loadResource(self, type_: int, name: QUrl | str) -> Any:
-        """Model output may reference remote or local files: load none of them."""
-        return None
+        """Model output may reference remote or local files: load none of them. The only
+        images shown are the view's own icons, drawn here."""
+        wanted = parse_icon_url(name.toString() if isinstance(name, QUrl) else name)
+        if wanted is None or wanted[0] not in icons.SHAPES:
+            return None
+        return icons.image(wanted[0], MUTED[wanted[1]], 14, self.devicePixelRatioF())
 
     # -- whole conversation ----------------------------------------------------------
     def set_messages(
@@ -135,6 +163,7 @@ class ChatView(MessageDocument):
         self._arrow_wanted = None
         self.has_older = has_older
         self.has_newer = has_newer
+        self.following = anchor is None and not has_newer
         for message in messages:
             self.append_message(message)
         switched_by, self._switched_by = self._switched_by, None
@@ -179,6 +208,72 @@ class ChatView(MessageDocument):
     def scroll_to_bottom(self) -> None:
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+    def set_zoom(self, percent: int) -> None:
+        """The conversation's text at `percent` of the usual size (rendered again)."""
+        if self._base_point_size is None:
+            self._base_point_size = self.font().pointSizeF()
+        font = self.font()
+        font.setPointSizeF(self._base_point_size * percent / 100)
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+        self.schedule_rerender()
+
+    # -- following the end -------------------------------------------------------------
+    @property
+    def to_end_button(self) -> QToolButton:
+        """The "↓" button, made when first needed (the Qt namespace costs the first frame)."""
+        if self._to_end_button is None:
+            from PySide6.QtCore import Qt
+
+            button = self._to_end_button = QToolButton(self)
+            button.setObjectName("toEndButton")
+            button.setText("↓")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # End does it by keyboard
+            button.hide()
+            button.clicked.connect(self.follow)
+            self.retranslate()
+        return self._to_end_button
+
+    def follow(self) -> None:
+        """Go to the end and stay there as the conversation grows (Send, "↓", End)."""
+        self.following = not self.has_newer
+        self.scroll_to_bottom()
+        if self._to_end_button is not None:
+            self._to_end_button.hide()
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        """The text grew or shrank (a delta, a render, a relayout): a view following the
+        end stays at it; any other keeps showing what it showed."""
+        if self.following and not self.has_newer:
+            self.verticalScrollBar().setValue(maximum)
+        self._place_to_end_button()
+
+    def _place_to_end_button(self) -> None:
+        bar = self.verticalScrollBar()
+        wanted = not self.following and bar.maximum() - bar.value() > 4
+        if not wanted and self._to_end_button is None:
+            return
+        button = self.to_end_button
+        if wanted:
+            size = 36
+            viewport = self.viewport().geometry()
+            button.setGeometry(
+                viewport.center().x() - size // 2, viewport.bottom() - size - 12, size, size
+            )
+            button.raise_()
+        button.setVisible(wanted)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """End (or Ctrl+End) goes to the newest message and follows it again."""
+        from PySide6.QtCore import Qt
+
+        if event.key() == Qt.Key.Key_End:
+            self.follow()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def bring_to_top(self, message_id: int) -> None:
         """Scroll so the message starts near the top of the view; the text cursor goes
@@ -261,15 +356,28 @@ class ChatView(MessageDocument):
                 self.setTextCursor(arrow)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """A view at the end stays at the end when it shrinks (a bar above the composer)."""
+        """A view at the end stays at the end when it shrinks (a bar above the composer).
+        Text keeps a readable width: a wider view gets margins, not longer lines (and its
+        text is not laid out again while the window is resized)."""
         bar = self.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
+        side = max(0, (event.size().width() - bar.sizeHint().width() - READING_WIDTH) // 2)
+        if side != self.viewportMargins().left() and not self._margining:
+            self._margining = True  # the margins resize the viewport: no second round
+            try:
+                self.setViewportMargins(side, 0, side, 0)
+            finally:
+                self._margining = False
         super().resizeEvent(event)
-        if at_end:
+        if at_end or self.following:
             bar.setValue(bar.maximum())
+        self._place_to_end_button()
 
     def _on_scrolled(self, value: int) -> None:
         maximum = self.verticalScrollBar().maximum()
+        # Scrolled up: stop following; back at the end (of the whole path): again.
+        self.following = value >= maximum - 4 and not self.has_newer
+        self._place_to_end_button()
         if value == 0 and self.has_older and maximum > 0:
             self.older_requested.emit()
         elif value == maximum and self.has_newer and maximum > 0:

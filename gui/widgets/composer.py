@@ -37,7 +37,10 @@ class Composer(LongLinesEdit):
         super().__init__(parent)
         self.setObjectName("composer")
         self.setTabChangesFocus(True)
-        self.setMaximumHeight(120)
+        #: grows with the text up to this share of the window's height, then scrolls
+        self.max_share = 0.4
+        self.document().documentLayout().documentSizeChanged.connect(self.fit_height)
+        self.fit_height()
         self.editing_message_id: int | None = None
         self._draft = ""  # what was typed before editing began
         self._default_wrap = self.wordWrapMode()
@@ -45,7 +48,7 @@ class Composer(LongLinesEdit):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setPlaceholderText(self.tr("Type a message. Enter sends, Shift+Enter adds a line."))
+        self.setPlaceholderText(self.tr("Type a message…"))  # the hint under it says how to send
         self.setAccessibleName(self.tr("Message"))
         self.setAccessibleDescription(self.tr("Enter sends, Shift+Enter starts a new line"))
 
@@ -113,6 +116,17 @@ class Composer(LongLinesEdit):
             self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         if text:
             self.insert_plain(text)
+
+    def fit_height(self, *_size: object) -> None:
+        """As tall as its text (two lines at least), up to `max_share` of the window."""
+        lines = max(2, int(self.document().documentLayout().documentSize().height()))
+        spacing = self.fontMetrics().lineSpacing()
+        chrome = 2 * round(self.document().documentMargin()) + 2 * self.frameWidth() + 4
+        window = self.window()
+        ceiling = int(window.height() * self.max_share) if window is not self else 8 * spacing
+        height = max(2 * spacing + chrome, min(lines * spacing + chrome, ceiling))
+        if height != self.height():
+            self.setFixedHeight(height)
 
     def _on_text_changed(self) -> None:
         if self.document().isEmpty() and self.wordWrapMode() != self._default_wrap:

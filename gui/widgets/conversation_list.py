@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -14,9 +15,13 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
+
+from gui.widgets import icons
+from gui.widgets.row_menu import RowMenuButton
 
 # This module is imported and its widget built before the window's first paint, so it
 # never names `Qt` then (its first use costs 13 ms, see gui/widgets/theme.py): roles are plain
@@ -26,6 +31,36 @@ USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
 ID_ROLE = USER_ROLE
 KIND_ROLE = USER_ROLE + 1
 MESSAGE_ROLE = USER_ROLE + 2
+SNIPPET_ROLE = USER_ROLE + 3
+TITLE_ROLE = USER_ROLE + 4
+
+DAY = 86_400
+#: Rows added per loop turn when the list is filled (about 10 ms).
+FILL_ROWS = 200
+
+
+def date_group(when: float, now: float | None = None) -> str:
+    """The sidebar group of a chat last changed at `when`: "today", "yesterday", "week",
+    "month", or its month as "YYYY-MM" (local time)."""
+    import time
+
+    now = time.time() if now is None else now
+    midnight = time.mktime((*time.localtime(now)[:3], 0, 0, 0, 0, 0, -1))
+    if when >= midnight:
+        return "today"
+    if when >= midnight - DAY:
+        return "yesterday"
+    if when >= midnight - 7 * DAY:
+        return "week"
+    if when >= midnight - 30 * DAY:
+        return "month"
+    year, month = time.localtime(when)[:2]
+    return f"{year:04d}-{month:02d}"
+
+
+def _updated(conversation: ConversationLike) -> float:
+    value = getattr(conversation, "updated_at", 0.0)
+    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 class ConversationLike(Protocol):
@@ -68,6 +103,11 @@ class ConversationList(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("conversationList")
         self.list.setProperty("contextMenuPolicy", "CustomContextMenu")
+        # One line per chat, elided with "…" (the whole title is the tooltip); never a
+        # horizontal scroll bar.
+        self.list.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        self.list.setProperty("textElideMode", "ElideRight")
+        self.list.setWordWrap(False)
         # Keyboard equivalents of the context menu, active while the list has focus.
         self.rename_action = QAction(self.list)
         self.rename_action.setShortcuts([QKeySequence("F2")])
@@ -88,6 +128,9 @@ class ConversationList(QWidget):
         self.list.currentItemChanged.connect(self._on_current_changed)
         self.list.customContextMenuRequested.connect(self._on_context_menu)
         self._updating = False
+        self._hit_delegate: QStyledItemDelegate | None = None
+        self._generation = 0  # of list fills: a later one stops an earlier one's chunks
+        self.row_menu = RowMenuButton(self.list, KIND_ROLE, self._on_context_menu)
         self._conversations: list[ConversationLike] = []
         self.setTabOrder(self.new_button, self.search)
         self.setTabOrder(self.search, self.list)
@@ -109,6 +152,7 @@ class ConversationList(QWidget):
                 " Delete removes it, the context menu key shows more."
             )
         )
+        self.row_menu.retranslate()
         self.rename_action.setText(self.tr("Rename chat"))
         self.delete_action.setText(self.tr("Delete chat"))
 
@@ -130,16 +174,35 @@ class ConversationList(QWidget):
         self._fill_conversations(current)
 
     def _fill_conversations(self, current: int | None) -> None:
+        """The list anew: the first FILL_ROWS rows now (what shows), the rest a chunk per
+        loop turn, so a history of thousands of chats never holds the window."""
+        self._generation += 1
         self._updating = True
         try:
             self.list.clear()
-            for conversation in self._conversations:
+        finally:
+            self._updating = False
+        self._fill_from(0, None, current, self._generation)
+
+    def _fill_from(self, start: int, group: str | None, current: int | None, run: int) -> None:
+        if run != self._generation:
+            return  # a newer fill began
+        self._updating = True
+        try:
+            pin = icons.icon("pin", self.palette().color(self.palette().ColorRole.PlaceholderText))
+            end = min(len(self._conversations), start + FILL_ROWS)
+            for conversation in self._conversations[start:end]:
+                when = "pinned" if conversation.pinned else date_group(_updated(conversation))
+                if when != group:
+                    group = when
+                    self._add_header(self._group_title(when))
                 title = conversation.title or self.tr("New chat")
-                item = QListWidgetItem(("📌 " if conversation.pinned else "") + title)
+                item = QListWidgetItem(title)
                 item.setData(ID_ROLE, conversation.id)
                 item.setData(KIND_ROLE, "conversation")
                 item.setToolTip(title)
                 if conversation.pinned:
+                    item.setIcon(pin)
                     pinned = self.tr("{0}, pinned").format(title)
                     item.setData(QtCore.Qt.ItemDataRole.AccessibleTextRole, pinned)
                 self.list.addItem(item)
@@ -147,18 +210,56 @@ class ConversationList(QWidget):
                     self.list.setCurrentItem(item)
         finally:
             self._updating = False
+        if end < len(self._conversations):
+            later = lambda: self._fill_from(end, group, current, run)  # noqa: E731
+            QtCore.QTimer.singleShot(0, self, later)
+
+    def _add_header(self, text: str) -> None:
+        """A group's title (Pinned, Today, …): not a row one can select."""
+        item = QListWidgetItem(text)
+        item.setFlags(QtCore.Qt.ItemFlag.NoItemFlags)
+        item.setData(KIND_ROLE, "header")
+        font = item.font()
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        font.setBold(True)
+        item.setFont(font)
+        item.setForeground(self.palette().color(self.palette().ColorRole.PlaceholderText))
+        self.list.addItem(item)
+
+    def _group_title(self, group: str) -> str:
+        titles = {
+            "pinned": self.tr("Pinned"),
+            "today": self.tr("Today"),
+            "yesterday": self.tr("Yesterday"),
+            "week": self.tr("Previous 7 days"),
+            "month": self.tr("Previous 30 days"),
+        }
+        if group in titles:
+            return titles[group]
+        year, month = (int(part) for part in group.split("-"))
+        from PySide6.QtCore import QDate, QLocale
+
+        return QLocale().toString(QDate(year, month, 1), "LLLL yyyy").capitalize()
 
     def set_search_results(self, hits: Sequence[SearchHitLike], current: int | None) -> None:
         if not self.search.text().strip():
             self._fill_conversations(current)
             return
+        self._generation += 1  # a fill still under way stops
         self._updating = True
         try:
             self.list.clear()
+            if self._hit_delegate is None:
+                from gui.widgets.search_hits import HitDelegate
+
+                self._hit_delegate = HitDelegate(SNIPPET_ROLE, TITLE_ROLE, self.list)
+                self.list.setItemDelegate(self._hit_delegate)
             for hit in hits:
-                plain = hit.snippet.replace("<b>", "").replace("</b>", "")
+                plain = html.unescape(hit.snippet.replace("<b>", "").replace("</b>", ""))
                 title = hit.title or self.tr("New chat")
                 item = QListWidgetItem(f"{title}\n{plain}")
+                item.setData(SNIPPET_ROLE, hit.snippet)  # the match marked, for the painter
+                item.setData(TITLE_ROLE, title)
                 item.setData(ID_ROLE, hit.conversation_id)
                 item.setData(MESSAGE_ROLE, hit.message_id)
                 item.setData(KIND_ROLE, "hit")
@@ -170,15 +271,25 @@ class ConversationList(QWidget):
         finally:
             self._updating = False
 
+    def chat_rows(self) -> list[QListWidgetItem]:
+        """The rows that open a chat (or a hit), without the group titles."""
+        rows = (self.list.item(i) for i in range(self.list.count()))
+        return [row for row in rows if row.data(ID_ROLE) is not None]
+
     def current_id(self) -> int | None:
         item = self.list.currentItem()
         value = item.data(ID_ROLE) if item is not None else None
         return int(value) if value is not None else None
 
     def select_relative(self, step: int) -> None:
+        """The next (or previous) chat, past the group titles, round at the ends."""
         count = self.list.count()
-        if count:
-            self.list.setCurrentRow((self.list.currentRow() + step) % count)
+        row = self.list.currentRow()
+        for _ in range(count):
+            row = (row + step) % count
+            if self.list.item(row).data(ID_ROLE) is not None:
+                self.list.setCurrentRow(row)
+                return
 
     def _on_current_changed(self, item: QListWidgetItem | None, _previous: object) -> None:
         if self._updating or item is None or item.data(ID_ROLE) is None:

@@ -13,14 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,8 +26,10 @@ from gui.widgets.composer import Composer
 from gui.widgets.conversation_list import ConversationLike, ConversationList
 from gui.widgets.message_html import MESSAGE_INTENTS
 from gui.widgets.provider_picker import ProviderPicker
-from gui.widgets.theme import focus_style_sheet
+from gui.widgets.style_sheet import window_style_sheet
+from gui.widgets.view_actions import ViewActions
 from gui.widgets.window_actions import WindowActions
+from gui.widgets.window_layout import lay_out, paint_icons, set_tab_order
 
 if TYPE_CHECKING:  # dialogs and bars load when first shown, not at start-up
     from gui.widgets.edit_banner import EditBanner
@@ -81,6 +80,8 @@ class MainWindow(QMainWindow):
     import_requested = Signal(str)
     #: conversation id, file path, kind ("md", "json", "html")
     export_requested = Signal(int, str, str)
+    #: the person zoomed the conversation text: percent, to remember
+    zoom_changed = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.undo_bar: UndoBar | None = None
         self.edit_banner: EditBanner | None = None
         self._resending = False
+        self._icons_shown = False
         #: wired to a controller (`set_ready`): the buttons work
         self.ready = False
         #: the fixed status line shown last and how to say it again in another language
@@ -109,31 +111,12 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
 
-        top = QHBoxLayout()
-        top.addWidget(self.picker, 1)
-        top.addWidget(self.parameters_button)
-        top.addWidget(self.settings_button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.composer, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addStretch(1)
-        bottom.addLayout(buttons)
-        right = QWidget()
-        column = self._column = QVBoxLayout(right)  # the bars go between view and composer
-        column.addLayout(top)
-        column.addWidget(self.view, 1)
-        column.addLayout(bottom)
-        splitter = QSplitter()  # side by side
-        splitter.addWidget(self.sidebar)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 840])
-        self.setCentralWidget(splitter)
+        self.conversation_stack, self.conversation_column, self.composer_box = lay_out(self)
         self.commands = WindowActions(self)
+        self.view_commands = ViewActions(self)
+        self.menuBar().insertMenu(self.commands.go_menu.menuAction(), self.view_commands.menu)
         self._connect()
-        self._set_tab_order()
+        set_tab_order(self)
         self.retranslate()
         self.set_dark(self.view.dark)
         for widget in (self.send_button, self.parameters_button, self.settings_button):
@@ -179,31 +162,14 @@ class MainWindow(QMainWindow):
         """The window's commands in the order the cheat sheet lists them."""
         return [
             *self.commands.in_cheat_sheet_order(),
+            *self.view_commands.actions(),
             self.sidebar.rename_action,
             self.sidebar.delete_action,
         ]
 
-    def _set_tab_order(self) -> None:
-        """Sidebar → provider and model → buttons → conversation → message → Send, Stop."""
-        chain: list[QWidget] = [
-            self.sidebar.new_button,
-            self.sidebar.search,
-            self.sidebar.list,
-            self.picker.provider_box,
-            self.picker.model_box,
-            self.parameters_button,
-            self.settings_button,
-            self.view,
-            self.composer,
-            self.send_button,
-            self.stop_button,
-        ]
-        for first, second in itertools.pairwise(chain):
-            self.setTabOrder(first, second)
-
     def _add_bar(self, bar: QWidget, index: int) -> None:
         """A bar between the view and the message box; its button joins the tab chain."""
-        self._column.insertWidget(index, bar)
+        self.conversation_column.insertWidget(index, bar)
         buttons = [b.button for b in (self.undo_bar, self.edit_banner) if b is not None]
         for first, second in itertools.pairwise([self.view, *buttons, self.composer]):
             self.setTabOrder(first, second)
@@ -211,6 +177,7 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         """Every text the window holds, in the current language (LanguageChange)."""
         self.commands.retranslate()  # the menus, the buttons and the window's names
+        self.view_commands.retranslate()
         if self._status is not None and self.status_label.text() == self._status[0]:
             self._show_status(self._status[1])
 
@@ -220,11 +187,22 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
-        """Follow the theme: the view's colours and the focus frames."""
+        """Follow the theme: the view's colours, the window's sheet and its icons."""
         self.view.set_dark(dark)
-        sheet = focus_style_sheet(QGuiApplication.palette())
+        sheet = window_style_sheet(dark)
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)  # costly: every widget's style is recomputed
+        if self._icons_shown:
+            paint_icons(self, dark)
+
+    def set_zoom(self, percent: int) -> None:
+        """The conversation text's size, as remembered (100 is the usual size)."""
+        self.view_commands.set_zoom(percent)
+
+    def show_icons(self) -> None:
+        """Draw the buttons' icons: after the first frame (drawing them loads QtSvg)."""
+        self._icons_shown = True
+        paint_icons(self, self.view.dark)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         event.accept()
@@ -236,6 +214,7 @@ class MainWindow(QMainWindow):
         self.composer.setFocus()
 
     def _on_submitted(self, text: str) -> None:
+        self.view.follow()  # the question and its reply come at the end: show them
         editing = self.composer.editing_message_id
         if editing is not None and self.view.has_message(editing):
             self._resending = True  # the new version shown meanwhile does not end the edit
@@ -261,7 +240,9 @@ class MainWindow(QMainWindow):
 
             self.edit_banner = EditBanner()
             self.edit_banner.cancel_requested.connect(self.cancel_edit)
-            self._add_bar(self.edit_banner, self._column.count() - 1)  # above the composer
+            self._add_bar(
+                self.edit_banner, self.conversation_column.count() - 1
+            )  # above the composer
         self.edit_banner.show_message(text)
         self.composer.setFocus()
 
@@ -383,8 +364,13 @@ class MainWindow(QMainWindow):
         self.composer.setFocus()
 
     def set_busy(self, busy: bool) -> None:
-        """The open conversation streams (Stop works) or not."""
+        """The open conversation streams (Send has become Stop) or not."""
         self.stop_button.setEnabled(busy)
+        refocus = self.send_button.hasFocus() or self.stop_button.hasFocus()
+        self.send_button.setVisible(not busy)
+        self.stop_button.setVisible(busy)
+        if refocus:
+            (self.stop_button if busy else self.send_button).setFocus()
 
     def message_sent(self) -> None:
         """The message was taken: the composer empties (after an edit, the draft comes back)."""

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+from gui.widgets.markdown_blocks import BULLETS, mark_task_lists, quote_close, quote_open, task_box
+from gui.widgets.markdown_code import HIGHLIGHT_BUDGET, code_html, language
+from gui.widgets.markdown_math import BLOCK_TOKENS, INLINE_TOKENS, math_html, use_math
 
 if TYPE_CHECKING:  # markdown-it loads on the first render, not at start-up
     from markdown_it import MarkdownIt
@@ -50,20 +53,12 @@ _ALIGN_RE = r"text-align:\s*(left|right|center)"
 # A space that another space follows, or one that starts a line, would collapse in HTML.
 _SPACES_RE = r" (?= )|(?<=\n) |^ "
 
-# Highlighting is the costliest step (~1.5 µs per character); past this many characters per
-# message code is shown plain, so a huge reply still renders in well under a second.
-_HIGHLIGHT_BUDGET = 100_000
-_MAX_LABEL = 32
-
-_PYGMENTS_STYLE = {False: "default", True: "github-dark"}
-_FALLBACK_TEXT = {False: "#1f2328", True: "#e6edf3"}
 _INLINE_CODE_BG = {False: "#eff1f3", True: "#343942"}
-_MUTED = {False: "#6e7781", True: "#9198a1"}
 _TABLE_BORDER = "#8c959f"
+_HEADER_BG = {False: "#f6f8fa", True: "#262c36"}
 
 _BLOCK_TAGS = {
     "paragraph": "p",
-    "blockquote": "blockquote",
     "bullet_list": "ul",
     "ordered_list": "ol",
     "list_item": "li",
@@ -71,6 +66,9 @@ _BLOCK_TAGS = {
     "tbody": "tbody",
     "tr": "tr",
 }
+#: Qt gives a list's bottom margin to its last item even when a nested list follows that
+#: item's text, opening a gap inside the list; the next block's top margin spaces it instead.
+_LIST_STYLE = "margin-bottom:0px"
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _INLINE_TAGS = {"em": "em", "strong": "strong", "s": "s"}
 _TABLE_OPEN = (
@@ -113,18 +111,22 @@ def render_markdown(
     message_id: int = 0,
     copy_label: str = "Copy",
     first_code_block: int = 0,
+    math: bool = False,
 ) -> Rendered:
     """Render a finished reply; `dark` picks code colours, `message_id` goes into Copy links
-    (numbered from `first_code_block`, for a reply rendered in pieces).
+    (numbered from `first_code_block`, for a reply rendered in pieces). With `math`, LaTeX
+    becomes `<img src="math:…">` for the view's handler (gui/widgets/markdown_math_images.py);
+    without it (a view that cannot paint it) it stays text.
 
     markdown-it stops parsing structure at its maxNesting (20) and drops what lies deeper;
     a reply nested that deep is shown as plain text instead, so no word goes missing.
     """
-    parser = _parser()
+    parser = _parser(math)
     tokens = parser.parse(text)
     limit = parser.options["maxNesting"] - 1
     if any(token.level >= limit for token in tokens):
         return Rendered(html=f"<p>{render_plain(text)}</p>", code_blocks=())
+    mark_task_lists(tokens)
     renderer = _Renderer(dark=dark, message_id=message_id, copy_label=copy_label)
     renderer.first_code_block = first_code_block
     renderer.render(tokens)
@@ -147,11 +149,15 @@ def split_blocks(text: str, size: int) -> list[str]:
     for index, line in enumerate(lines):
         length += len(line)
         if fence:
-            if re.match(_FENCE_RE, line) and line.strip().startswith(fence):
+            if fence == "\\[" and "\\]" in line:
+                fence = ""  # display math closed: it may hold blank lines
+            elif re.match(_FENCE_RE, line) and line.strip().startswith(fence):
                 fence = ""  # closed
             continue
         if opening := re.match(_FENCE_RE, line):
             fence = opening.group(1)
+        elif line.lstrip().startswith("\\[") and "\\]" not in line:
+            fence = "\\["
         elif (
             length - len(line) >= size
             and not lines[index - 1].strip()
@@ -173,11 +179,17 @@ _PIECE_START_RE = r"#{1,6} |[^\W\d_]|[«\"'(¿¡]"
 
 
 @functools.cache
-def _parser() -> MarkdownIt:
-    """CommonMark + tables + strikethrough; raw HTML off, so it arrives as text."""
+def _parser(math: bool = False) -> MarkdownIt:
+    """CommonMark + tables + strikethrough + task lists (+ math); raw HTML off, so it
+    arrives as text."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.tasklists import tasklists_plugin
 
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    parser.use(tasklists_plugin)
+    if math:
+        use_math(parser)
+    return parser
 
 
 class _Renderer:
@@ -190,8 +202,9 @@ class _Renderer:
         self.out: list[str] = []
         self.code_blocks: list[str] = []
         self.first_code_block = 0
-        self.budget = _HIGHLIGHT_BUDGET
+        self.budget = HIGHLIGHT_BUDGET
         self.links: list[bool] = []  # one entry per open link: whether it became an <a>
+        self.bullets = 0  # bullet lists open around the current token
 
     def render(self, tokens: Sequence[Token]) -> None:
         out = self.out
@@ -203,6 +216,8 @@ class _Renderer:
                 self.code(token.content, token.info if kind == "fence" else "")
             elif kind == "hr":
                 out.append("<hr>\n")
+            elif kind in BLOCK_TOKENS:
+                out.append(math_html(token.content, display=True))
             elif kind.endswith(("_open", "_close")):
                 self.block_tag(token)
             elif token.content:  # html_block (html is off) or anything unforeseen: as text
@@ -220,10 +235,18 @@ class _Renderer:
             if opening:
                 align = re.fullmatch(_ALIGN_RE, str(token.attrs.get("style", "")))
                 attrs = f' align="{align.group(1)}"' if align else ""
+                if base == "th":
+                    attrs += f' style="background-color:{_HEADER_BG[self.dark]}"'
                 self.out.append(f"<{tag}{attrs}>")
                 return
         elif base == "table":
             self.out.append(_TABLE_OPEN if opening else "</table>\n")
+            return
+        elif base == "blockquote":
+            self.out.append(quote_open(self.dark) if opening else quote_close())
+            return
+        elif base == "bullet_list":
+            self.bullet_list(token)
             return
         elif base in _BLOCK_TAGS:
             tag = _BLOCK_TAGS[base]
@@ -233,9 +256,21 @@ class _Renderer:
             self.out.append(f"</{tag}>\n")
         elif base == "ordered_list":
             start = _int_attr(token.attrs.get("start"))
-            self.out.append(f'<ol start="{start}">' if start not in (None, 1) else "<ol>")
+            number = f' start="{start}"' if start not in (None, 1) else ""
+            self.out.append(f'<ol{number} style="{_LIST_STYLE}">')
         else:
             self.out.append(f"<{tag}>")
+
+    def bullet_list(self, token: Token) -> None:
+        """Each level its own bullet (Qt gives every level a disc); none for a task list."""
+        if token.nesting != 1:
+            self.bullets -= 1
+            self.out.append("</ul>\n")
+            return
+        bullet = BULLETS[min(self.bullets, len(BULLETS) - 1)]
+        self.bullets += 1
+        bullet = "none" if token.meta.get("tasks") else bullet
+        self.out.append(f'<ul style="list-style-type:{bullet};{_LIST_STYLE}">')
 
     def inline(self, tokens: Sequence[Token]) -> None:
         out = self.out
@@ -243,6 +278,8 @@ class _Renderer:
             kind = token.type
             if kind == "text":
                 out.append(escape(token.content))
+            elif kind in INLINE_TOKENS:
+                out.append(math_html(token.content, display=False))
             elif kind == "softbreak":
                 out.append("\n")
             elif kind == "hardbreak":
@@ -265,6 +302,8 @@ class _Renderer:
                 tag = _INLINE_TAGS.get(kind.rsplit("_", 1)[0])
                 if tag is not None:
                     out.append(f"<{tag}>" if token.nesting == 1 else f"</{tag}>")
+            elif (box := task_box(token)) is not None:
+                out.append(box)
             else:  # text_special, html_inline (html is off) and anything unforeseen: as text
                 out.append(escape(token.content))
 
@@ -285,32 +324,15 @@ class _Renderer:
         # Without its final newline, so pasting a copied command into a shell doesn't run it.
         code = content[:-1] if content.endswith("\n") else content
         self.code_blocks.append(code)
-        lang = _language(info)
-        if not lang and code.startswith("#!"):
-            lang = _shebang_language(code)
-        body = self.highlight(code, lang)
-        style = _code_style(self.dark)
-        self.out.append(
-            f'<p style="margin-top:8px;margin-bottom:0px"><small>'
-            f'<span style="color:{_MUTED[self.dark]}">{escape(lang or "text")}</span>'
-            f'&nbsp;&nbsp;<a href="{copy_link(self.message_id, index)}">{self.copy_label}</a>'
-            "</small></p>\n"
-            f'<pre style="{style}">{body}</pre>\n'
+        html, self.budget = code_html(
+            code,
+            language(info),
+            dark=self.dark,
+            href=copy_link(self.message_id, index),
+            copy_label=self.copy_label,
+            budget=self.budget,
         )
-
-    def highlight(self, code: str, lang: str) -> str:
-        lexer = _lexer(lang.lower()) if lang else None
-        if lexer is None or len(code) > self.budget:
-            return escape(code)
-        self.budget -= len(code)
-        # Imported lazily, like all of pygments here, to keep it off the startup path.
-        from pygments import highlight  # type: ignore[import-untyped, unused-ignore]
-
-        try:
-            html = str(highlight(code, lexer, _formatter(self.dark)))
-        except Exception:  # a third-party lexer choking on hostile text must not lose the reply
-            return escape(code)
-        return html[:-1] if html.endswith("\n") else html
+        self.out.append(html)
 
 
 def _plain_text(tokens: Sequence[Token]) -> str:
@@ -330,66 +352,8 @@ def _plain_text(tokens: Sequence[Token]) -> str:
     return "".join(parts)
 
 
-def _language(info: str) -> str:
-    """The fence's language word, without format characters (a bidi override in a label
-    would reorder the Copy link beside it) and short enough for a label line."""
-    words = info.split(maxsplit=1)
-    word = words[0].strip("{}.") if words else ""
-    return "".join(c for c in word if unicodedata.category(c)[0] not in "CZ")[:_MAX_LABEL]
-
-
 def _int_attr(value: object) -> int | None:
     try:
         return int(str(value))
     except ValueError:
         return None
-
-
-def _shebang_language(code: str) -> str:
-    """`#!/usr/bin/env python3` → "python": the only guess cheap and reliable enough to make."""
-    words = code[2 : code.find("\n") if "\n" in code else 200].split()
-    if words and words[0].endswith("/env") and len(words) > 1:
-        words = words[1:]
-    name = words[0].rsplit("/", 1)[-1].rstrip("0123456789.") if words else ""
-    return name if name.lower() in _lexer_aliases() else ""
-
-
-@functools.cache
-def _lexer_aliases() -> frozenset[str]:
-    """Known lexer names, so an unknown fence language costs a set lookup, not a plugin scan."""
-    from pygments.lexers import get_all_lexers  # type: ignore[import-untyped, unused-ignore]
-
-    return frozenset(
-        alias for _, aliases, _, _ in get_all_lexers(plugins=False) for alias in aliases
-    )
-
-
-@functools.lru_cache(maxsize=64)
-def _lexer(lang: str) -> Any:
-    if lang not in _lexer_aliases():
-        return None
-    from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped, unused-ignore]
-
-    return get_lexer_by_name(lang, stripnl=False)
-
-
-@functools.cache
-def _formatter(dark: bool) -> Any:
-    from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped, unused-ignore]
-
-    return HtmlFormatter(noclasses=True, nowrap=True, style=_PYGMENTS_STYLE[dark])
-
-
-@functools.cache
-def _code_style(dark: bool) -> str:
-    """The <pre> style: the Pygments style's own background and text colour, wrapped lines."""
-    from pygments.styles import get_style_by_name  # type: ignore[import-untyped, unused-ignore]
-    from pygments.token import Text  # type: ignore[import-untyped, unused-ignore]
-
-    style = get_style_by_name(_PYGMENTS_STYLE[dark])
-    colour = style.style_for_token(Text)["color"]
-    foreground = f"#{colour}" if colour else _FALLBACK_TEXT[dark]
-    return (
-        f"background-color:{style.background_color};color:{foreground};"
-        "white-space:pre-wrap;margin-top:2px;margin-bottom:8px"
-    )

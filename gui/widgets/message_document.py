@@ -18,24 +18,29 @@ from PySide6.QtGui import QTextCursor, QTextFrame
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from gui.widgets import markdown, thinking
+from gui.widgets.live_markdown import LiveState
+from gui.widgets.live_view import LiveView
 from gui.widgets.long_text import PLAIN_PIECE_CHARS, LineBreaker, is_cut
 from gui.widgets.message_fill import RENDER_PIECE_CHARS, Fill, Progress, append_html
+from gui.widgets.message_footer import footer
 from gui.widgets.message_html import (
     MessageLike,
     Shown,
-    footer,
     frame_format,
     heading,
     streaming_format,
+    typed_markdown,
+    utf16_len,
     wants_markdown,
 )
+from gui.widgets.reasoning_blocks import ReasoningBlocks
 from gui.widgets.thinking import Thinking
 
 translate = QCoreApplication.translate
 T = TypeVar("T")
 
 
-class MessageDocument(QTextBrowser):
+class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
     """Renders messages into frames; ChatView adds paging, links and versions."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -55,13 +60,17 @@ class MessageDocument(QTextBrowser):
         self._breakers: dict[int, LineBreaker] = {}
         self._backlog: dict[int, list[str]] = {}
         self._turn_due: set[int] = set()
+        #: streaming replies whose Markdown renders as it arrives (live_markdown)
+        self._live: dict[int, LiveState] = {}
+        #: the view stays at the end as the text grows (ChatView: until scrolled up)
+        self.following = True
 
     # -- what is shown ------------------------------------------------------------------
     def clear_messages(self) -> None:
         self.clear()
         for held in (self._frames, self._shown, self._code_blocks, self._texts, self._progress):
             held.clear()
-        for state in (self._fills, self._thinking, self._breakers, self._backlog):
+        for state in (self._fills, self._thinking, self._breakers, self._backlog, self._live):
             state.clear()
         self._streaming.clear()
         self._expanded.clear()
@@ -92,10 +101,6 @@ class MessageDocument(QTextBrowser):
         fill = self._fills.get(message_id)
         return fill is not None and fill.paused
 
-    def reasoning(self, message_id: int) -> str:
-        state = self._thinking.get(message_id)
-        return state.text if state is not None else ""
-
     # -- single messages ---------------------------------------------------------------
     def append_message(self, message: MessageLike) -> None:
         self._insert_message(message, at_start=False)
@@ -112,14 +117,23 @@ class MessageDocument(QTextBrowser):
         if frame is None:
             self.append_message(message)
             return
-        was_streaming = ident in self._streaming and ident not in self._backlog
+        streamed = ident in self._streaming and self._texts.get(ident) == message.text
+        was_streaming = streamed and ident not in self._backlog
+        live = self._live.get(ident)
         self._end_stream(ident)
         self._progress.pop(ident, None)
-        if was_streaming and self._texts.get(ident) == message.text:
+        if streamed:
             self._remember(message)
             shown = self._shown[ident]
             if (state := self._thinking_for(shown)) is not None:
                 self._ensure_block(ident, state)
+        if streamed and live is not None and live.touched():
+            if live.off or not wants_markdown(message):
+                self._refill(frame, message)  # plain after all: as if it never was live
+            else:
+                self._finish_live(frame, shown, live)
+            return
+        if was_streaming:
             if is_cut(message.text):  # a view holding megabytes re-lays them out at a resize:
                 footer_html = self._footer(shown)  # keep what streamed of its head, note
                 cut = lambda: Fill.cut_streamed(frame, shown, footer_html)  # noqa: E731
@@ -136,6 +150,9 @@ class MessageDocument(QTextBrowser):
                 self._progress[ident] = Progress(shown, pieces)
                 self._render_next_piece(ident)
                 return
+        self._refill(frame, message)
+
+    def _refill(self, frame: QTextFrame, message: MessageLike) -> None:
         cursor = frame.firstCursorPosition()
         cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
@@ -166,41 +183,6 @@ class MessageDocument(QTextBrowser):
         self._texts[message_id] = self._texts.get(message_id, "") + text
         self._stream_in(message_id, text)
 
-    def append_reasoning(self, message_id: int, text: str) -> None:
-        """Stream thinking into the reply's Thinking block (open until the answer starts)."""
-        if message_id not in self._frames or not text:
-            return
-        state = self._thinking.get(message_id)
-        if state is None:
-            state = self._thinking[message_id] = Thinking()
-            if message_id in self._streaming and not self._texts.get(message_id):
-                state.start_live()
-        self._ensure_block(message_id, state)
-        state.parts.append(text)
-        if state.waiting:
-            state.waiting += text
-        elif state.frame is not None and (state.live or state.open):
-            self._show_reasoning(message_id, state, text)
-
-    def _show_reasoning(self, message_id: int, state: Thinking, text: str) -> None:
-        """Streamed thinking into its open block, a piece a loop turn, like the answer."""
-        piece, state.waiting = text[:PLAIN_PIECE_CHARS], text[PLAIN_PIECE_CHARS:]
-        if state.frame is not None:
-            show = lambda: thinking.show(message_id, state, dark=self.dark, more=piece)  # noqa: E731
-            self._grow(state.frame.lastPosition(), show)
-        if state.waiting:
-            self._next_turn(message_id)
-
-    def _ensure_block(self, message_id: int, state: Thinking) -> None:
-        """A Thinking block for a reply shown without one, at the start of its answer."""
-        frame = self._frames.get(message_id)
-        if state.frame is not None or frame is None:
-            return
-        cursor = QTextCursor(frame.firstCursorPosition())
-        cursor.movePosition(QTextCursor.MoveOperation.NextBlock)  # past the heading
-        insert = lambda: thinking.insert(cursor, message_id, state, dark=self.dark)  # noqa: E731
-        self._grow(cursor.position(), insert)
-
     def show_all(self, message_id: int) -> None:
         """Render the rest of a message shown cut, a piece per loop turn."""
         fill, frame = self._fills.get(message_id), self._frames.get(message_id)
@@ -223,24 +205,6 @@ class MessageDocument(QTextBrowser):
         self._texts[message.id] = message.text
         self._shown[message.id] = Shown.of(message)
 
-    def _thinking_for(self, shown: Shown) -> Thinking | None:
-        """The message's Thinking state (kept across renders: open or not), if it has one;
-        a block already shown is folded (the reply ended) or said again (its duration)."""
-        state = self._thinking.get(shown.id)
-        if state is None and shown.reasoning:
-            state = self._thinking[shown.id] = Thinking(shown.reasoning, shown.reasoning_ms)
-        elif state is not None:
-            if shown.reasoning and shown.reasoning != state.text:
-                state.parts = [shown.reasoning]
-            state.ms = shown.reasoning_ms or state.ms
-        if state is not None and shown.status != "streaming" and state.live:
-            state.end_live()
-            if state.frame is not None:
-                thinking.hide(shown.id, state, dark=self.dark)
-        elif state is not None and state.frame is not None and not state.live:
-            thinking.relabel(shown.id, state, dark=self.dark)
-        return state
-
     def _fill(self, cursor: QTextCursor, message: MessageLike) -> None:
         self._remember(message)
         ident, shown = message.id, self._shown[message.id]
@@ -252,26 +216,32 @@ class MessageDocument(QTextBrowser):
             self._thinking[ident].frame = None
         think = self._thinking_for(shown)
         if message.status == "streaming":
-            cursor.insertHtml(heading(message))
+            cursor.insertHtml(heading(message, dark=self.dark))
             cursor.insertBlock()
             if think is not None:
                 if not message.text and not think.live:  # still thinking (a chat opened)
                     think.start_live()
                 thinking.insert(cursor, ident, think, dark=self.dark)
             self._streaming.add(ident)
+            if message.role == "assistant":
+                self._live[ident] = LiveState()
             self._stream_in(ident, message.text)
             return
-        fill = Fill(shown, as_markdown=wants_markdown(message), expanded=ident in self._expanded)
+        as_markdown = wants_markdown(message)
+        if as_markdown and message.role == "user":  # its lines and indents as typed
+            shown = shown._replace(text=typed_markdown(shown.text))
+        fill = Fill(shown, as_markdown=as_markdown, expanded=ident in self._expanded)
         html, self._code_blocks[ident] = fill.next_html(
+            self.document(),
             dark=self.dark,
             copy_label=translate("ChatView", "Copy"),
             first_code_block=0,
             footer=lambda: self._footer(shown),
         )
         if think is None:
-            cursor.insertHtml(heading(message) + html)
+            cursor.insertHtml(heading(message, dark=self.dark) + html)
         else:
-            cursor.insertHtml(heading(message))
+            cursor.insertHtml(heading(message, dark=self.dark))
             cursor.insertBlock()
             thinking.insert(cursor, ident, think, dark=self.dark)
             append_html(frame, html)
@@ -294,12 +264,20 @@ class MessageDocument(QTextBrowser):
             self._backlog[ident] = [shown[PLAIN_PIECE_CHARS:]]
             shown = shown[:PLAIN_PIECE_CHARS]
             self._next_turn(ident)
-        frame = self._frames[ident]
-        insert = lambda: frame.lastCursorPosition().insertText(shown, streaming_format())  # noqa: E731
+        self._append_plain(ident, self._frames[ident], shown)
+
+    def _append_plain(self, ident: int, frame: QTextFrame, text: str) -> None:
+        """Streamed text at the end of the frame, as plain text; a live step follows."""
+        insert = lambda: frame.lastCursorPosition().insertText(text, streaming_format())  # noqa: E731
         self._grow(frame.lastPosition(), insert)
+        live = self._live.get(ident)
+        if live is not None and not live.off:
+            live.tail_len += utf16_len(text)
+            self._live_due(ident, live)
 
     def _end_stream(self, ident: int) -> None:
         self._streaming.discard(ident)
+        self._live.pop(ident, None)
         self._breakers.pop(ident, None)
         self._backlog.pop(ident, None)
 
@@ -323,8 +301,7 @@ class MessageDocument(QTextBrowser):
         if ident in self._backlog:
             text = "".join(self._backlog.pop(ident))
             piece, rest = text[:PLAIN_PIECE_CHARS], text[PLAIN_PIECE_CHARS:]
-            insert = lambda: frame.lastCursorPosition().insertText(piece, streaming_format())  # noqa: E731
-            self._grow(frame.lastPosition(), insert)
+            self._append_plain(ident, frame, piece)
             if rest:
                 self._backlog[ident] = [rest]
                 self._next_turn(ident)
@@ -333,6 +310,7 @@ class MessageDocument(QTextBrowser):
         if fill is None or not fill.running():
             return
         html, blocks = fill.next_html(
+            self.document(),
             dark=self.dark,
             copy_label=translate("ChatView", "Copy"),
             first_code_block=len(self._code_blocks.get(ident, ())),
@@ -383,7 +361,7 @@ class MessageDocument(QTextBrowser):
         """Make a change at `position`; a view at the end stays at the end, and one whose
         top is below `position` keeps showing the same text."""
         bar = self.verticalScrollBar()
-        at_end = bar.value() >= bar.maximum() - 4
+        at_end = self.following or bar.value() >= bar.maximum() - 4
         above = False
         if not at_end:
             cursor = QTextCursor(self.document())

@@ -14,21 +14,29 @@ The footer (and its links) comes with the last piece of a run, as one insertHtml
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor, QTextFrame
+from PySide6.QtGui import (
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFrame,
+)
 
-from gui.widgets import markdown
+from gui.widgets import markdown, view_markdown
 from gui.widgets.long_text import display, head_end, is_cut, plain_pieces
-from gui.widgets.message_html import Shown, _link, action_url, find_link, utf16_len
+from gui.widgets.message_html import PIECE_CHARS, Shown, _link, action_url, find_link, utf16_len
 
 translate = QCoreApplication.translate
 
 #: Markdown longer than this is rendered in pieces of about RENDER_PIECE_CHARS (its
 #: parsing and layout cost ~5 µs a character); shorter, at once, as it always was.
 SYNC_MARKDOWN_CHARS = 3_000
-RENDER_PIECE_CHARS = 1_500
+RENDER_PIECE_CHARS = PIECE_CHARS
 
 
 class Progress:
@@ -68,7 +76,8 @@ class Progress:
             return None
         if not self.last:  # keep the line break before the next piece: its own block stays
             cursor.setPosition(cursor.position() - 1, QTextCursor.MoveMode.KeepAnchor)
-        rendered = markdown.render_markdown(
+        rendered = view_markdown.render(
+            frame.document(),
             piece,
             dark=dark,
             message_id=self.message.id,
@@ -77,7 +86,7 @@ class Progress:
         )
         cursor.removeSelectedText()
         # Stripped: a trailing newline would become a space at the end of the last block.
-        cursor.insertHtml(rendered.html.rstrip() + footer_html)
+        insert_html(cursor, rendered.html.rstrip() + footer_html)
         self.done += 1
         self.offset += len(piece)
         return rendered.code_blocks
@@ -124,6 +133,7 @@ class Fill:
 
     def next_html(
         self,
+        document: QTextDocument,
         *,
         dark: bool,
         copy_label: str,
@@ -135,7 +145,8 @@ class Fill:
         index = self.done
         piece = self.pieces[index]
         if self.markdown:
-            rendered = markdown.render_markdown(
+            rendered = view_markdown.render(
+                document,
                 piece,
                 dark=dark,
                 message_id=self.message.id,
@@ -188,7 +199,44 @@ def append_html(frame: QTextFrame, html: str) -> None:
     cursor = frame.lastCursorPosition()
     if cursor.block().length() > 1:
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+    insert_html(cursor, html)
+
+
+_FIRST_P_RE = re.compile(r"<p(?: style=\"([^\"]*)\")?>")
+_MARGIN_RE = re.compile(r"margin-(top|bottom):(\d+)px")
+
+
+def insert_html(cursor: QTextCursor, html: str) -> None:
+    """insertHtml into the (empty) block at `cursor`, which keeps that block's format: a
+    paragraph that opens the HTML gets its own margins, as it would rendered whole."""
+    block = cursor.block()
     cursor.insertHtml(html)
+    if html.startswith(("<ol", "<ul")) and block.isValid() and block.length() == 1:
+        _drop_empty(block)  # a list goes after the block it is inserted in: not a gap
+        return
+    opening = _FIRST_P_RE.match(html)
+    if opening is None or not block.isValid():
+        return
+    margins = {"top": 12, "bottom": 12}  # Qt's for <p>
+    for side, pixels in _MARGIN_RE.findall(opening.group(1) or ""):
+        margins[side] = int(pixels)
+    fmt = block.blockFormat()
+    fmt.setTopMargin(margins["top"])
+    fmt.setBottomMargin(margins["bottom"])
+    QTextCursor(block).setBlockFormat(fmt)
+
+
+def _drop_empty(block: QTextBlock) -> None:
+    """Join an empty block to the one before it, when both are in the same frame (not
+    the block a table must be followed by)."""
+    previous = block.previous()
+    here, there = QTextCursor(block), QTextCursor(previous)
+    if not previous.isValid() or here.currentFrame() != there.currentFrame():
+        return
+    if there.currentTable() is not None:
+        return
+    here.setPosition(block.position() - 1, QTextCursor.MoveMode.KeepAnchor)
+    here.removeSelectedText()
 
 
 def plain_html(piece: str, index: int, count: int) -> str:

@@ -13,6 +13,7 @@ is a version that way, and dimmed text at the ends.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -20,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QUrl
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFrame, QTextFrameFormat
 
 from gui.widgets import markdown
-from gui.widgets.long_text import has_long_line
+from gui.widgets.long_text import SHOWN_CHARS, has_long_line
 
 if TYPE_CHECKING:  # gui.values (json, dataclasses) costs the first frame 4 ms
     from gui.values import ErrorInfo
@@ -33,6 +34,10 @@ ACTION_SCHEME = "besedka"
 #: Longer replies stay plain text: parsing and laying out Markdown that large would
 #: hold the GUI thread for a noticeable time (hundreds of ms at 200 KB).
 MAX_MARKDOWN_CHARS = 60_000
+#: Longer Markdown renders in pieces of about PIECE_CHARS (message_fill); one that cannot
+#: be cut into pieces of at most MAX_PIECE_CHARS stays plain.
+PIECE_CHARS = 1_500
+MAX_PIECE_CHARS = 6_000
 
 
 class MessageLike(Protocol):
@@ -144,12 +149,46 @@ def streaming_format() -> QTextCharFormat:
 
 
 def wants_markdown(message: MessageLike) -> bool:
-    """Finished replies are shown as Markdown, unless too large to lay out quickly (a
-    paragraph is one block: one with a line of 60,000 characters takes 200 ms)."""
+    """Finished replies are shown as Markdown, unless too large to lay out quickly: over
+    MAX_MARKDOWN_CHARS only when it renders in pieces of at most MAX_PIECE_CHARS (a
+    paragraph is one block: one with a line of 60,000 characters takes 200 ms), and never
+    past SHOWN_CHARS, where a message is shown cut."""
     text = message.text
-    if message.role != "assistant" or len(text) > MAX_MARKDOWN_CHARS:
+    if message.role not in ("assistant", "user"):
         return False
-    return not has_long_line(text)
+    if len(text) > SHOWN_CHARS or has_long_line(text):
+        return False
+    if len(text) <= MAX_MARKDOWN_CHARS:
+        return True
+    return max(map(len, markdown.split_blocks(text, PIECE_CHARS))) <= MAX_PIECE_CHARS
+
+
+_FENCE_LINE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def typed_markdown(text: str) -> str:
+    """A person's message as Markdown that keeps what they typed: each line break a line
+    break, leading spaces kept (no-break spaces), outside code fences; within them, as is.
+    What they marked up (code, lists, emphasis, links, tables) still renders."""
+    out: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        opening = _FENCE_LINE_RE.match(line)
+        if fence:
+            if opening and line.strip().startswith(fence):
+                fence = ""
+            out.append(line + "\n")
+            continue
+        if opening:
+            fence = opening.group(1)
+            out.append(line + "\n")
+            continue
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if indent and not re.match(r"([-*+]|\d+[.)]) ", stripped):  # a list keeps its nesting
+            line = "\u00a0" * indent + stripped
+        out.append(line + ("  \n" if line.strip() else "\n"))
+    return "".join(out)[:-1] if out else ""
 
 
 def utf16_len(text: str) -> int:
@@ -163,30 +202,63 @@ def frame_format(role: str, *, dark: bool) -> QTextFrameFormat:
     fmt.setPadding(8)
     fmt.setTopMargin(6)
     fmt.setBottomMargin(6)
-    if role == "user":
+    if role == "user":  # a tinted card set in from the left, as people's messages are
         fmt.setBackground(QColor("#2b3a4a") if dark else QColor("#eef3fb"))
+        fmt.setLeftMargin(64)
+        fmt.setPadding(12)
     elif role == "system":
         fmt.setBackground(QColor("#3a3a2b") if dark else QColor("#fbf8e8"))
     return fmt
 
 
-def heading(message: MessageLike) -> str:
+def heading(message: MessageLike, *, dark: bool = False) -> str:
+    """Who wrote it (you, or the model) and, dimmed, when."""
     who = {
         "user": translate("ChatView", "You"),
         "system": translate("ChatView", "System prompt"),
     }.get(message.role)
+    details: list[str] = []
     if who is None:
         who = message.model or message.provider or translate("ChatView", "Assistant")
-    return f"<p><b>{markdown.escape(who)}</b></p>"
+    when = getattr(message, "created_at", None)
+    if isinstance(when, (int, float)) and when > 0:
+        details.append(_time(float(when)))
+    line = f"<b>{markdown.escape(who)}</b>"
+    if details:
+        said = " · ".join(markdown.escape(detail) for detail in details)
+        line += f'&nbsp;&nbsp;<span style="color:{MUTED[dark]}; font-size:small">{said}</span>'
+    return f"<p>{line}</p>"
 
 
-def can_continue(message: MessageLike) -> bool:
-    """A reply that ended before its natural end can be asked to go on."""
-    if message.role != "assistant" or message.status == "streaming":
-        return False
-    return message.status in ("stopped", "failed", "interrupted") or (
-        getattr(message, "finish_reason", "") == "length"
-    )
+#: Secondary text (times, actions): at least 4.5:1 on the view's backgrounds.
+MUTED = {False: "#5f6670", True: "#a2a7ae"}
+#: Icons in the document are drawn by the view (ChatView.loadResource): never fetched.
+ICON_SCHEME = "besedka-icon"
+
+
+def _time(when: float) -> str:
+    """ "14:05" today, else the date and time, in the interface language's format."""
+    import time as clock
+
+    from PySide6.QtCore import QDateTime
+
+    moment = QDateTime.fromSecsSinceEpoch(int(when))
+    locale = QLocale()
+    if clock.localtime(when)[:3] == clock.localtime()[:3]:
+        return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def icon_url(name: str, dark: bool) -> str:
+    return f"{ICON_SCHEME}:{name}/{'dark' if dark else 'light'}"
+
+
+def parse_icon_url(url: str) -> tuple[str, bool] | None:
+    prefix = f"{ICON_SCHEME}:"
+    if not url.startswith(prefix):
+        return None
+    name, _, theme = url[len(prefix) :].partition("/")
+    return name, theme == "dark"
 
 
 def _link(action: str, message_id: int, label: str, title: str = "", style: str = "") -> str:
@@ -194,105 +266,6 @@ def _link(action: str, message_id: int, label: str, title: str = "", style: str 
     look = f' style="{style}"' if style else ""
     href = action_url(action, message_id)
     return f'<a href="{href}"{tip}{look}>{markdown.escape(label)}</a>'
-
-
-#: The version arrows: large enough to hit, not underlined (they are symbols).
-ARROW_STYLE = "font-size:x-large; font-weight:bold; text-decoration:none"
-
-
-def switcher(message: MessageLike, *, dark: bool) -> str:
-    """ "‹ 2/3 ›" for a message with siblings ("" without): an arrow is a link while
-    there is a version that way, dimmed text at the ends."""
-    version, versions = getattr(message, "version", 1), getattr(message, "versions", 1)
-    if versions <= 1:
-        return ""
-    dim = "#8c8c8c" if dark else "#8a8a8a"
-    previous = translate("ChatView", "Previous version")
-    following = translate("ChatView", "Next version")
-    count = translate("ChatView", "Version {0} of {1}").format(version, versions)
-    left = (
-        _link("previous", message.id, "‹", previous, ARROW_STYLE)
-        if version > 1
-        else f'<span style="color:{dim}; {ARROW_STYLE}">‹</span>'
-    )
-    right = (
-        _link("next", message.id, "›", following, ARROW_STYLE)
-        if version < versions
-        else f'<span style="color:{dim}; {ARROW_STYLE}">›</span>'
-    )
-    return f'{left} <span title="{markdown.escape(count)}">{version}/{versions}</span> {right}'
-
-
-def footer(message: MessageLike, *, dark: bool) -> str:
-    """Status notes, the error, the version switcher and the message's action links."""
-    # Texts are translated outside the f-strings: lupdate does not look inside them.
-    parts: list[str] = []
-    if message.status == "stopped":
-        stopped = translate("ChatView", "Stopped.")
-        parts.append(f"<i>{markdown.escape(stopped)}</i>")
-    elif message.status == "interrupted":
-        interrupted = translate(
-            "ChatView", "Interrupted: the app closed while this reply streamed."
-        )
-        parts.append(f"<i>{markdown.escape(interrupted)}</i>")
-    elif getattr(message, "finish_reason", "") == "length" and message.status == "complete":
-        cut = translate("ChatView", "Cut off at the reply length limit.")
-        parts.append(f"<i>{markdown.escape(cut)}</i>")
-    if message.role == "assistant" and (older := left_out(message)):
-        # The count after a colon reads right for every number in both languages (lupdate
-        # marks no plural forms in a translate() call).
-        not_sent = translate(
-            "ChatView",
-            "Older messages not sent: {0}. They do not fit the model's context"
-            " (the limit is in Parameters).",
-        ).format(QLocale().toString(older))
-        parts.append(f"<i>{markdown.escape(not_sent)}</i>")
-    if message.error is not None:
-        from gui.widgets.error_text import error_text  # loads with the first error shown
-
-        colour = "#ff8a80" if dark else "#b3261e"
-        error = f'<span style="color:{colour}">{markdown.escape(error_text(message.error))}</span>'
-        if message.status == "failed":
-            error += " " + _link("retry", message.id, translate("ChatView", "Retry"))
-        parts.append(error)
-    actions = [_link("copy", message.id, translate("ChatView", "Copy"))]
-    if message.role == "assistant":
-        actions.append(_link("regenerate", message.id, translate("ChatView", "Regenerate")))
-        if can_continue(message):
-            actions.append(
-                _link(
-                    "continue",
-                    message.id,
-                    translate("ChatView", "Continue"),
-                    translate("ChatView", "Ask the model to go on from where this reply ends"),
-                )
-            )
-    elif message.role == "user":
-        actions.append(_link("edit", message.id, translate("ChatView", "Edit")))
-    actions.append(
-        _link(
-            "fork",
-            message.id,
-            translate("ChatView", "New chat from here"),
-            translate("ChatView", "Start a new chat with the messages up to this one"),
-        )
-    )
-    actions.append(_link("delete", message.id, translate("ChatView", "Delete")))
-    switch = switcher(message, dark=dark)
-    if switch:
-        actions.append(
-            _link(
-                "delete_branch",
-                message.id,
-                translate("ChatView", "Delete branch"),
-                translate("ChatView", "Delete this version and everything that follows it"),
-            )
-        )
-    links = " · ".join(actions)
-    if switch:
-        links = f"{switch} &nbsp; {links}"
-    parts.append(f'<span style="font-size:small">{links}</span>')
-    return "".join(f"<p>{part}</p>" for part in parts)
 
 
 def find_link(frame: QTextFrame, href: str) -> QTextCursor | None:
@@ -306,11 +279,13 @@ def find_link(frame: QTextFrame, href: str) -> QTextCursor | None:
         while not it.atEnd():
             fragment = it.fragment()
             if fragment.charFormat().anchorHref() == href:
+                start = end = fragment.position()
+                while not it.atEnd() and it.fragment().charFormat().anchorHref() == href:
+                    end = it.fragment().position() + it.fragment().length()  # icon, word
+                    it += 1
                 cursor = QTextCursor(document)
-                cursor.setPosition(fragment.position())
-                cursor.setPosition(
-                    fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
-                )
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
                 return cursor
             it += 1
         block = block.previous()

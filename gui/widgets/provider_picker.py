@@ -1,11 +1,13 @@
 """Provider and model choice; providers come with their capability flags.
 
-Each OpenAI-compatible profile is a provider of its own here, under its name.
+Each OpenAI-compatible profile is a provider of its own here, under its name. A provider
+whose public service is gone (`ProviderInfo.working` false: GPROChat, GPTalk) is left out
+until Settings gives it a host (`set_revealed`), except in a chat that already uses it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
@@ -42,6 +44,10 @@ class ProviderPicker(QWidget):
         layout.addWidget(self.model_box, 1)
         self.setTabOrder(self.provider_box, self.model_box)
         self._infos: dict[str, ProviderInfo] = {}
+        #: providers offered although their public service is gone: a host is set
+        self._revealed: frozenset[str] = frozenset()
+        #: a hidden provider shown because a chat uses it
+        self._kept = ""
         self._quiet = False
         self.provider_box.currentIndexChanged.connect(self._on_provider_changed)
         self.model_box.currentTextChanged.connect(self._on_model_changed)
@@ -69,13 +75,31 @@ class ProviderPicker(QWidget):
         """The providers to offer. Given again (Settings added, renamed or removed a
         profile), the choice shown stays; if its provider is gone, the first one is
         chosen and announced as a change."""
+        self._infos = {info.name: info for info in infos}
+        self._populate()
+
+    def set_revealed(self, names: Collection[str]) -> None:
+        """The gone services that have a host of their own now: offer them too."""
+        revealed = frozenset(names)
+        if revealed != self._revealed:
+            self._revealed = revealed
+            self._populate()
+
+    def offered(self) -> list[str]:
+        """The provider names the box lists, in order."""
+        return [str(self.provider_box.itemData(i)) for i in range(self.provider_box.count())]
+
+    def _offers(self, info: ProviderInfo) -> bool:
+        return info.working or info.name in self._revealed or info.name == self._kept
+
+    def _populate(self) -> None:
         shown, model = self.provider(), self.model()
         self._quiet = True
         try:
             self.provider_box.clear()
-            self._infos = {info.name: info for info in infos}
-            for info in infos:
-                self.provider_box.addItem(info.label, info.name)
+            for info in self._infos.values():
+                if self._offers(info) or info.name == shown:  # what a chat shows stays
+                    self.provider_box.addItem(info.label, info.name)
             if shown and (index := self.provider_box.findData(shown)) >= 0:
                 self.provider_box.setCurrentIndex(index)
                 self._fill_models(shown, model)
@@ -92,7 +116,8 @@ class ProviderPicker(QWidget):
             if info is None:
                 continue
             label = provider_text(info.label)
-            if not info.working:
+            gone = not info.working and info.name not in self._revealed
+            if gone:
                 label = self.tr("{0} (not working)").format(label)
             self.provider_box.setItemText(index, label)
             if info.profile_of:
@@ -101,7 +126,7 @@ class ProviderPicker(QWidget):
                 ]
             else:
                 tip = [self.tr("Needs a key") if info.needs_auth else self.tr("No key needed")]
-            if not info.working:
+            if gone:
                 tip.append(
                     self.tr(
                         "The public service is gone; point it at a compatible host in Settings."
@@ -117,6 +142,10 @@ class ProviderPicker(QWidget):
 
     def select(self, provider: str, model: str) -> None:
         """Show a conversation's choice without announcing it as a change."""
+        info = self._infos.get(provider)
+        if info is not None and not self._offers(info):  # a chat made with a gone service
+            self._kept = provider
+            self._populate()
         self._quiet = True
         try:
             index = self.provider_box.findData(provider)

@@ -241,6 +241,19 @@ class SettingsDialog(QDialog):
         if name in self.pages:
             self.page_list.setCurrentRow(1 + list(self.pages).index(name))
 
+    def show_key(self, name: str) -> bool:
+        """Open on one provider's page with the focus in its key field (the first secret
+        the chosen login uses), ready for a paste; False if there is no such page."""
+        page = self.pages.get(name)
+        if page is None:
+            return False
+        self.show_provider(name)
+        editor = page.key_editor()
+        target = editor.line_edit if editor is not None else page.name_edit
+        if target is not None:
+            target.setFocus()
+        return True
+
     # -- the form ----------------------------------------------------------------------
 
     def set_stored_key(

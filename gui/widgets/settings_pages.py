@@ -172,6 +172,16 @@ class ProviderPage(QWidget):
         """The provider's key (its first secret field), if it has one."""
         return next(iter(self.secret_editors.values()), None)
 
+    def key_editor(self) -> SecretEditor | None:
+        """The secret the chosen login asks for first (GigaChat's password for the
+        password login, else its key), if the page has one."""
+        shown = (
+            editor
+            for field in self.info.secret_fields
+            if self.shown(field) and (editor := self.secret_editors.get(field.name)) is not None
+        )
+        return next(shown, self.secret_editor)
+
     def title(self) -> str:
         """The page's name as the list shows it: a profile's name as typed (an empty one
         stands for its default, the first profile's "OpenAI-compatible")."""

@@ -40,7 +40,7 @@ class WindowActions:
         self.copy_reply_action = self._action("Ctrl+Shift+C")
         self.previous_version_action = self._action("Alt+Left")
         self.next_version_action = self._action("Alt+Right")
-        self.search_action = self._action(standard.Find)
+        self.search_action = self._action("Ctrl+K", "Ctrl+Shift+F")  # Ctrl+F finds in the chat
         self.focus_action = self._action("Ctrl+L")
         self.next_action = self._action("Ctrl+PgDown")
         self.previous_action = self._action("Ctrl+PgUp")
@@ -172,8 +172,11 @@ class WindowActions:
             ),
             (
                 self.import_action,
-                translate("MainWindow", "&Import chat…"),
-                translate("MainWindow", "Add a chat saved with Export as JSON"),
+                translate("MainWindow", "&Import…"),
+                translate(
+                    "MainWindow",
+                    "Add chats: a Besedka chat or library, a ChatGPT export, a Chatbox export",
+                ),
             ),
             (
                 self.shortcuts_action,
@@ -224,9 +227,16 @@ class WindowActions:
                 ),
             ),
         ):
-            button.setText(text)
+            if button in (window.send_button, window.stop_button):
+                button.setToolTip(description)  # round icon buttons: the words in the tip
+            else:
+                button.setText(text)
+                button.setToolTip(description)
             button.setAccessibleName(name)
             button.setAccessibleDescription(description)
+        window.composer_box.hint.setText(
+            translate("MainWindow", "Enter sends · Shift+Enter adds a line")
+        )
         window.status_label.setAccessibleName(translate("MainWindow", "Status"))
         window.sidebar.setAccessibleName(translate("MainWindow", "Chats"))
         window.picker.setAccessibleName(translate("MainWindow", "Provider and model"))
@@ -329,7 +339,7 @@ class WindowActions:
             window,
             translate("MainWindow", "Import chat"),
             "",
-            translate("MainWindow", "JSON (*.json)"),
+            translate("MainWindow", "Chats and exports (*.json *.zip);;All files (*)"),
         )
         if path:
             window.import_requested.emit(path)

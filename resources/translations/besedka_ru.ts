@@ -66,6 +66,14 @@
         <translation>Разговор</translation>
     </message>
     <message>
+        <source>Scroll to the newest message (End)</source>
+        <translation>К последнему сообщению (End)</translation>
+    </message>
+    <message>
+        <source>Scroll to the newest message</source>
+        <translation>К последнему сообщению</translation>
+    </message>
+    <message>
         <source>Messages of the open conversation. Tab moves through the links under each message (Copy, Regenerate, Edit, Delete); Enter follows a link. A message with other versions starts its links with ‹ and ›, which switch versions. A reply the model thought over first starts with a Thinking link, which shows or hides its reasoning.</source>
         <translation>Сообщения открытого чата. Tab переходит по ссылкам под каждым сообщением (Копировать, Повторить, Изменить, Удалить); Enter открывает ссылку. Ссылки сообщения, у которого есть другие версии, начинаются с ‹ и ›: они переключают версии. Ответ, над которым модель сначала размышляла, начинается со ссылки «Размышления»: она показывает и скрывает рассуждения.</translation>
     </message>
@@ -120,6 +128,18 @@
     <message>
         <source>Retry</source>
         <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Copy the message</source>
+        <translation>Скопировать сообщение</translation>
+    </message>
+    <message>
+        <source>Ask again: the new reply becomes another version</source>
+        <translation>Спросить ещё раз: новый ответ станет другой версией</translation>
+    </message>
+    <message>
+        <source>Edit and send again: the old text stays as a version</source>
+        <translation>Изменить и отправить заново: прежний текст останется версией</translation>
     </message>
     <message>
         <source>Delete branch</source>
@@ -213,8 +233,8 @@
 <context>
     <name>Composer</name>
     <message>
-        <source>Type a message. Enter sends, Shift+Enter adds a line.</source>
-        <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
+        <source>Type a message…</source>
+        <translation>Напишите сообщение…</translation>
     </message>
     <message>
         <source>Message</source>
@@ -268,6 +288,26 @@
         <translation>{0}, закреплён</translation>
     </message>
     <message>
+        <source>Pinned</source>
+        <translation>Закреплённые</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Вчера</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>Последние 7 дней</translation>
+    </message>
+    <message>
+        <source>Previous 30 days</source>
+        <translation>Последние 30 дней</translation>
+    </message>
+    <message>
         <source>Nothing found</source>
         <translation>Ничего не найдено</translation>
     </message>
@@ -299,6 +339,14 @@
         <source>Delete “{0}” and all its messages?</source>
         <translation>Удалить «{0}» со всеми сообщениями?</translation>
     </message>
+    <message>
+        <source>More: rename, pin, export, delete</source>
+        <translation>Ещё: переименовать, закрепить, экспортировать, удалить</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>Ещё</translation>
+    </message>
 </context>
 <context>
     <name>EditBanner</name>
@@ -321,6 +369,77 @@
     <message>
         <source>Editing: {0}</source>
         <translation>Изменение: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyChatPanel</name>
+    <message>
+        <source>Explain something</source>
+        <translation>Объяснить</translation>
+    </message>
+    <message>
+        <source>in simple words, with an example</source>
+        <translation>простыми словами, с примером</translation>
+    </message>
+    <message>
+        <source>Explain in simple words, with an example: </source>
+        <translation>Объясни простыми словами, с примером: </translation>
+    </message>
+    <message>
+        <source>Draft a message</source>
+        <translation>Написать письмо</translation>
+    </message>
+    <message>
+        <source>short, clear and polite</source>
+        <translation>коротко, ясно и вежливо</translation>
+    </message>
+    <message>
+        <source>Write a short, polite message to </source>
+        <translation>Напиши короткое вежливое сообщение для </translation>
+    </message>
+    <message>
+        <source>Review code</source>
+        <translation>Проверить код</translation>
+    </message>
+    <message>
+        <source>find bugs and suggest fixes</source>
+        <translation>найти ошибки и предложить исправления</translation>
+    </message>
+    <message>
+        <source>Review this code, find bugs and suggest fixes:
+
+</source>
+        <translation>Проверь этот код, найди ошибки и предложи исправления:
+
+</translation>
+    </message>
+    <message>
+        <source>Make a plan</source>
+        <translation>Составить план</translation>
+    </message>
+    <message>
+        <source>step by step, with the first steps</source>
+        <translation>по шагам, с первыми шагами</translation>
+    </message>
+    <message>
+        <source>Make a step-by-step plan for </source>
+        <translation>Составь пошаговый план: </translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Новый чат</translation>
+    </message>
+    <message>
+        <source>{0} answers here. Ask anything, or start with one of these:</source>
+        <translation>Здесь отвечает {0}. Спросите что угодно или начните с одного из вариантов:</translation>
+    </message>
+    <message>
+        <source>Ask anything, or start with one of these:</source>
+        <translation>Спросите что угодно или начните с одного из вариантов:</translation>
+    </message>
+    <message>
+        <source>Puts the start of a question in the message box</source>
+        <translation>Вставляет начало вопроса в поле ввода</translation>
     </message>
 </context>
 <context>
@@ -686,6 +805,37 @@
     </message>
 </context>
 <context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in this chat</source>
+        <translation>Найти в этом чате</translation>
+    </message>
+    <message>
+        <source>Enter goes to the next match, Shift+Enter to the previous one, Esc closes</source>
+        <translation>Enter — к следующему совпадению, Shift+Enter — к предыдущему, Esc закрывает</translation>
+    </message>
+    <message>
+        <source>Previous match</source>
+        <translation>Предыдущее совпадение</translation>
+    </message>
+    <message>
+        <source>Next match</source>
+        <translation>Следующее совпадение</translation>
+    </message>
+    <message>
+        <source>Close find</source>
+        <translation>Закрыть поиск</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>Нет совпадений</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{0} из {1}</translation>
+    </message>
+</context>
+<context>
     <name>HistoryActions</name>
     <message>
         <source>Cannot export to {0}: {1}</source>
@@ -708,6 +858,66 @@
         <translation>Импорт {0}…</translation>
     </message>
     <message>
+        <source>Import cancelled: nothing was added</source>
+        <translation>Импорт отменён: ничего не добавлено</translation>
+    </message>
+    <message>
+        <source>this is not a Besedka, ChatGPT or Chatbox export</source>
+        <translation>это не экспорт Беседки, ChatGPT или Chatbox</translation>
+    </message>
+    <message>
+        <source>the file is damaged or not JSON</source>
+        <translation>файл повреждён или это не JSON</translation>
+    </message>
+    <message>
+        <source>the archive holds no conversations.json</source>
+        <translation>в архиве нет conversations.json</translation>
+    </message>
+    <message>
+        <source>the file is too big</source>
+        <translation>файл слишком большой</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported from {0}: %n chat(s)</source>
+        <translation>
+            <numerusform>Импортировано из {0}: %n чат</numerusform>
+            <numerusform>Импортировано из {0}: %n чата</numerusform>
+            <numerusform>Импортировано из {0}: %n чатов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n message(s)</source>
+        <translation>
+            <numerusform>, %n сообщение</numerusform>
+            <numerusform>, %n сообщения</numerusform>
+            <numerusform>, %n сообщений</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n chat(s) were already here</source>
+        <translation>
+            <numerusform>; %n чат уже был здесь</numerusform>
+            <numerusform>; %n чата уже были здесь</numerusform>
+            <numerusform>; %n чатов уже были здесь</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; left out %n system, tool or non-text message(s)</source>
+        <translation>
+            <numerusform>; пропущено %n системное, служебное или нетекстовое сообщение</numerusform>
+            <numerusform>; пропущено %n системных, служебных или нетекстовых сообщения</numerusform>
+            <numerusform>; пропущено %n системных, служебных или нетекстовых сообщений</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; left out %n image(s) or attachment(s)</source>
+        <translation>
+            <numerusform>; пропущено %n изображение или вложение</numerusform>
+            <numerusform>; пропущено %n изображения или вложения</numerusform>
+            <numerusform>; пропущено %n изображений или вложений</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Wait for the reply to finish, or stop it.</source>
         <translation>Дождитесь конца ответа или остановите его.</translation>
     </message>
@@ -722,6 +932,33 @@
     <message>
         <source>Chat moved to the Trash</source>
         <translation>Чат перемещён в корзину</translation>
+    </message>
+</context>
+<context>
+    <name>ImportProgress</name>
+    <message>
+        <source>Importing</source>
+        <translation>Импорт</translation>
+    </message>
+    <message>
+        <source>Importing {0}…</source>
+        <translation>Импорт {0}…</translation>
+    </message>
+    <message>
+        <source>Import progress</source>
+        <translation>Ход импорта</translation>
+    </message>
+    <message>
+        <source>Stop the import; nothing of it is kept</source>
+        <translation>Остановить импорт; ничего из него не сохранится</translation>
+    </message>
+    <message>
+        <source>Chats so far: {0}, messages: {1}</source>
+        <translation>Чатов пока: {0}, сообщений: {1}</translation>
+    </message>
+    <message>
+        <source>Cancelling: taking back what was added…</source>
+        <translation>Отмена: убираем добавленное…</translation>
     </message>
 </context>
 <context>
@@ -777,6 +1014,10 @@
     <message>
         <source>Stop the reply that is streaming; its text so far is kept (Esc)</source>
         <translation>Остановить поступающий ответ; уже полученный текст сохранится (Esc)</translation>
+    </message>
+    <message>
+        <source>Enter sends · Shift+Enter adds a line</source>
+        <translation>Enter — отправить · Shift+Enter — новая строка</translation>
     </message>
     <message>
         <source>Status</source>
@@ -903,12 +1144,16 @@
         <translation>Открыть настройки</translation>
     </message>
     <message>
-        <source>&amp;Import chat…</source>
-        <translation>&amp;Импортировать чат…</translation>
+        <source>&amp;Import…</source>
+        <translation>&amp;Импорт…</translation>
     </message>
     <message>
-        <source>Add a chat saved with Export as JSON</source>
-        <translation>Добавить чат, сохранённый экспортом в JSON</translation>
+        <source>Add chats: a Besedka chat or library, a ChatGPT export, a Chatbox export</source>
+        <translation>Добавить чаты: чат или библиотеку Беседки, экспорт ChatGPT, экспорт Chatbox</translation>
+    </message>
+    <message>
+        <source>Chats and exports (*.json *.zip);;All files (*)</source>
+        <translation>Чаты и экспорты (*.json *.zip);;Все файлы (*)</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
@@ -971,16 +1216,60 @@
         <translation>Импорт чата</translation>
     </message>
     <message>
-        <source>JSON (*.json)</source>
-        <translation>Файлы JSON (*.json)</translation>
-    </message>
-    <message>
         <source>Export chat</source>
         <translation>Экспорт чата</translation>
     </message>
     <message>
         <source>Markdown (*.md);;JSON (*.json);;HTML (*.html)</source>
         <translation>Markdown (*.md);;JSON (*.json);;HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <source>&amp;Find in chat…</source>
+        <translation>&amp;Найти в чате…</translation>
+    </message>
+    <message>
+        <source>Find words in the open chat</source>
+        <translation>Найти слова в открытом чате</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>&amp;Крупнее</translation>
+    </message>
+    <message>
+        <source>Larger conversation text</source>
+        <translation>Крупнее текст разговора</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>&amp;Мельче</translation>
+    </message>
+    <message>
+        <source>Smaller conversation text</source>
+        <translation>Мельче текст разговора</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>&amp;Обычный размер</translation>
+    </message>
+    <message>
+        <source>Conversation text at its usual size</source>
+        <translation>Текст разговора обычного размера</translation>
+    </message>
+    <message>
+        <source>Show or hide the &amp;sidebar</source>
+        <translation>Показать или скрыть &amp;боковую панель</translation>
+    </message>
+    <message>
+        <source>The list of chats beside the conversation</source>
+        <translation>Список чатов рядом с разговором</translation>
+    </message>
+    <message>
+        <source>Zoom {0}%</source>
+        <translation>Масштаб {0}%</translation>
     </message>
 </context>
 <context>
@@ -1753,6 +2042,108 @@
     <message>
         <source>Undo the last deletion</source>
         <translation>Отменить последнее удаление</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeController</name>
+    <message>
+        <source>The settings could not be saved: {0}</source>
+        <translation>Не удалось сохранить настройки: {0}</translation>
+    </message>
+    <message>
+        <source>Add a key to send: paste it here and press OK.</source>
+        <translation>Чтобы отправить, добавьте ключ: вставьте его сюда и нажмите OK.</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePanel</name>
+    <message>
+        <source>Welcome to Besedka</source>
+        <translation>Добро пожаловать в Беседку</translation>
+    </message>
+    <message>
+        <source>Choose a model to talk to. You can add others and switch at any time.</source>
+        <translation>Выберите модель для разговора. Другие можно добавить и переключаться в любой момент.</translation>
+    </message>
+    <message>
+        <source>Sber&apos;s models, in Russian and English. A personal key is free.</source>
+        <translation>Модели Сбера, на русском и английском. Личный ключ бесплатный.</translation>
+    </message>
+    <message>
+        <source>An online service</source>
+        <translation>Онлайн-сервис</translation>
+    </message>
+    <message>
+        <source>OpenAI, DeepSeek, OpenRouter or any OpenAI-compatible API.</source>
+        <translation>OpenAI, DeepSeek, OpenRouter или любой API, совместимый с OpenAI.</translation>
+    </message>
+    <message>
+        <source>On this computer</source>
+        <translation>На этом компьютере</translation>
+    </message>
+    <message>
+        <source>Ollama or LM Studio: no key, and nothing leaves your machine.</source>
+        <translation>Ollama или LM Studio: без ключа, и ничего не покидает ваш компьютер.</translation>
+    </message>
+    <message>
+        <source>Add GigaChat key</source>
+        <translation>Добавить ключ GigaChat</translation>
+    </message>
+    <message>
+        <source>Add your GigaChat authorization key</source>
+        <translation>Добавьте ключ авторизации GigaChat</translation>
+    </message>
+    <message>
+        <source>Where do I get a key?</source>
+        <translation>Где взять ключ?</translation>
+    </message>
+    <message>
+        <source>Where do I get a GigaChat key?</source>
+        <translation>Где взять ключ GigaChat?</translation>
+    </message>
+    <message>
+        <source>Opens developers.sber.ru in the browser</source>
+        <translation>Открывает developers.sber.ru в браузере</translation>
+    </message>
+    <message>
+        <source>Use {0}</source>
+        <translation>Использовать {0}</translation>
+    </message>
+    <message>
+        <source>Opens Settings to paste the API key</source>
+        <translation>Открывает настройки, чтобы вставить ключ API</translation>
+    </message>
+    <message>
+        <source>Look again</source>
+        <translation>Поискать снова</translation>
+    </message>
+    <message>
+        <source>Look for local servers again</source>
+        <translation>Снова поискать локальные серверы</translation>
+    </message>
+    <message>
+        <source>Keys are kept in the system keychain, never in a file.</source>
+        <translation>Ключи хранятся в системной связке ключей, никогда в файле.</translation>
+    </message>
+    <message>
+        <source>Looking for Ollama and LM Studio…</source>
+        <translation>Ищем Ollama и LM Studio…</translation>
+    </message>
+    <message>
+        <source>Nothing answered on port 11434 (Ollama) or 1234 (LM Studio).</source>
+        <translation>Никто не ответил на порту 11434 (Ollama) и 1234 (LM Studio).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s)</source>
+        <translation>
+            <numerusform>%n модель</numerusform>
+            <numerusform>%n модели</numerusform>
+            <numerusform>%n моделей</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Использовать</translation>
     </message>
 </context>
 </TS>

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QImage
+from PySide6.QtGui import QAccessible, QColor, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QToolButton, QWidget
 
 from gui.core.keychain import SecretStore
@@ -96,7 +96,9 @@ async def test_every_focusable_control_has_a_name_and_a_description(
     ]
     assert undescribed == []
     chain = tab_chain(window, window.composer)
-    assert chain[:3] == [window.composer, window.send_button, window.stop_button]
+    # While the reply streams, Send has become Stop: the composer's next stop.
+    assert chain[:2] == [window.composer, window.stop_button]
+    assert not window.send_button.isVisible()
     window.commands.stop_action.trigger()
     await wait_for(lambda: not window.stop_button.isEnabled())
 
@@ -156,19 +158,28 @@ def _frame(widget: QWidget) -> QImage:
 
 
 async def test_focus_is_visible_on_the_big_text_areas(window: MainWindow) -> None:
-    """The composer, the view and the list draw a highlight frame while they have focus."""
-    for widget in (window.composer, window.view, window.sidebar.list):
+    """The composer (its rounded box), the view and the list draw a frame in the accent
+    colour while they have focus."""
+    from gui.widgets.style_sheet import colours
+
+    window.show_icons()  # the composer box's focus frame comes with the theme's details
+    accent = QColor(colours(window.view.dark).accent)
+    for widget, framed, x in (
+        (window.composer, window.composer_box, None),
+        (window.view, window.view, 0),
+        (window.sidebar.list, window.sidebar.list, 0),
+    ):
         window.sidebar.search.setFocus()
         await wait_for(window.sidebar.search.hasFocus)
-        before = _frame(widget)
+        before = _frame(framed)
         widget.setFocus()
         await wait_for(widget.hasFocus)
         await asyncio.sleep(0.01)
-        after = _frame(widget)
-        highlight = window.palette().color(window.palette().ColorRole.Highlight)
-        corner = after.pixelColor(0, after.height() // 2)
+        after = _frame(framed)
+        # The box's left edge is round at its corners: look at its middle, 1 px in.
+        corner = after.pixelColor(x if x is not None else 1, after.height() // 2)
         assert before != after, type(widget).__name__
-        assert corner == highlight, type(widget).__name__
+        assert corner == accent, type(widget).__name__
 
 
 async def test_settings_dialog_pages_have_named_controls(

@@ -25,7 +25,12 @@ def keys(text: str) -> str:
 def test_every_command_has_its_shortcut(window: MainWindow) -> None:
     wanted = {
         window.commands.new_action: QKeySequence(QKeySequence.StandardKey.New).toString(NATIVE),
-        window.commands.search_action: QKeySequence(QKeySequence.StandardKey.Find).toString(NATIVE),
+        window.commands.search_action: keys("Ctrl+K"),
+        window.view_commands.find_action: keys("Ctrl+F"),  # in the open chat
+        window.view_commands.zoom_in_action: keys("Ctrl+="),
+        window.view_commands.zoom_out_action: keys("Ctrl+-"),
+        window.view_commands.zoom_reset_action: keys("Ctrl+0"),
+        window.view_commands.sidebar_action: keys("Ctrl+B"),
         window.commands.focus_action: keys("Ctrl+L"),
         window.commands.stop_action: keys("Esc"),
         window.commands.regenerate_action: keys("Ctrl+R"),
@@ -67,7 +72,7 @@ async def test_f1_opens_the_cheat_sheet_built_from_the_actions(window: MainWindo
     assert rows["Next chat"] == keys("Ctrl+PgDown")
     assert rows["Previous version"] == keys("Alt+Left")
     assert rows["Next version"] == keys("Alt+Right")
-    assert rows["Import chat"] == keys("Ctrl+O")
+    assert rows["Import"] == keys("Ctrl+O")
     assert rows["Keyboard shortcuts"] == f"{keys('F1')}, {keys('Ctrl+/')}"
     assert rows["Rename chat"] == keys("F2")
     assert len(rows) == len(window.shortcut_actions())

@@ -20,7 +20,7 @@ from gui.controller import ChatController
 from gui.core.provider_factory import ProviderFactory
 from gui.core.store import Conversation, MessageStatus, Store, StoredMessage
 from gui.core.store.export import FORMAT
-from gui.widgets import message_html
+from gui.widgets import message_footer
 from gui.widgets.main_window import MainWindow
 from gui.widgets.parameters_dialog import ParametersDialog
 from providers.base import Provider
@@ -210,7 +210,7 @@ def test_the_note_counts_in_the_interface_languages_digits_and_only_under_replie
 
 
 def footer(message: StoredMessage) -> str:
-    return message_html.footer(message, dark=False)
+    return message_footer.footer(message, dark=False)
 
 
 def html_text(html: str) -> str:

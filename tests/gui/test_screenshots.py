@@ -43,3 +43,11 @@ def test_screenshots_show_the_window_in_english_light_and_russian_dark(tmp_path:
     # The themes really differ: a light window is mostly light, a dark one mostly dark.
     assert mean_lightness(light) > 0.6
     assert mean_lightness(dark) < 0.4
+    # Every state of issue #17 is rendered: first start, a reply mid-stream (both
+    # themes), the settings, and the window at 640×480.
+    for name in ("welcome", "streaming", "streaming-ru-dark", "settings", "narrow"):
+        image = QImage(str(tmp_path / f"{name}.png"))
+        assert not image.isNull(), name
+    assert mean_lightness(QImage(str(tmp_path / "streaming-ru-dark.png"))) < 0.4
+    narrow = QImage(str(tmp_path / "narrow.png"))
+    assert (narrow.width(), narrow.height()) == (640, 480)

@@ -57,7 +57,7 @@ def test_a_missing_catalog_leaves_english_and_says_so(
     try:
         assert "no ru translation" in caplog.text
         main = MainWindow()
-        assert main.send_button.text() == "Send"
+        assert main.send_button.accessibleName() == "Send message"
         main.deleteLater()
     finally:
         switcher.apply("en")
@@ -67,7 +67,7 @@ async def test_menus_buttons_and_fields_switch_to_russian_and_back(
     window: MainWindow, translations: Translations
 ) -> None:
     assert window.commands.file_menu.title() == "&File"
-    assert window.send_button.text() == "Send"
+    assert window.send_button.accessibleName() == "Send message"
 
     translations.apply("ru")
     await settle()
@@ -86,7 +86,7 @@ async def test_menus_buttons_and_fields_switch_to_russian_and_back(
     ]
     assert window.commands.new_action.text() == "&Новый чат"
     assert window.commands.copy_reply_action.text() == "&Копировать последний ответ"
-    assert window.send_button.text() == "Отправить"
+    assert window.send_button.accessibleName() == "Отправить сообщение"
     assert window.stop_button.accessibleName() == "Остановить ответ"
     assert window.sidebar.new_button.text() == "Новый чат"
     assert window.sidebar.search.placeholderText() == "Поиск по всем чатам"
@@ -98,7 +98,7 @@ async def test_menus_buttons_and_fields_switch_to_russian_and_back(
     translations.apply("en")
     await settle()
     assert window.commands.file_menu.title() == "&File"
-    assert window.send_button.text() == "Send"
+    assert window.send_button.accessibleName() == "Send message"
     assert window.status_label.text() == "Ready"
 
 
@@ -224,7 +224,7 @@ async def test_saving_the_settings_dialog_switches_the_running_window(
         assert dialog is not None and dialog.isVisible()
         dialog.language.setCurrentIndex(dialog.language.findData("ru"))
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-        await wait_for(lambda: window.send_button.text() == "Отправить")
+        await wait_for(lambda: window.send_button.accessibleName() == "Отправить сообщение")
         assert Settings(paths.settings_file).language == "ru"
         assert window.commands.file_menu.title() == "&Файл"
     finally:

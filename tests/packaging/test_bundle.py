@@ -30,7 +30,10 @@ DESKTOP_FILE = ROOT / "resources" / "besedka.desktop"
 ICONS = ROOT / "resources" / "icons"
 CA_FILE = ROOT / "providers" / "certs" / "russian_trusted_root_ca.pem"
 
-SIZE_LIMIT = 150_000_000  # bytes, as `du -sb` counts them
+# Bytes, as `du -sb` counts them: 150 MB until the official MCP SDK (issue #20) came,
+# whose `import mcp` loads its server half too (pydantic-core, cryptography, starlette,
+# uvicorn: about 20 MB); math (ziamath and its fonts) added 2.5 MB.
+SIZE_LIMIT = 160_000_000
 ICON_SIZES = (64, 128, 256)
 
 # The `bundle` (the session's one build) and `gigachat` (the emulator) fixtures live in

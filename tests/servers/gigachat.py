@@ -40,6 +40,7 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from tests.servers.loopback import serve
+from tests.servers.tool_rules import gigachat_problem
 
 __all__ = [
     "CHAT_MODELS",
@@ -188,6 +189,10 @@ class GigaChatEmulator:
       balance_status       answer `/balance` with this status (403: not a prepaid login)
       static_token         an access token the API always takes (as if given by Sber)
       users                user → password for `POST /api/v1/token`
+      function_calls       calls to make, one per request that offers `functions`: each
+                           `{"name", "arguments"}` (an object, or a text: malformed), sent
+                           whole in the last delta with `functions_state_id` and
+                           finish_reason "function_call"; then `reply` as usual
     On an API host served with `client_ca` (run_gigachat), a verified client certificate
     is a login by itself: requests without a token are taken (`cert_requests` counts).
     """
@@ -239,6 +244,8 @@ class GigaChatEmulator:
         self.balance_status: int | None = None
         self.static_token = _make_token()
         self.cert_requests = 0
+        self.function_calls: list[dict[str, Any]] = []
+        self.function_state = 0
         # state and records
         self.tokens: dict[str, float] = {self.static_token: math.inf}  # token → expiry
         self.revoked: set[str] = set()
@@ -506,6 +513,8 @@ class GigaChatEmulator:
             return self._error(422, "Invalid params: max_tokens")
         if data.get("reasoning_effort", "low") not in ("low", "medium", "high"):
             return self._error(422, "Invalid params: reasoning_effort")
+        if (problem := gigachat_problem(data)) is not None:
+            return self._error(422, problem)
         return None
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
@@ -538,6 +547,11 @@ class GigaChatEmulator:
         max_tokens = data.get("max_tokens")
         chunks = self.chunks(max_tokens)
         finish = self.finish_reason or ("length" if len(chunks) < len(self.chunks()) else "stop")
+        call: dict[str, Any] | None = None
+        if data.get("functions") and self.function_calls:
+            call = self.function_calls.pop(0)
+            chunks, finish = [], "function_call"
+            self.function_state += 1
         messages = data["messages"]
         prompt_tokens = sum(math.ceil(len(m.get("content", "")) / 4) for m in messages) + 1
         usage = {
@@ -548,10 +562,15 @@ class GigaChatEmulator:
         }
         versioned = f"{model}:{self.model_version}"
         if data.get("stream"):
-            return await self._stream(request, data, chunks, finish, usage, versioned)
-        message = {"role": "assistant", "content": "".join(chunks)}
+            # `call` only when there is one: subclasses (tests/faults) override `_stream`
+            extra = {} if call is None else {"call": call}
+            return await self._stream(request, data, chunks, finish, usage, versioned, **extra)
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(chunks)}
         if self.reasoning:
             message["reasoning_content"] = self.reasoning
+        if call is not None:
+            message["function_call"] = call
+            message["functions_state_id"] = f"state-{self.function_state}"
         return await self._whole(
             request,
             {
@@ -584,6 +603,7 @@ class GigaChatEmulator:
         finish: str,
         usage: dict[str, int],
         model: str,
+        call: dict[str, Any] | None = None,
     ) -> web.StreamResponse:
         if self.json_instead_of_stream is not None:
             status = self.json_instead_of_stream
@@ -626,7 +646,11 @@ class GigaChatEmulator:
                 choice: dict[str, Any] = {"delta": delta, "index": 0}
                 item: dict[str, Any] = {"choices": [choice]}
             else:
-                choice = {"delta": {"content": ""}, "index": 0, "finish_reason": finish}
+                last: dict[str, Any] = {"content": ""}
+                if call is not None:
+                    last |= {"role": "assistant", "function_call": call}
+                    last["functions_state_id"] = f"state-{self.function_state}"
+                choice = {"delta": last, "index": 0, "finish_reason": finish}
                 item = {"choices": [choice], "usage": usage}
             item.update({"created": created, "model": model, "object": "chat.completion"})
             await self._event(response, _dumps(item, escaped=self.utf16_split))

@@ -21,6 +21,7 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from tests.servers.loopback import Recorded, send_pieces, serve
+from tests.servers.tool_rules import openai_call_deltas, openai_problem
 
 
 def _error(status: int, message: str, kind: str, **headers: str) -> web.Response:
@@ -71,6 +72,10 @@ class OpenAIEmulator:
     stream_error: dict[str, Any] | None = None
     #: Send a `data:` line that is not JSON after the first content event.
     malformed: bool = False
+    #: Tool calls to make, one list per request that offers `tools` (each call an
+    #: `{"id", "name", "arguments"}` with `arguments` the JSON text, maybe malformed);
+    #: when it runs out, the request is answered with `reply`.
+    tool_rounds: list[list[dict[str, str]]] = dataclasses.field(default_factory=list)
     requests: list[Recorded] = dataclasses.field(default_factory=list)
     base_url: str = ""
 
@@ -135,9 +140,12 @@ class OpenAIEmulator:
             return _error(400, "messages is required", "invalid_request_error")
         if "stream_options" in body and self.refuse_stream_options is not None:
             return _error(400, self.refuse_stream_options, "invalid_request_error")
+        if (problem := openai_problem(body)) is not None:
+            return _error(400, problem, "invalid_request_error")
         model = body.get("model")
         if model not in self.models:
             return _error(404, f'model "{model}" not found, try pulling it first', "not_found")
+        calls = self.tool_rounds.pop(0) if body.get("tools") and self.tool_rounds else []
         prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in body["messages"])
         usage: dict[str, Any] = {
             "prompt_tokens": prompt_tokens,
@@ -147,23 +155,39 @@ class OpenAIEmulator:
         if self.cached_tokens:
             usage["prompt_tokens_details"] = {"cached_tokens": self.cached_tokens}
         if not body.get("stream"):
-            message = {"role": "assistant", "content": self._content()}
+            message: dict[str, Any] = {"role": "assistant", "content": self._content()}
             if self.reasoning and not self.think_tags:
                 message[self.reasoning_field] = self.reasoning
+            if calls:
+                message["content"] = None
+                message["tool_calls"] = [
+                    {
+                        "id": c["id"],
+                        "type": "function",
+                        "function": {"name": c["name"], "arguments": c["arguments"]},
+                    }
+                    for c in calls
+                ]
             return web.json_response(
                 {
                     "id": "chatcmpl-1",
                     "object": "chat.completion",
                     "created": int(time.time()),
                     "model": model,
-                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": message,
+                            "finish_reason": "tool_calls" if calls else "stop",
+                        }
+                    ],
                     "usage": usage,
                 },
                 dumps=lambda data: json.dumps(data, ensure_ascii=False),
             )
         options = body.get("stream_options")
         wants_usage = isinstance(options, dict) and options.get("include_usage") is True
-        return await self._stream(request, str(model), usage if wants_usage else None)
+        return await self._stream(request, str(model), usage if wants_usage else None, calls)
 
     def _content(self) -> str:
         """The reply's content: with `think_tags`, the thinking tagged before it."""
@@ -171,8 +195,10 @@ class OpenAIEmulator:
             return f"<think>\n{self.reasoning}\n</think>\n\n{self.reply}"
         return self.reply
 
-    def _events(self, model: str, usage: dict[str, Any] | None) -> list[str]:
-        def chunk(delta: dict[str, str], finish: str | None = None) -> str:
+    def _events(
+        self, model: str, usage: dict[str, Any] | None, calls: list[dict[str, str]]
+    ) -> list[str]:
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
             return json.dumps(
                 {
                     "id": "chatcmpl-1",
@@ -194,14 +220,18 @@ class OpenAIEmulator:
                 chunk({self.reasoning_field: thought[i : i + step]})
                 for i in range(0, len(thought), step)
             ]
-        events += [chunk({"content": piece}) for piece in pieces]
+        if calls:
+            deltas = openai_call_deltas(calls, step)
+            events += [chunk({"tool_calls": [delta]}) for delta in deltas]
+        else:
+            events += [chunk({"content": piece}) for piece in pieces]
         if self.stream_error is not None:
             events.insert(2, json.dumps(self.stream_error))
         if self.malformed:
             events.insert(2, '{"choices": [{"delta": ')
         if self.cut_after is not None:
             return events[: 1 + self.cut_after]
-        events.append(chunk({}, "stop"))
+        events.append(chunk({}, "tool_calls" if calls else "stop"))
         if usage is not None:
             events.append(
                 json.dumps(
@@ -213,11 +243,16 @@ class OpenAIEmulator:
         return events
 
     async def _stream(
-        self, request: web.Request, model: str, usage: dict[str, Any] | None
+        self,
+        request: web.Request,
+        model: str,
+        usage: dict[str, Any] | None,
+        calls: list[dict[str, str]],
     ) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
-        pieces = [f"data: {event}\n\n".encode() for event in self._events(model, usage)]
+        events = self._events(model, usage, calls)
+        pieces = [f"data: {event}\n\n".encode() for event in events]
         if self.chunk_bytes:
             data = b"".join(pieces)
             pieces = [

@@ -5,6 +5,7 @@ Qt-free and aiohttp-free on purpose, so the window, `besedka ask` and tests shar
 
 from gui.core.store.models import (
     UNCHANGED,
+    ChatTools,
     Conversation,
     DamagedHistoryError,
     DatabaseTooNewError,
@@ -12,12 +13,14 @@ from gui.core.store.models import (
     SearchHit,
     StoredMessage,
     StoreError,
+    ToolStep,
     Unchanged,
 )
 from gui.core.store.store import Store, title_from_text
 
 __all__ = [
     "UNCHANGED",
+    "ChatTools",
     "Conversation",
     "DamagedHistoryError",
     "DatabaseTooNewError",
@@ -26,6 +29,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoredMessage",
+    "ToolStep",
     "Unchanged",
     "title_from_text",
 ]

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from gui.core.store import json_import
 from gui.core.store.clean import clean
 from gui.core.store.database import Database, dump
-from gui.core.store.models import Conversation
+from gui.core.store.models import ChatTools, Conversation
 
 TITLE_LIMIT = 60
 #: how long a deleted chat stays in the Trash
@@ -193,6 +193,26 @@ class Conversations(Database):
                 "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
                 (time.time() - older_than_s,),
             ).rowcount
+
+    def chat_tools(self, conversation_id: int) -> ChatTools:
+        """The tool servers this chat offers and the tools it always allows (none until
+        the person enables them); KeyError for an unknown conversation."""
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT tools FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+        if row is None:
+            raise KeyError(conversation_id)
+        return ChatTools.from_json(row["tools"])
+
+    def set_chat_tools(self, conversation_id: int, tools: ChatTools) -> None:
+        with self._writing() as conn:
+            cursor = conn.execute(
+                "UPDATE conversations SET tools = ? WHERE id = ?",
+                (clean(tools.to_json()), conversation_id),
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(conversation_id)
 
     def _conversation_in(self, conn: sqlite3.Connection, conversation_id: int) -> Conversation:
         row = conn.execute(

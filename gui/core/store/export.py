@@ -24,7 +24,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 
-from gui.core.store.models import Conversation, MessageStatus, StoredMessage
+from gui.core.store.models import Conversation, MessageStatus, StoredMessage, ToolStep
 from gui.values import ErrorInfo
 
 FORMAT = "besedka-conversation"
@@ -32,7 +32,9 @@ FORMAT = "besedka-conversation"
 #: 3: the whole tree (every version of a message) and `active`, the end of the path shown;
 #: a message's `finish_reason`.
 #: 4: a message's `reasoning` (the model's thinking) and `reasoning_ms`.
-FORMAT_VERSION = 4
+#: 5: a reply's `tools`: the tool calls it made and their results (ToolStep data), only
+#: where it made any.
+FORMAT_VERSION = 5
 
 _STATUS_NOTES = {
     MessageStatus.STOPPED: "Stopped before the reply was complete.",
@@ -118,10 +120,33 @@ def to_markdown(
         if message.reasoning:
             parts.append(f"> **{thinking_heading(message)}**\n>\n{_quoted(message.reasoning)}")
         parts.append(message.text or "*(empty)*")
+        parts += [_tool_markdown(step) for step in message.tools]
         note = _status_note(message, error_text)
         if note:
             parts.append(f"> *{_single_line(note)}*")
     return "\n\n".join(parts) + "\n"
+
+
+def _tool_line(step: ToolStep) -> str:
+    where = f" ({step.server})" if step.server else ""
+    outcome = f"error: {step.kind}" if step.kind else "result"
+    return f"Tool {step.tool or step.name}{where}, {outcome}"
+
+
+def _tool_markdown(step: ToolStep) -> str:
+    fence = "`" * max(3, _longest_run(step.arguments + step.result, "`") + 1)
+    return (
+        f"> **{_single_line(_tool_line(step))}**\n\n"
+        f"{fence}json\n{step.arguments}\n{fence}\n\n{fence}\n{step.result}\n{fence}"
+    )
+
+
+def _longest_run(text: str, char: str) -> int:
+    longest = run = 0
+    for c in text:
+        run = run + 1 if c == char else 0
+        longest = max(longest, run)
+    return longest
 
 
 def to_json(
@@ -157,6 +182,7 @@ def to_json(
                 "reasoning": message.reasoning,
                 "reasoning_ms": message.reasoning_ms,
                 "created_at": message.created_at,
+                **({"tools": [step.to_data() for step in message.tools]} if message.tools else {}),
             }
             for message in messages
         ],
@@ -213,9 +239,16 @@ def to_html(
             if message.reasoning
             else ""
         )
+        tools = "".join(
+            f'<details class="tool"><summary>{escape(_tool_line(step))}</summary>'
+            f'<div class="text">{escape(step.arguments)}</div>'
+            f'<div class="text">{escape(step.result)}</div></details>'
+            for step in message.tools
+        )
         sections.append(
             f'<section class="{escape(message.role)}"><h2>{escape(_speaker(message))}</h2>'
-            f'{thinking}<div class="text">{escape(message.text)}</div>{note_html}</section>'
+            f'{thinking}<div class="text">{escape(message.text)}</div>{tools}{note_html}'
+            "</section>"
         )
     details = escape(" · ".join(_details(conversation, label_of)))
     body = "\n".join(sections)

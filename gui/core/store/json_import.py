@@ -3,7 +3,8 @@
 Format version 1 kept a message's error as an English sentence; it is read back as data as
 well as it can be (the same reading as the schema v4 migration). Version 2 keeps the data.
 Version 3 holds a tree; a chat of an older version whose messages name no parents is one
-branch, each message following the one before it. Version 4 adds a reply's thinking.
+branch, each message following the one before it. Version 4 adds a reply's thinking,
+version 5 its tool calls.
 
 A file is someone else's data: above MAX_IMPORT_BYTES it is refused before it is parsed
 (a 300 MB file would hold the window for minutes), a date must be one a clock can show
@@ -16,14 +17,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import sqlite3
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from gui.core.store import legacy_errors
 from gui.core.store.clean import clean
+from gui.core.store.database import dump
 from gui.core.store.export import FORMAT, FORMAT_VERSION
-from gui.core.store.models import ROLES, MessageStatus, StoreError
+from gui.core.store.models import ROLES, MessageStatus, StoreError, ToolStep
+from gui.core.store.rows import error_json, tools_json
 from gui.values import ErrorInfo
 
 
@@ -41,6 +45,8 @@ class ImportedMessage:
     finish_reason: str = ""
     reasoning: str = ""
     reasoning_ms: int = 0
+    #: the tool calls a reply made and their results (format 5)
+    tools: tuple[ToolStep, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,11 +212,18 @@ def _message(data: Any, position: int, now: float) -> ImportedMessage:
         usage = check_usage(_object(item.get("usage", {}), f"{where}.usage"), f"{where}.usage")
     except ValueError as error:
         raise StoreError(f"Cannot import: {error}.") from None
+    raw_tools = item.get("tools", [])
+    if not isinstance(raw_tools, list):
+        raise _invalid(f"{where}.tools", "must be a list")
+    tools = tuple(ToolStep.from_data(step) for step in raw_tools)
+    if None in tools:
+        raise _invalid(f"{where}.tools", "must hold tool steps")
     return ImportedMessage(
         role=role,
         text=text,
         status=status,
         error=_error(item, where),
+        tools=tuple(step for step in tools if step is not None),
         provider=_text(item, "provider", where),
         model=_text(item, "model", where),
         usage=usage,
@@ -231,6 +244,11 @@ def from_json(text: str) -> ImportedConversation:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
         raise StoreError(f"Cannot import: the file is not valid JSON ({error}).") from None
+    return from_data(data)
+
+
+def from_data(data: Any) -> ImportedConversation:
+    """Check an export already parsed (one entry of a library, say), as `from_json` does."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise StoreError(
             f'Cannot import: this is not a Besedka conversation export (no "format": "{FORMAT}").'
@@ -280,3 +298,56 @@ def from_json(text: str) -> ImportedConversation:
         messages=messages,
         active=active,
     )
+
+
+def insert_conversation(conn: sqlite3.Connection, data: ImportedConversation) -> int:
+    """Write a checked conversation, its whole tree and the path shown inside the caller's
+    transaction; returns its id. `Store.import_json` and the importers of other clients'
+    exports (`gui.core.imports`) share it, so a tree is stored one way."""
+    cursor = conn.execute(
+        "INSERT INTO conversations (title, provider, model, system_prompt, params, pinned,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            data.title,
+            data.provider,
+            data.model,
+            data.system_prompt,
+            dump(data.params),
+            int(data.pinned),
+            data.created_at,
+            data.updated_at,
+        ),
+    )
+    conversation_id = cursor.lastrowid
+    assert conversation_id is not None
+    ids: list[int] = []
+    for message in data.messages:
+        cursor = conn.execute(
+            "INSERT INTO messages (conversation_id, role, text, status, error, provider,"
+            " model, usage, parent_id, created_at, updated_at, finish_reason,"
+            " reasoning, reasoning_ms, tools)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                conversation_id,
+                message.role,
+                message.text,
+                message.status.value,
+                error_json(message.error),
+                message.provider,
+                message.model,
+                dump(message.usage),
+                None if message.parent is None else ids[message.parent],
+                message.created_at,
+                message.created_at,
+                message.finish_reason,
+                message.reasoning,
+                message.reasoning_ms,
+                tools_json(message.tools),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        ids.append(cursor.lastrowid)
+    if ids:
+        leaf = ids[data.active] if data.active is not None else ids[-1]
+        conn.execute("UPDATE conversations SET leaf_id = ? WHERE id = ?", (leaf, conversation_id))
+    return conversation_id

@@ -14,8 +14,15 @@ from gui.core.store import json_import
 from gui.core.store.clean import clean
 from gui.core.store.conversations import title_from_text
 from gui.core.store.database import Database, dump
-from gui.core.store.models import ROLES, UNCHANGED, MessageStatus, StoredMessage, Unchanged
-from gui.core.store.rows import COLUMNS, error_json, message_from_row
+from gui.core.store.models import (
+    ROLES,
+    UNCHANGED,
+    MessageStatus,
+    StoredMessage,
+    ToolStep,
+    Unchanged,
+)
+from gui.core.store.rows import COLUMNS, error_json, message_from_row, tools_json
 from gui.core.store.tree import leaf_of
 from gui.values import ErrorInfo
 
@@ -120,6 +127,7 @@ class Messages(Database):
         finish_reason: str | None = None,
         reasoning: str | None = None,
         reasoning_ms: int | None = None,
+        tools: tuple[ToolStep, ...] | list[ToolStep] | None = None,
     ) -> None:
         """Save new values for a message in one UPDATE (cheap enough for every streaming save).
 
@@ -144,6 +152,8 @@ class Messages(Database):
             changes["reasoning"] = clean(reasoning)
         if reasoning_ms is not None:
             changes["reasoning_ms"] = max(0, int(reasoning_ms))
+        if tools is not None:
+            changes["tools"] = tools_json(tools)
         changes["updated_at"] = time.time()
         assignments = ", ".join(f"{column} = ?" for column in changes)
         with self._reading("save to the history") as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Final
@@ -50,6 +51,77 @@ class Conversation:
 
 
 @dataclasses.dataclass(frozen=True)
+class ChatTools:
+    """A chat's tool choice: the servers whose tools it offers, and the tools (as offered
+    to the model) the person chose to always allow in it."""
+
+    servers: tuple[str, ...] = ()
+    always: frozenset[str] = frozenset()
+
+    def to_json(self) -> str:
+        if not self.servers and not self.always:
+            return ""
+        return json.dumps({"servers": list(self.servers), "always": sorted(self.always)})
+
+    @classmethod
+    def from_json(cls, text: str) -> ChatTools:
+        """Read leniently: what is not a list of names is nothing enabled."""
+        try:
+            data = json.loads(text) if text else {}
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+
+        def names(key: str) -> list[str]:
+            value = data.get(key)
+            return [n for n in value if isinstance(n, str)] if isinstance(value, list) else []
+
+        return cls(tuple(names("servers")), frozenset(names("always")))
+
+
+@dataclasses.dataclass(frozen=True)
+class ToolStep:
+    """One tool call of a reply and its result. `round` counts the model's requests
+    (1: the first), `at` is where in the reply's text the model asked (the text before it
+    went with the call). `arguments` is the JSON text the model wrote; `kind` is "" for a
+    result, else why it is an error ("denied", "crashed", "unknown_tool"…)."""
+
+    round: int
+    at: int
+    id: str
+    name: str
+    arguments: str
+    result: str = ""
+    kind: str = ""
+    server: str = ""
+    tool: str = ""
+    state_id: str = ""
+
+    def to_data(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_data(cls, data: object) -> ToolStep | None:
+        """A step from stored JSON data; None for what is not one (edited by hand)."""
+        if not isinstance(data, dict):
+            return None
+        fields = {f.name: f.type for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in fields}
+        try:
+            step = cls(**values)
+        except TypeError:
+            return None
+        ints = (step.round, step.at)
+        texts = (step.id, step.name, step.arguments, step.result, step.kind, step.server)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in ints):
+            return None
+        if not all(isinstance(v, str) for v in (*texts, step.tool, step.state_id)):
+            return None
+        return step
+
+
+@dataclasses.dataclass(frozen=True)
 class StoredMessage:
     """One message as saved; `usage` holds token counts a provider reported. Its parent is
     the message it follows (None: a first message); see `gui.core.store.tree`.
@@ -79,6 +151,8 @@ class StoredMessage:
     reasoning: str = ""
     #: how long it thought: first thinking piece to first answer piece (or to the end)
     reasoning_ms: int = 0
+    #: the tool calls it made and their results, in order
+    tools: tuple[ToolStep, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,12 +12,12 @@ import json
 import sqlite3
 
 from gui.core.store.clean import clean
-from gui.core.store.models import MessageStatus, StoredMessage
+from gui.core.store.models import MessageStatus, StoredMessage, ToolStep
 from gui.values import ErrorInfo
 
 COLUMNS = (
     "id, conversation_id, role, text, status, error, provider, model, usage, parent_id,"
-    " created_at, finish_reason, reasoning, reasoning_ms"
+    " created_at, finish_reason, reasoning, reasoning_ms, tools"
 )
 
 
@@ -52,6 +52,27 @@ def _usage(text: str) -> dict[str, int]:
     return {k: v for k, v in usage.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
+def tools_json(steps: tuple[ToolStep, ...] | list[ToolStep]) -> str:
+    """Steps as the `tools` column holds them ('' for none)."""
+    if not steps:
+        return ""
+    return clean(json.dumps([step.to_data() for step in steps], ensure_ascii=False))
+
+
+def tool_steps(text: str) -> tuple[ToolStep, ...]:
+    """The `tools` column read leniently: what is not a step is left out."""
+    if not text:
+        return ()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(data, list):
+        return ()
+    steps = (ToolStep.from_data(item) for item in data)
+    return tuple(step for step in steps if step is not None)
+
+
 def message_from_row(row: sqlite3.Row) -> StoredMessage:
     """A row of COLUMNS (plus `version` and `versions` where the query counted them)."""
     keys = row.keys()
@@ -72,4 +93,5 @@ def message_from_row(row: sqlite3.Row) -> StoredMessage:
         versions=row["versions"] if "versions" in keys else 1,
         reasoning=row["reasoning"],
         reasoning_ms=row["reasoning_ms"],
+        tools=tool_steps(row["tools"]) if "tools" in keys else (),
     )

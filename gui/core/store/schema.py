@@ -242,6 +242,22 @@ def _v6_reasoning(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v7_tool_calls(conn: sqlite3.Connection) -> None:
+    """A reply keeps the tool calls it made and their results (`tools`: a JSON list of
+    `ToolStep`s, '' for none), sent back to the model in later turns. A partial index
+    answers "does this chat have any?" without reading it. A chat keeps which tool
+    servers it offers and which tools it always allows (`tools`: JSON, '' for none:
+    nothing is offered until the person enables it)."""
+    _run(
+        conn,
+        [
+            "ALTER TABLE messages ADD COLUMN tools TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE conversations ADD COLUMN tools TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX messages_with_tools ON messages(conversation_id) WHERE tools != ''",
+        ],
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_usage_and_search,
@@ -249,6 +265,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4_errors_as_data,
     _v5_trees,
     _v6_reasoning,
+    _v7_tool_calls,
 )
 
 

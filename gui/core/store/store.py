@@ -14,12 +14,10 @@ from pathlib import Path
 
 from gui.core.store import export, json_import, repair, search
 from gui.core.store.conversations import TRASH_DAYS, Conversations, title_from_text
-from gui.core.store.database import dump
 from gui.core.store.messages import Messages
 from gui.core.store.models import Conversation, SearchHit, StoredMessage, StoreError
 from gui.core.store.opening import connect
 from gui.core.store.presence import Presence
-from gui.core.store.rows import error_json
 from gui.core.store.tree import Tree
 from gui.values import ErrorInfo
 
@@ -174,52 +172,7 @@ class Store(Conversations, Messages, Tree):
         """Add a conversation from `export_json` output; StoreError explains a refusal."""
         data = json_import.from_json(text)
         with self._writing() as conn:
-            cursor = conn.execute(
-                "INSERT INTO conversations (title, provider, model, system_prompt, params, pinned,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    data.title,
-                    data.provider,
-                    data.model,
-                    data.system_prompt,
-                    dump(data.params),
-                    int(data.pinned),
-                    data.created_at,
-                    data.updated_at,
-                ),
-            )
-            conversation_id = cursor.lastrowid
-            assert conversation_id is not None
-            ids: list[int] = []
-            for message in data.messages:
-                cursor = conn.execute(
-                    "INSERT INTO messages (conversation_id, role, text, status, error, provider,"
-                    " model, usage, parent_id, created_at, updated_at, finish_reason,"
-                    " reasoning, reasoning_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        conversation_id,
-                        message.role,
-                        message.text,
-                        message.status.value,
-                        error_json(message.error),
-                        message.provider,
-                        message.model,
-                        dump(message.usage),
-                        None if message.parent is None else ids[message.parent],
-                        message.created_at,
-                        message.created_at,
-                        message.finish_reason,
-                        message.reasoning,
-                        message.reasoning_ms,
-                    ),
-                )
-                assert cursor.lastrowid is not None
-                ids.append(cursor.lastrowid)
-            if ids:
-                leaf = ids[data.active] if data.active is not None else ids[-1]
-                conn.execute(
-                    "UPDATE conversations SET leaf_id = ? WHERE id = ?", (leaf, conversation_id)
-                )
+            conversation_id = json_import.insert_conversation(conn, data)
             return self._conversation_in(conn, conversation_id)
 
 

@@ -16,8 +16,8 @@ import time
 from collections.abc import Sequence
 
 from gui.core.store.database import Database
-from gui.core.store.models import Conversation, StoredMessage, StoreError
-from gui.core.store.rows import COLUMNS, message_from_row
+from gui.core.store.models import Conversation, StoredMessage, StoreError, ToolStep
+from gui.core.store.rows import COLUMNS, message_from_row, tool_steps
 
 #: The path from a message up to the root, live messages only, root first.
 _PATH_UP = """
@@ -93,6 +93,40 @@ class Tree(Database):
             ).fetchall()
         return rows
 
+    def path_tools(
+        self, conversation_id: int, until: int | None = None
+    ) -> dict[int, tuple[ToolStep, ...]]:
+        """The tool calls along the active path (or up to `until`), by position on the
+        path (as `turns` and `path_turns` count it); one indexed look-up, and nothing
+        more, for a chat that never called a tool."""
+        with self._reading() as conn:
+            if (
+                conn.execute(
+                    "SELECT 1 FROM messages WHERE conversation_id = ? AND tools != '' LIMIT 1",
+                    (conversation_id,),
+                ).fetchone()
+                is None
+            ):
+                return {}
+            start = until if until is not None else leaf_of(conn, conversation_id)
+            if start is None:
+                return {}
+            cursor = conn.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(
+                "WITH RECURSIVE up(parent_id, tools, deleted_at, depth) AS ("
+                " SELECT parent_id, tools, deleted_at, 0 FROM messages WHERE id = ?"
+                " UNION ALL SELECT m.parent_id, m.tools, m.deleted_at, up.depth + 1"
+                " FROM messages AS m JOIN up ON m.id = up.parent_id)"
+                " SELECT tools FROM up WHERE deleted_at IS NULL ORDER BY depth DESC",
+                (start,),
+            ).fetchall()
+        found = {}
+        for position, (text,) in enumerate(rows):
+            if text and (steps := tool_steps(text)):
+                found[position] = steps
+        return found
+
     def messages_by_id(self, ids: Sequence[int]) -> list[StoredMessage]:
         """These messages in this order, each with its place among its versions."""
         if not ids:
@@ -162,14 +196,14 @@ class Tree(Database):
     # -- forks --------------------------------------------------------------------------
     def fork(self, message_id: int) -> Conversation:
         """A new conversation holding the path up to this message, with the same provider,
-        model, system prompt and parameters."""
+        model, system prompt, parameters and tool choice."""
         now = time.time()
         with self._writing() as conn:
             conversation_id = _conversation_of(conn, message_id)
             cursor = conn.execute(
                 "INSERT INTO conversations (title, provider, model, system_prompt, params,"
-                " created_at, updated_at) SELECT title, provider, model, system_prompt, params,"
-                " ?, ? FROM conversations WHERE id = ?",
+                " tools, created_at, updated_at) SELECT title, provider, model, system_prompt,"
+                " params, tools, ?, ? FROM conversations WHERE id = ?",
                 (now, now, conversation_id),
             )
             new_id = cursor.lastrowid
@@ -181,7 +215,8 @@ class Tree(Database):
                 parent = conn.execute(
                     "INSERT INTO messages (conversation_id, role, text, status, error, provider,"
                     " model, usage, finish_reason, parent_id, created_at, updated_at,"
-                    " reasoning, reasoning_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " reasoning, reasoning_ms, tools)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         new_id,
                         old["role"],
@@ -197,6 +232,7 @@ class Tree(Database):
                         now,
                         old["reasoning"],
                         old["reasoning_ms"],
+                        old["tools"],
                     ),
                 ).lastrowid
             _set_leaf(conn, new_id, parent)

@@ -130,7 +130,7 @@ class TagCollector(HTMLParser):
 def test_json_export_names_no_ids_and_no_secrets(store: Store, chat: Conversation) -> None:
     data = json.loads(store.export_json(chat.id))
     assert data["format"] == "besedka-conversation"
-    assert data["version"] == 4
+    assert data["version"] == 5
     assert data["conversation"]["params"] == {"max_tokens": 256, "temperature": 0.7}
     assert "id" not in data["conversation"]
     assert [m["parent"] for m in data["messages"]] == [None, 0, 1, 2]
@@ -189,7 +189,7 @@ def test_an_older_export_with_error_sentences_still_imports(store: Store) -> Non
         ErrorInfo(kind="protocol", provider="GigaChat", detail="the connection closed mid-answer"),
         None,
     ]
-    assert json.loads(store.export_json(imported.id))["version"] == 4
+    assert json.loads(store.export_json(imported.id))["version"] == 5
 
 
 def valid() -> dict[str, Any]:
@@ -222,7 +222,7 @@ def changed(path: str, value: Any) -> str:
         ('{"messages": []}', "not a Besedka conversation export"),
         (json.dumps({"title": "ChatGPT export", "mapping": {}}), "not a Besedka"),
         (changed("format", "other-app"), "not a Besedka"),
-        (changed("version", 5), "newer Besedka"),
+        (changed("version", 6), "newer Besedka"),
         (changed("version", "1"), "version"),
         (changed("conversation", []), "conversation must be a JSON object"),
         (changed("conversation.title", 5), "conversation.title must be a string"),

@@ -81,7 +81,7 @@ def test_thinking_is_kept_by_a_fork_and_a_json_round_trip(store: Store) -> None:
 
     exported = store.export_json(chat_id)
     data = json.loads(exported)
-    assert data["version"] == 4
+    assert data["version"] == 5
     assert data["messages"][1]["reasoning"].startswith("Складываю")
     assert data["messages"][1]["reasoning_ms"] == 4_200
     imported = store.import_json(exported)

@@ -185,9 +185,9 @@ def test_a_newer_version_still_in_the_wal_is_refused(tmp_path: Path) -> None:
     writer = sqlite3.connect(path)
     try:
         writer.execute("PRAGMA wal_autocheckpoint = 0")
-        writer.execute("PRAGMA user_version = 7")
+        writer.execute("PRAGMA user_version = 8")
         writer.commit()
-        with pytest.raises(DatabaseTooNewError, match="version 7"):
+        with pytest.raises(DatabaseTooNewError, match="version 8"):
             Store.open(path)
     finally:
         writer.close()

@@ -1,0 +1,169 @@
+"""Issue #17: a streaming reply's Markdown renders as it arrives, on the real view offscreen.
+
+Complete blocks render once; the open last block renders anew at most once a frame;
+nothing shows raw Markdown syntax once its block is complete; the end gives what the
+same reply shown whole gives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication, QTextFrame, QTextTable
+
+from gui.widgets import live_markdown
+from gui.widgets.chat_view import ChatView
+from gui.widgets.live_markdown import TAIL_CHARS, complete_prefix
+from gui.widgets.markdown import copy_link
+
+REPLY = """## Сравнение
+
+Вот таблица:
+
+| способ | на месте |
+|---|---|
+| `sorted()` | нет |
+| `list.sort()` | да |
+
+И код:
+
+```python
+people.sort(key=lambda p: p["age"])
+print(people)
+```
+
+Готово, **это** всё.
+"""
+
+
+@dataclass(frozen=True)
+class Msg:
+    id: int
+    role: str
+    text: str
+    status: str = "complete"
+    error: Any = None
+    provider: str = "scripted"
+    model: str = "echo-1"
+
+
+def view_for(qtbot: Any) -> ChatView:
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    return view
+
+
+def tables(frame: QTextFrame) -> list[QTextTable]:
+    found: list[QTextTable] = []
+    for child in frame.childFrames():
+        if isinstance(child, QTextTable):
+            found.append(child)
+        found += tables(child)
+    return found
+
+
+def stream(view: ChatView, qtbot: Any, text: str, size: int = 7) -> None:
+    """Deltas of `size` characters, a short wait now and then (the loop runs its steps)."""
+    for start in range(0, len(text), size):
+        view.append_delta(2, text[start : start + size])
+        if start % (size * 10) == 0:
+            qtbot.wait(1)
+
+
+def test_complete_blocks_end_before_a_new_block_starts() -> None:
+    assert complete_prefix("Один абзац.\n\nДругой") == len("Один абзац.\n\n")
+    assert complete_prefix("Один абзац.\n\nДругой абзац.\n") == len("Один абзац.\n\n")
+    assert complete_prefix("Ещё не всё") == 0  # the line is still coming
+    fenced = "Код:\n```py\nx = 1\n\nНе абзац\n```\n"
+    assert complete_prefix(fenced) == len(fenced)  # a closed fence ends its block
+    assert complete_prefix("Код:\n```py\nx = 1\n\nНе абзац\n") == len("Код:\n")
+    assert complete_prefix("Текст\n## Заголовок\n") == len("Текст\n")
+    # Lists, quotes and tables go on after a blank line: not cut inside them.
+    assert complete_prefix("- один\n\n- два\n") == 0
+    assert complete_prefix("> цитата\n\n> ещё\n") == 0
+    # A link reference may be used anywhere: nothing is complete.
+    assert complete_prefix("См. [доку][1].\n\n[1]: https://example.org\n\nЕщё\n") == 0
+
+
+def test_a_table_and_a_code_block_render_while_the_reply_streams(qtbot: Any) -> None:
+    view = view_for(qtbot)
+    view.begin_reply(Msg(2, "assistant", "", status="streaming"))
+    middle = REPLY.index("Готово")
+    stream(view, qtbot, REPLY[: middle + 3])  # the last paragraph has begun
+    qtbot.waitUntil(lambda: "```" not in view.toPlainText(), timeout=2000)
+    shown = view.toPlainText()
+    assert "|---|" not in shown and "## " not in shown and "`sorted()`" not in shown
+    assert len(tables(view.document().rootFrame())) == 1  # a table is a table
+    assert 'people.sort(key=lambda p: p["age"])' in shown  # the fence became a code block
+    assert view.is_streaming(2)
+    # The Copy link of the code block copies its code, mid-stream.
+    view.anchorClicked.emit(QUrl(copy_link(2, 0)))
+    assert QGuiApplication.clipboard().text().startswith("people.sort(")
+
+
+@pytest.mark.parametrize("size", [3, 7, 60, 700])
+def test_the_open_block_renders_too_and_the_end_matches_the_reply_shown_whole(
+    qtbot: Any, size: int
+) -> None:
+    view = view_for(qtbot)
+    view.begin_reply(Msg(2, "assistant", "", status="streaming"))
+    stream(view, qtbot, "Начало.\n\nВторой абзац с **жирным** сло", size)  # still open
+    qtbot.waitUntil(lambda: "**" not in view.toPlainText(), timeout=2000)
+    more = "вом.\n\n" + REPLY + "\n1. первый\n2. второй\n\n> цитата\n\nКонец.\n"
+    stream(view, qtbot, more, size)
+    view.update_message(Msg(2, "assistant", view.message_text(2)))
+    qtbot.waitUntil(lambda: "Regenerate" in view.toPlainText(), timeout=3000)
+    whole = view_for(qtbot)
+    whole.set_messages([Msg(2, "assistant", view.message_text(2))])
+    qtbot.waitUntil(lambda: "Regenerate" in whole.toPlainText(), timeout=3000)
+    assert view.toPlainText() == whole.toPlainText()
+    assert len(tables(view.document().rootFrame())) == len(tables(whole.document().rootFrame()))
+    assert layout(view) == layout(whole)  # the same blocks, margins and lists: no gaps
+
+
+def layout(view: ChatView) -> list[tuple[str, float, float, bool]]:
+    found = []
+    block = view.document().begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        found.append((block.text(), fmt.topMargin(), fmt.bottomMargin(), bool(block.textList())))
+        block = block.next()
+    return found
+
+
+def test_a_long_open_code_block_waits_as_plain_text_and_renders_once_closed(
+    qtbot: Any,
+) -> None:
+    view = view_for(qtbot)
+    view.begin_reply(Msg(2, "assistant", "", status="streaming"))
+    code = "".join(f"x{i} = {i}  # строка\n" for i in range(TAIL_CHARS // 10))
+    stream(view, qtbot, "Код:\n\n```python\n" + code, size=200)
+    qtbot.wait(60)
+    assert "```python" in view.toPlainText()  # too long to render anew every frame
+    stream(view, qtbot, "```\n\nВсё.\n", size=200)
+    qtbot.waitUntil(lambda: "```" not in view.toPlainText(), timeout=2000)
+    assert "x3 = 3" in view.toPlainText()
+
+
+def test_rendering_is_spaced_by_its_cost(qtbot: Any) -> None:
+    state = live_markdown.LiveState(last_at=0.0, last_cost=0.0)
+    assert state.delay_ms() >= 1
+    import time
+
+    state.last_at, state.last_cost = time.monotonic(), 0.010  # a step that cost 10 ms
+    assert state.delay_ms() >= 25  # waits three times its cost, not one frame
+
+
+def test_a_reply_too_large_for_markdown_goes_on_as_plain_text(qtbot: Any) -> None:
+    view = view_for(qtbot)
+    view.begin_reply(Msg(2, "assistant", "", status="streaming"))
+    stream(view, qtbot, "Абзац.\n\n" + "ж" * 12_000, size=3_000)  # a line too long
+    qtbot.wait(60)
+    text = view.message_text(2)
+    view.update_message(Msg(2, "assistant", text))
+    qtbot.waitUntil(lambda: "Regenerate" in view.toPlainText(), timeout=3000)
+    assert "ж" * 1_000 in view.toPlainText().replace("\n", "")
