@@ -25,7 +25,7 @@ from typing import Any
 
 from bench.common import RESULTS, ROOT, WORK, Figure, error_figure, notes, table
 
-ALL = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
+ALL = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
 
 
 def log(text: str) -> None:
@@ -80,6 +80,7 @@ class Histories:
 
 def _sections(histories: Histories) -> dict[str, tuple[str, Callable[[], list[Figure]]]]:
     from bench import (
+        attach,
         bundle,
         import_chatgpt,
         open_conversation,
@@ -108,6 +109,7 @@ def _sections(histories: Histories) -> dict[str, tuple[str, Callable[[], list[Fi
         "7": ("bundle", lambda: bundle.measure(histories.profile())),
         "8": ("importing a ChatGPT export", import_chatgpt.measure),
         "9": ("one tool round", tool_round.measure),
+        "10": ("attaching a photo", attach.measure),
     }
 
 

@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         setup_logging(paths.log_file, fallback_level=QUIET)  # ask says what went wrong
         return run_ask(args, paths)
-    if args.command in ("import", "export"):
+    if args.command in ("import", "export", "backup"):
         from gui.cli.library import run_library
 
         setup_logging(paths.log_file, fallback_level=QUIET)  # it says what went wrong
@@ -245,6 +245,7 @@ class Application:
                 await self.quit.wait()
                 self.window.hide()
                 await wiring.history.finish_imports()  # a running import takes its rows back
+                await wiring.titles.aclose()  # a title still being asked for
                 await controller.shutdown()
                 settings.set_last_choice(*controller.choice())
                 try:

@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from gui.core.session import ChatSession, ReplyNotStarted, Turn
 from gui.core.store import Conversation, MessageStatus, Store, StoredMessage, StoreError
 from gui.live_reply import LiveReply, shown_live, speed_line, summary
+from gui.tool_actions import ToolActions
 from gui.widgets.i18n import provider_text
-from providers.base import Retrying
 from providers.registry import DEFAULT_PROVIDER
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ class ChatController(QObject):
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FRAME_MS)
         self._flush_timer.timeout.connect(self._flush)
+        self.tools = ToolActions(self)  # the reply's run, with its chat's tools
 
     # -- conversations -----------------------------------------------------------------
     def choice(self) -> tuple[str, str]:
@@ -257,7 +258,7 @@ class ChatController(QObject):
         long chat), and the person sees both within the same frame."""
         reply, conversation_id = turn.recorder, turn.conversation.id
         self._replies[conversation_id] = reply
-        reply.task = self._spawn(self._run_reply(turn), name=f"reply-{conversation_id}")
+        reply.task = self._spawn(self.tools.run_reply(turn), name=f"reply-{conversation_id}")
         reply.task.add_done_callback(lambda task: self._ensure_finished(turn, task))
         reply.before = before
         QTimer.singleShot(FRAME_MS, self, lambda: self._show_started(reply))
@@ -278,30 +279,6 @@ class ChatController(QObject):
             self.reply_started.emit(self.store.counted(reply.message))
         self.busy_changed.emit(reply.conversation_id, True)
         self._flush_timer.start()
-
-    async def _run_reply(self, turn: Turn[LiveReply]) -> None:
-        reply = turn.recorder
-
-        def on_text(text: str) -> None:
-            reply.pending.append(text)
-            if not reply.started_shown:
-                self._show_started(reply)
-
-        def on_reasoning(text: str) -> None:
-            reply.pending_reasoning.append(text)
-            if not reply.started_shown:
-                self._show_started(reply)
-
-        def on_retry(retrying: Retrying) -> None:
-            reply.retry_until = time.monotonic() + retrying.delay
-            self._show_started(reply)
-            if reply.conversation_id == self.current_id:
-                self.reply_retrying.emit(retrying.delay)
-
-        final = await self.session.run(
-            turn, on_text=on_text, on_reasoning=on_reasoning, on_retry=on_retry
-        )
-        self._finish(reply, final)
 
     def _ensure_finished(self, turn: Turn[LiveReply], task: asyncio.Task[None]) -> None:
         """A task cancelled before its first step never runs its body (Stop right after
@@ -395,3 +372,4 @@ class ChatController(QObject):
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         self._flush_timer.stop()
+        await self.tools.aclose()  # the tool servers started stop

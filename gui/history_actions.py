@@ -10,18 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import gc
 import logging
-import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from gui.core import chat_files
+from gui.core import backup, chat_files
 from gui.core.store import StoreError
 from gui.core.store.tree import Deletion
 from gui.widgets.import_progress import ImportProgress
@@ -67,6 +65,10 @@ class HistoryActions(QObject):
         self.progress: ImportProgress | None = None
         #: the window progress windows belong to (else the active window)
         self.progress_parent: QWidget | None = None
+        #: the profile's config folder (a backup's assistants and settings), and what
+        #: to do once a backup's assistants are restored (the menu shows them)
+        self.config_dir: Path | None = None
+        self.restored: Callable[[], None] = lambda: None
 
     # -- files -----------------------------------------------------------------------
     def export(self, conversation_id: int, path: str, kind: str) -> str:
@@ -107,6 +109,9 @@ class HistoryActions(QObject):
             report = await asyncio.shield(work)  # a cancelled task leaves it to undo itself
         except (OSError, UnicodeDecodeError, StoreError) as error:
             return self.tr("Cannot import {0}: {1}").format(path, self._reason(error))
+        except Exception as error:  # anything unforeseen: said, never a status stuck on "…"
+            log.exception("import of %s failed", path)
+            return self.tr("Cannot import {0}: {1}").format(path, type(error).__name__)
         except asyncio.CancelledError:
             cancel.set()  # the thread takes back what it wrote
             raise
@@ -122,7 +127,39 @@ class HistoryActions(QObject):
             if len(report.ids) == 1:  # one chat: shown; many: they are in the list
                 await asyncio.sleep(0)  # a loop turn between the list and the chat
                 self.controller.open_conversation(report.ids[0])
+        if self.config_dir is not None and backup.manifest_of(Path(path)) is not None:
+            with contextlib.suppress(OSError, ValueError):  # the chats are in: say those
+                backup.restore_extras(Path(path), self.config_dir)
+                self.restored()
         return self._imported(report)
+
+    async def backup(self, path: str) -> str:
+        """A full backup (every chat, the assistants, the settings; no keys) written on a
+        worker thread; a sentence for the status line."""
+        if self.config_dir is None:
+            return self.tr("Cannot back up: no profile")
+        config = self.config_dir
+
+        def write() -> Report:
+            from gui import pacing
+
+            with pacing.sharing(SWITCH_INTERVAL_S):
+                return backup.write_backup(self.store, config, Path(path))
+
+        try:
+            report = await asyncio.to_thread(write)
+        except (OSError, StoreError) as error:
+            reason = getattr(error, "strerror", None) or error
+            return self.tr("Cannot back up to {0}: {1}").format(path, reason)
+        return self.tr("Backed up %n chat(s) to {0}", "", report.conversations).format(path)
+
+    def backup_later(self, path: str) -> None:
+        async def run() -> None:
+            self.controller.status.emit(await self.backup(path))
+
+        task = asyncio.get_running_loop().create_task(run(), name="backup")
+        self._imports.add(task)
+        task.add_done_callback(self._imports.discard)
 
     def import_later(self, path: str) -> None:
         """Import in the background; the status line says it started and how it ended."""
@@ -166,7 +203,7 @@ class HistoryActions(QObject):
         reason = getattr(error, "reason", None)
         if reason == "unknown_format":
             return self.tr("this is not a Besedka, ChatGPT or Chatbox export")
-        if reason == "not_json":
+        if reason in ("not_json", "damaged"):
             return self.tr("the file is damaged or not JSON")
         if reason == "no_conversations_json":
             return self.tr("the archive holds no conversations.json")
@@ -313,31 +350,16 @@ def _import(store: Store, path: Path, cancel: threading.Event, progress: Progres
         return import_path(store, path, cancel=cancel, progress=progress)
 
 
-_running = [0]
-_running_lock = threading.Lock()
-_interval = [0.005]
-
-
 @contextlib.contextmanager
 def _sharing_the_interpreter() -> Iterator[None]:
-    """While imports run, the collector leaves alone what existed before (`gc.freeze`: a
-    full collection of the window's objects, from the worker, would hold the interpreter
-    and so the GUI thread for tens of milliseconds), and a thread hands the interpreter
-    over after SWITCH_INTERVAL_S instead of 5 ms, so the GUI thread never waits long."""
-    with _running_lock:
-        _running[0] += 1
-        if _running[0] == 1:
-            _interval[0] = sys.getswitchinterval()
-            gc.freeze()
-            sys.setswitchinterval(SWITCH_INTERVAL_S)
-    try:
+    """While imports run, a thread hands the interpreter over after SWITCH_INTERVAL_S
+    instead of 5 ms and the collector rests (a full collection of the window's objects,
+    from the worker, would hold the GUI thread for tens of milliseconds): gui/pacing.py,
+    shared with the other workers."""
+    from gui import pacing
+
+    with pacing.sharing(SWITCH_INTERVAL_S):
         yield
-    finally:
-        with _running_lock:
-            _running[0] -= 1
-            if _running[0] == 0:
-                sys.setswitchinterval(_interval[0])
-                gc.unfreeze()
 
 
 def _neighbour(listed: list[int], gone: int) -> int | None:

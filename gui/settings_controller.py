@@ -40,6 +40,7 @@ from gui.core.settings import (
     is_http_url,
     is_proxy_url,
 )
+from gui.tool_settings import ToolSettings
 from gui.values import ConnectionResult, ProviderInfo
 from gui.widgets.settings_dialog import SettingsDialog
 from gui.widgets.settings_form import (
@@ -190,6 +191,7 @@ class SettingsEditor:
             providers, settings_form(providers, settings, secrets), URL_CHECKS, parent
         )
         self.dialog.setModal(True)
+        self.tools = ToolSettings(self.dialog, settings.path.parent, secrets)  # Tools page
         # The dialog keeps its editor alive through these closures (Qt holds them; a bound
         # method it would hold weakly), and nothing else does.
         self.dialog.save_requested.connect(lambda: self._on_save_requested())
@@ -225,6 +227,7 @@ class SettingsEditor:
         for task in list(self._tasks):
             if task is not keep:
                 task.cancel()
+        self.tools.cancel()
 
     async def _load_keys(self) -> None:
         """Fill in the saved secrets, read in a worker thread (the keychain may prompt)."""
@@ -317,7 +320,7 @@ class SettingsEditor:
         # The form compares each key with the stored one: both must be known first, or a
         # "Remove key" clicked before the keychain answered would be taken for "keep".
         await self.wait_loaded()
-        if not self.dialog.check_pages():
+        if not self.dialog.check_pages() or not await self.tools.save():
             return False
         form = self.dialog.form()
         try:

@@ -8,10 +8,12 @@ here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+from gui.attach_controller import AttachController
 from gui.controller import ChatController
 from gui.core.session import Page
 from gui.core.store import Conversation, StoredMessage
@@ -19,8 +21,10 @@ from gui.history_actions import HistoryActions
 from gui.widgets.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from gui.assistant_actions import AssistantActions
     from gui.core.keychain import SecretStore
     from gui.core.settings import Settings
+    from gui.title_actions import TitleActions
     from gui.welcome_controller import Probe, WelcomeController
 
 __all__ = ["Wiring"]
@@ -46,11 +50,19 @@ class Wiring(QObject):
         self.controller = controller
         self.history = HistoryActions(controller)
         self.history.progress_parent = window  # an import's progress window over this one
+        self.attach = AttachController(window, controller)  # the composer's files (#19)
         self._intents()
         self._renders()
         self.welcome: WelcomeController | None = None
         if settings is not None and secrets is not None:
             self._welcome(settings, secrets, probe)
+            controller.tools.load_saved(settings.path.parent, secrets)  # Settings → Tools
+        if settings is not None:  # assistants live beside the settings (#22)
+            self.assistants = assistant_actions(window, controller, settings)
+            start_backups(controller, settings)
+            self.history.config_dir = settings.path.parent
+            self.history.restored = self.assistants.reload
+        self.titles = title_actions(window, controller, settings)
         picker = window.picker
         picker.set_providers(controller.providers.infos())
         picker.select(provider, model)
@@ -97,6 +109,7 @@ class Wiring(QObject):
         window.parameters_requested.connect(self._show_parameters)
         window.parameters_saved.connect(self._save_parameters)
         window.import_requested.connect(self.history.import_later)
+        window.backup_requested.connect(self.history.backup_later)
         window.export_requested.connect(
             lambda ident, path, kind: window.show_status(self.history.export(ident, path, kind))
         )
@@ -135,11 +148,15 @@ class Wiring(QObject):
         controller.busy_changed.connect(self._busy_changed)
         controller.status.connect(window.show_status)
         controller.models_loaded.connect(window.picker.set_models)
+        controller.tools.card.connect(view.show_tool_card)  # tools (issue #20)
+        view.tool_answered.connect(controller.tools.answer)
 
     # -- intents ---------------------------------------------------------------------
     def _send(self, text: str) -> None:
         if self.welcome is not None and self.welcome.intercept_send():
             return  # its key is asked for; the text stays in the message box
+        if self.attach.intercept_send(text):
+            return  # sent with its files once they are checked (off the GUI thread)
         if self.controller.send(text) is not None:  # else kept: the history refused it
             self.window.message_sent()
 
@@ -160,6 +177,15 @@ class Wiring(QObject):
             options=options,
             context_default=context_default,
         )
+        self._offer_tools(conversation.id)
+
+    def _offer_tools(self, conversation_id: int) -> None:
+        """The Parameters dialog's Tools section: which servers this chat offers."""
+        dialog, tools = self.window.parameters_dialog, self.controller.tools
+        if dialog is None:
+            return
+        dialog.set_tools(tools.servers(), tools.chosen(conversation_id))
+        dialog.accepted.connect(lambda: tools.choose(conversation_id, dialog.chosen_tools()))
 
     def _save_parameters(
         self, conversation_id: int, system_prompt: str, params: dict[str, float | int]
@@ -188,6 +214,7 @@ class Wiring(QObject):
             anchor=anchor,
         )
         self._refresh_conversations()
+        self.controller.tools.reshow(conversation.id)  # a call still waiting for its answer
 
     def _show_trash(self) -> None:
         self.window.show_trash(self.history.trash())
@@ -210,3 +237,73 @@ class Wiring(QObject):
     def _busy_changed(self, conversation_id: int, busy: bool) -> None:
         if self._is_open(conversation_id):
             self.window.set_busy(busy)
+
+
+def assistant_actions(
+    window: MainWindow, controller: ChatController, settings: Settings
+) -> AssistantActions:
+    """File → New chat with ▸ and File → Assistants…, in the interface language."""
+    from PySide6.QtCore import QLocale
+
+    from gui.assistant_actions import AssistantActions
+    from gui.core.assistants import AssistantBook
+
+    language = settings.language if settings.language != "system" else QLocale().name()[:2]
+    return AssistantActions(window, controller, AssistantBook(settings.path.parent, language))
+
+
+def title_actions(
+    window: MainWindow, controller: ChatController, settings: Settings | None
+) -> TitleActions:
+    """Chats named by the model after their first reply, unless Chat → Name chats with
+    the model is off (remembered in the settings; off for a window wired without them,
+    as tests and benchmarks are)."""
+    from gui.title_actions import TitleActions
+
+    toggle = window.commands.auto_title_action
+    toggle.setChecked(settings is not None and settings.auto_titles)  # no settings: off
+    if settings is not None:
+        toggle.toggled.connect(lambda on: setattr(settings, "auto_titles", on))
+    return TitleActions(controller, toggle.isChecked)
+
+
+#: The first automatic backup waits this long after start (the window comes first).
+BACKUP_AFTER_MS = 60_000
+_BACKUPS: set[Any] = set()
+
+
+def start_backups(controller: ChatController, settings: Settings) -> None:
+    """A full backup a day at most, in the history's folder (backups/, the newest five),
+    written on a worker thread a minute after start."""
+    import asyncio
+    import logging
+
+    from PySide6.QtCore import QTimer
+
+    from gui import pacing
+    from gui.core.backup import auto_backup
+
+    store = controller.store
+
+    def write() -> None:
+        with pacing.sharing(0.001):
+            auto_backup(store, settings.path.parent, Path(store.path).parent / "backups")
+
+    async def backup() -> None:
+        try:
+            await asyncio.to_thread(write)
+        except Exception as error:  # a full disk, a read-only folder: logged, never shown
+            logging.getLogger(__name__).warning("no automatic backup: %s", error)
+
+    def later() -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # the app's loop has ended (a test's window outlived it)
+        if store.closed:  # the history went with the window
+            return
+        task = loop.create_task(backup())
+        _BACKUPS.add(task)  # held until done: the loop keeps only a weak reference
+        task.add_done_callback(_BACKUPS.discard)
+
+    QTimer.singleShot(BACKUP_AFTER_MS, controller, later)

@@ -11,7 +11,16 @@ import abc
 import contextlib
 import dataclasses
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Literal,
+    NotRequired,
+    Protocol,
+    TypedDict,
+    cast,
+)
 
 from providers.errors import BadRequestError, ProviderError
 from providers.retry import RetryPolicy, with_retries
@@ -22,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REASONING_EFFORTS",
+    "Attachment",
     "ChatOptions",
     "Chunk",
     "ConfigField",
@@ -34,11 +44,39 @@ __all__ = [
     "Timeouts",
     "ToolCall",
     "ToolSpec",
+    "UploadCache",
     "Usage",
     "environment_value",
 ]
 
 Role = Literal["system", "user", "assistant", "tool"]
+
+
+class UploadCache(Protocol):
+    """Where a provider keeps the id a service gave one file for one credential, so the
+    same file is not uploaded twice (the history keeps them; `credential` is a one-way
+    fingerprint, never a key)."""
+
+    def get(self, credential: str) -> str | None: ...
+    def put(self, credential: str, file_id: str) -> None: ...
+    def forget(self, credential: str) -> None: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    """A file attached to a user message: kept content-addressed at `path` (its bytes are
+    read off the event loop when sent). `uploads` remembers service file ids."""
+
+    name: str
+    mime: str
+    size: int
+    sha256: str
+    path: str
+    uploads: UploadCache | None = dataclasses.field(default=None, compare=False)
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
 
 
 class Message(TypedDict):
@@ -53,6 +91,8 @@ class Message(TypedDict):
     name: NotRequired[str]
     #: a "tool" message whose call failed or was denied (GigaChat sends it as `error`)
     is_error: NotRequired[bool]
+    #: files attached to a user message, in order
+    attachments: NotRequired[Sequence[Attachment]]
 
 
 Messages = Sequence[Message]

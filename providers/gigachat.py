@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from providers.base import (
@@ -28,6 +28,7 @@ from providers.delta_stream import read_deltas
 from providers.errors import ProtocolError, ProviderError, error_for_status
 from providers.gigachat_auth import USER_AGENT
 from providers.gigachat_client import MALFORMED, MAX_BODY, GigaChatClient
+from providers.gigachat_files import file_ids, forget_files, is_forgotten_file
 from providers.gigachat_functions import FunctionCalls, wire_messages
 from providers.gigachat_settings import (
     CONFIG_FIELDS,
@@ -64,6 +65,21 @@ def _error_object(data: Mapping[str, Any]) -> ProviderError:
     if isinstance(status, int) and not isinstance(status, bool) and status >= 400:
         return error_for_status(status, text)
     return ProtocolError(reason="error_instead_of_answer", detail=text)
+
+
+@contextlib.asynccontextmanager
+async def _entered(
+    opened: contextlib.AbstractAsyncContextManager[aiohttp.ClientResponse],
+    response: aiohttp.ClientResponse,
+) -> AsyncIterator[aiohttp.ClientResponse]:
+    """A request already entered (to see its status before choosing), left as usual."""
+    try:
+        yield response
+    except BaseException as error:
+        if not await opened.__aexit__(type(error), error, error.__traceback__):
+            raise
+    else:
+        await opened.__aexit__(None, None, None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,7 +134,8 @@ class GigaChat(GigaChatClient):
         tools: tuple[ToolSpec, ...] = (),
     ) -> AsyncGenerator[Chunk, None]:
         self._require_login()
-        body = self._chat_body(model, messages, stream, options, tools)
+        files = await file_ids(self, messages)
+        body = self._chat_body(model, messages, stream, options, tools, files)
         headers = {"Content-Type": "application/json"}
         if stream:
             headers.update({"Accept": "text/event-stream", "Cache-Control": "no-store"})
@@ -127,9 +144,17 @@ class GigaChat(GigaChatClient):
         if options.get("session_id"):
             headers["X-Session-ID"] = options["session_id"]
         with request_errors(*self._secrets()):
-            async with self._request(
-                "POST", "/chat/completions", data=body, headers=headers
-            ) as response:
+            try:
+                opened = self._request("POST", "/chat/completions", data=body, headers=headers)
+                response = await opened.__aenter__()
+            except ProviderError as error:  # the service lost a file: upload it once more
+                if not (files and is_forgotten_file(error) and forget_files(self, messages)):
+                    raise
+                files = await file_ids(self, messages)
+                body = self._chat_body(model, messages, stream, options, tools, files)
+                opened = self._request("POST", "/chat/completions", data=body, headers=headers)
+                response = await opened.__aenter__()
+            async with _entered(opened, response):
                 calls = FunctionCalls()
                 if stream:
                     reading = self._read_stream(response, calls)
@@ -147,11 +172,12 @@ class GigaChat(GigaChatClient):
         stream: bool,
         options: ChatOptions,
         tools: tuple[ToolSpec, ...] = (),
+        files: Mapping[int, list[str]] | None = None,
     ) -> bytes:
         """The request JSON: only non-null fields, non-ASCII kept as UTF-8 (as the SDK);
         the session id travels as a header, and thinking is never sent back. Tools go
         as `functions` with `function_call: "auto"` (the SDK's models/chat.py)."""
-        payload: dict[str, Any] = {"model": model, "messages": wire_messages(messages)}
+        payload: dict[str, Any] = {"model": model, "messages": wire_messages(messages, files)}
         if tools:
             payload["functions"] = gigachat_functions(tools)
             payload["function_call"] = "auto"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import ssl
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from yarl import URL
@@ -214,7 +214,7 @@ class GigaChatClient(Provider):
         path: str,
         *,
         headers: Mapping[str, str],
-        data: bytes | None = None,
+        data: bytes | Callable[[], Any] | None = None,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """An authorized API call; a 401 drops the token, refreshes it and retries once
         (where the login can get another one).
@@ -234,7 +234,7 @@ class GigaChatClient(Provider):
                     self.session.request(
                         method,
                         f"{self.base_url}{path}",
-                        data=data,
+                        data=data() if callable(data) else data,
                         headers=sent,
                         ssl=transport.api_ssl,
                         proxy=transport.proxy,

@@ -10,6 +10,7 @@ and results (providers.base.Message) are turned into that form here.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from providers.base import Messages
@@ -54,7 +55,9 @@ class FunctionCalls:
         return [ToolCall(ident, self._name, "".join(self._arguments), self._state_id)]
 
 
-def wire_messages(messages: Messages) -> list[dict[str, Any]]:
+def wire_messages(
+    messages: Messages, files: Mapping[int, list[str]] | None = None
+) -> list[dict[str, Any]]:
     """The history in GigaChat's form. A reply with several calls (another service's, in
     the same chat) becomes one assistant message per call, each followed by its result;
     results are matched to calls by id, else in order."""
@@ -68,7 +71,10 @@ def wire_messages(messages: Messages) -> list[dict[str, Any]]:
             wire.append(_result(message, message.get("name", "")))
             continue
         if not calls:
-            wire.append({"role": message["role"], "content": message["content"]})
+            plain: dict[str, Any] = {"role": message["role"], "content": message["content"]}
+            if files and files.get(index - 1):
+                plain["attachments"] = files[index - 1]  # the SDK's Messages.attachments
+            wire.append(plain)
             continue
         results: list[Any] = []
         while index < len(messages) and messages[index]["role"] == "tool":

@@ -15,10 +15,12 @@ when its error names `stream_options`, else when the request without it succeeds
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import AsyncGenerator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from providers.attachment_parts import body_bytes, parts_by_message, streamed
 from providers.base import (
     ChatOptions,
     Chunk,
@@ -164,9 +166,14 @@ class OpenAICompatible(Provider):
         *,
         tools: tuple[ToolSpec, ...] = (),
     ) -> AsyncGenerator[Chunk, None]:
+        parts, blobs = (
+            await asyncio.to_thread(parts_by_message, messages)
+            if any(message.get("attachments") for message in messages)
+            else (None, {})
+        )
         body: dict[str, Any] = {
             "model": model,
-            "messages": wire_messages(messages),
+            "messages": wire_messages(messages, parts),
             "stream": stream,
             **options,
         }
@@ -184,7 +191,10 @@ class OpenAICompatible(Provider):
                 async with exchange(
                     self.session.post(
                         f"{self.base_url}/chat/completions",
-                        data=json_body(body),
+                        # A body with files is megabytes of base64: encoded off the loop.
+                        data=streamed(await asyncio.to_thread(body_bytes, body, blobs))
+                        if blobs
+                        else json_body(body),
                         headers={
                             **self._headers(event_stream=stream),
                             "Content-Type": "application/json",
@@ -308,12 +318,17 @@ class OpenAICompatible(Provider):
         )
 
 
-def wire_messages(messages: Messages) -> list[dict[str, Any]]:
+def wire_messages(
+    messages: Messages, parts: Mapping[int, list[dict[str, Any]]] | None = None
+) -> list[dict[str, Any]]:
     """The history in OpenAI's form: a reply that called tools carries `tool_calls`
     (its content null when it said nothing), each result is a `tool` message."""
     wire: list[dict[str, Any]] = []
-    for message in messages:
+    for index, message in enumerate(messages):
         role = message["role"]
+        if parts and index in parts:
+            wire.append({"role": role, "content": parts[index]})
+            continue
         if role == "tool":
             wire.append(
                 {

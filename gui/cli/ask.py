@@ -67,6 +67,7 @@ def run_ask(args: argparse.Namespace, paths: AppPaths) -> int:
                 tools=getattr(args, "tools", None) or (),
                 mcp_config=getattr(args, "mcp_config", None),
                 yes=getattr(args, "yes", False),
+                attach=getattr(args, "attach", None) or (),
             )
         )
     except KeyboardInterrupt:  # Ctrl+C before the reply streamed (while it did: _stream)
@@ -90,6 +91,7 @@ async def ask(
     tools: Sequence[str] = (),
     mcp_config: Path | None = None,
     yes: bool = False,
+    attach: Sequence[Path] = (),
 ) -> int:
     """Ask, stream the reply to `out`, and return the exit status. With `tools`, those
     servers' tools are offered (gui.cli.ask_tools)."""
@@ -132,6 +134,14 @@ async def ask(
             ) as factory,
         ):
             chat = ChatSession(store, factory)
+            if attach:  # the files go with the question (gui.core.attachments)
+                from gui.core.attachments import take_files
+
+                taken = await take_files(attach, store.attachments_dir)
+                if isinstance(taken, str):
+                    say(taken)
+                    return USAGE
+                chat.next_attachments = taken
             loop = await run.loop(yes=yes) if run is not None else None
             if isinstance(loop, str):
                 say(loop)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from gui.core.keychain import SecretStore
     from gui.core.store import ToolStep
     from gui.core.tool_loop import Approval, ToolLoop, ToolRequest
+    from gui.core.tools.config import ServerConfig
     from gui.core.tools.toolbox import ToolBox
 
 __all__ = ["TTY", "ToolRun", "open_tools"]
@@ -143,14 +144,34 @@ def open_tools(
         except OSError as error:
             return f"cannot read {config_file}: {error.strerror}"
         try:
-            known.update({s.name: s for s in parse_config(text)})
+            given = {s.name: s for s in parse_config(text)}
         except ConfigError as error:
             where = f" (server {error.server})" if error.server else ""
             return f"{config_file} is not a valid mcpServers file: {error.reason}{where}"
+        # A file's server gets the keychain's secrets of a saved one only when it is that
+        # server (same command, arguments, address): not one that merely takes its name.
+        untrusted = {
+            name
+            for name, server in given.items()
+            if name not in known or _runs(known[name]) != _runs(server)
+        }
+        known.update(given)
     missing = [name for name in servers if name not in known]
     if missing:
         names = ", ".join(sorted(known)) or "none"
         return f"unknown tool server {missing[0]!r} (known: {names})"
     blocked = {*secret_variables(), *environment}
-    box = ToolBox(known.values(), secret=lambda entry: keys.get(entry), blocked_env=blocked)
+    if config_file is None:
+        untrusted = set()
+
+    def secret(entry: str) -> str | None:
+        owner = entry.split("/")[1] if entry.count("/") >= 2 else ""
+        return None if owner in untrusted else keys.get(entry)
+
+    box = ToolBox(known.values(), secret=secret, blocked_env=blocked)
     return ToolRun(box, list(dict.fromkeys(servers)), say)
+
+
+def _runs(server: ServerConfig) -> tuple[str, tuple[str, ...], str]:
+    """What a server runs or reaches: two configs with the same are the same server."""
+    return server.command, tuple(server.args), server.url

@@ -84,7 +84,14 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         epilog=EXPORT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    for command in (importing, exporting):
+    backing = commands.add_parser(
+        "backup",
+        help="write a full backup: every chat, the assistants and the settings (no keys)",
+        description="Write every chat (all versions), the assistants and the settings to"
+        " one .zip file; `besedka import FILE` restores it. Keys are never in it.",
+    )
+    backing.add_argument("path", type=Path, metavar="PATH", help="the .zip file to write")
+    for command in (importing, exporting, backing):
         command.add_argument(
             "--basedir",
             type=Path,
@@ -119,7 +126,9 @@ def run_library(
     try:
         if command == "export":
             return _export(store, args.path, out, err)
-        return _import(store, list(args.paths), out, err)
+        if command == "backup":
+            return _backup(store, paths.config_dir, args.path, out, err)
+        return _import(store, list(args.paths), out, err, paths.config_dir)
     except KeyboardInterrupt:
         _say(err, command, "interrupted")
         return INTERRUPTED
@@ -127,7 +136,8 @@ def run_library(
         store.close()
 
 
-def _import(store: Store, files: list[Path], out: TextIO, err: TextIO) -> int:
+def _import(store: Store, files: list[Path], out: TextIO, err: TextIO, config_dir: Path) -> int:
+    from gui.core.backup import manifest_of, restore_extras
     from gui.core.imports import import_path
     from gui.core.store import StoreError
 
@@ -141,7 +151,31 @@ def _import(store: Store, files: list[Path], out: TextIO, err: TextIO) -> int:
             status = FAILED
             continue
         _line(out, describe(report))
+        if manifest_of(path) is not None:  # a full backup: its assistants and settings too
+            taken = restore_extras(path, config_dir)
+            _line(
+                out,
+                f"{path}: {taken['assistants']} assistant(s), settings "
+                + ("restored" if taken["settings"] else "kept (this profile has its own)"),
+            )
     return status
+
+
+def _backup(store: Store, config_dir: Path, path: Path, out: TextIO, err: TextIO) -> int:
+    from gui.core.backup import write_backup
+    from gui.core.store import StoreError
+
+    try:
+        report = write_backup(store, config_dir, path)
+    except (OSError, StoreError) as error:
+        _say(err, "backup", f"{path}: {getattr(error, 'strerror', None) or error}")
+        return FAILED
+    _line(
+        out,
+        f"{path}: {report.conversations} chat(s), {report.messages} message(s),"
+        " the assistants and the settings (no keys)",
+    )
+    return OK
 
 
 def _export(store: Store, path: Path, out: TextIO, err: TextIO) -> int:

@@ -112,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
         " the terminal (/dev/tty, since stdin may be the question), and with no terminal"
         " the run is refused. Every call is printed to stderr",
     )
+    ask.add_argument(
+        "--attach",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="send this file with the question (an image, text, code, CSV or PDF);"
+        " repeat it for several",
+    )
     ask.add_argument("text", nargs="*", help="the question; read from stdin when absent")
     from gui.cli.library import add_commands  # `import` and `export`, after `ask`
 

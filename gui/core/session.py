@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from gui.core import context
+from gui.core.attachments import Picked, with_attachments
 from gui.core.errors import error_info, internal_error, setup_error
 from gui.core.keychain import KeychainUnavailableError
 from gui.core.recorder import SAVE_EVERY_S, ReplyRecorder
@@ -107,6 +108,8 @@ class ChatSession:
         self.providers = providers
         #: the provider for a chat that names none (an imported or very old one)
         self.default_provider = default_provider
+        #: files the next question carries (the window's composer hands them over)
+        self.next_attachments: tuple[Picked, ...] = ()
 
     def label(self, provider: str) -> str:
         """The provider's label; an unknown name is shown as it is (it is what failed)."""
@@ -151,7 +154,10 @@ class ChatSession:
     ) -> tuple[StoredMessage, Turn[R]]:
         """Add the person's message at the end of the active path and open the reply."""
         conversation_id = conversation if isinstance(conversation, int) else conversation.id
+        files, self.next_attachments = self.next_attachments, ()
         question = self.store.add_message(conversation_id, "user", text)
+        if files:
+            question = self.store.link_attachments(question, [f.stored for f in files])
         try:
             return question, self.open(conversation, recorder)
         except StoreError as error:  # the question is kept: say so, not "not sent"
@@ -260,7 +266,9 @@ class ChatSession:
         kept = context.fit(conversation.system_prompt, turns, tokens)
         tools = self.store.path_tools(conversation.id, until)
         sent = turns[kept.start :] if kept.start else turns
-        return build_history(conversation, sent, tools, kept.start), kept.left_out
+        history = build_history(conversation, sent, tools, kept.start)
+        files = self.store.path_attachments(conversation.id, until)
+        return with_attachments(self.store, history, sent, files, kept.start), kept.left_out
 
     def _info(
         self, conversation: Conversation, provider: str = ""

@@ -218,6 +218,15 @@ class Settings:
         self._set(_GENERAL, "zoom", str(value))
 
     @property
+    def auto_titles(self) -> bool:
+        """Chats are named by the model after the first reply (Chat → Name chats…)."""
+        return self._choice("auto_titles", ("true", "false"), "true") == "true"
+
+    @auto_titles.setter
+    def auto_titles(self, value: bool) -> None:
+        self._set(_GENERAL, "auto_titles", "true" if value else "false")
+
+    @property
     def tray_icon(self) -> bool:
         return self._choice("tray_icon", ("true", "false"), "false") == "true"
 

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QToolButton, QWidget
 
-from gui.widgets import icons, thinking
+from gui.widgets import thinking
 from gui.widgets.message_document import MessageDocument
 from gui.widgets.message_fill import RENDER_PIECE_CHARS
 from gui.widgets.message_html import (
@@ -43,6 +43,8 @@ class ChatView(MessageDocument):
     #: (action, message_id) — "regenerate", "retry", "continue", "edit", "fork", "delete",
     #: "delete_branch", "previous", "next" (versions); "copy" is done here
     action_requested = Signal(str, int)
+    #: (message_id, call id, "once" | "always" | "deny"): a tool card's answer
+    tool_answered = Signal(int, str, str)
     #: the person scrolled to the top and older messages exist
     older_requested = Signal()
     #: the person scrolled to the bottom and the page does not end the path
@@ -67,7 +69,6 @@ class ChatView(MessageDocument):
         self.text_dialog: QWidget | None = None
         #: the round "↓" over the bottom edge while the view does not follow the end
         self._to_end_button: QToolButton | None = None
-        self._base_point_size: float | None = None
         self._margining = False
         self.anchorClicked.connect(self.on_anchor_clicked)
         bar = self.verticalScrollBar()
@@ -145,7 +146,11 @@ class ChatView(MessageDocument):
         """Model output may reference remote or local files: load none of them. The only
         images shown are the view's own icons, drawn here."""
         wanted = parse_icon_url(name.toString() if isinstance(name, QUrl) else name)
-        if wanted is None or wanted[0] not in icons.SHAPES:
+        if wanted is None:
+            return None
+        from gui.widgets import icons  # the first message shown draws them
+
+        if wanted[0] not in icons.SHAPES:
             return None
         return icons.image(wanted[0], MUTED[wanted[1]], 14, self.devicePixelRatioF())
 
@@ -208,16 +213,6 @@ class ChatView(MessageDocument):
     def scroll_to_bottom(self) -> None:
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
-
-    def set_zoom(self, percent: int) -> None:
-        """The conversation's text at `percent` of the usual size (rendered again)."""
-        if self._base_point_size is None:
-            self._base_point_size = self.font().pointSizeF()
-        font = self.font()
-        font.setPointSizeF(self._base_point_size * percent / 100)
-        self.setFont(font)
-        self.document().setDefaultFont(font)
-        self.schedule_rerender()
 
     # -- following the end -------------------------------------------------------------
     @property
@@ -361,7 +356,9 @@ class ChatView(MessageDocument):
         text is not laid out again while the window is resized)."""
         bar = self.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
-        side = max(0, (event.size().width() - bar.sizeHint().width() - READING_WIDTH) // 2)
+        # The whole widget's width: the event's is the viewport's, less the old margins.
+        width = self.width() - 2 * self.frameWidth() - bar.sizeHint().width()
+        side = max(0, (width - READING_WIDTH) // 2)
         if side != self.viewportMargins().left() and not self._margining:
             self._margining = True  # the margins resize the viewport: no second round
             try:
@@ -372,6 +369,14 @@ class ChatView(MessageDocument):
         if at_end or self.following:
             bar.setValue(bar.maximum())
         self._place_to_end_button()
+
+    def event(self, event: QEvent) -> bool:
+        """The wheel scrolls over the margins beside the text too (they are not the
+        viewport, which alone gets its events)."""
+        if event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
+            self.wheelEvent(event)
+            return True
+        return super().event(event)
 
     def _on_scrolled(self, value: int) -> None:
         maximum = self.verticalScrollBar().maximum()

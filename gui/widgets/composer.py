@@ -3,6 +3,10 @@
 A pasted line of any length stays quick to type in and to send (LongLinesEdit keeps it
 in display blocks of at most 2,000 characters; the text sent is the text pasted).
 
+Files come by its attach button, dropped on it, or pasted (an image from the
+clipboard): it asks for them (`files_given`, `image_pasted`) and shows what was taken as
+chips (`chips`, attachment_chips.py) above the text; a message may be files alone.
+
 It also holds a message being edited: the draft typed before is put aside and comes
 back when the edit is cancelled (Esc) or sent.
 """
@@ -11,9 +15,10 @@ from __future__ import annotations
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QLocale, QMimeData, Signal
-from PySide6.QtGui import QKeyEvent, QTextOption
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QImage, QKeyEvent, QTextOption
+from PySide6.QtWidgets import QToolButton, QWidget
 
+from gui.widgets.attachment_chips import AttachmentChips
 from gui.widgets.long_blocks import LongLinesEdit
 from gui.widgets.long_text import has_long_line
 
@@ -32,6 +37,10 @@ class Composer(LongLinesEdit):
     refused = Signal(str)
     #: Esc while editing a message: the window cancels the edit
     cancel_requested = Signal()
+    #: local files to attach (dropped, pasted as files), and the attach button clicked
+    files_given = Signal(list)
+    image_pasted = Signal(QImage)
+    attach_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,12 +54,24 @@ class Composer(LongLinesEdit):
         self._draft = ""  # what was typed before editing began
         self._default_wrap = self.wordWrapMode()
         self.textChanged.connect(self._on_text_changed)
+        self.chips = AttachmentChips()  # placed in the composer box (window_layout)
+        self.attach_button = QToolButton()
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setAutoRaise(True)
+        self.attach_button.clicked.connect(self.attach_requested)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setPlaceholderText(self.tr("Type a message…"))  # the hint under it says how to send
         self.setAccessibleName(self.tr("Message"))
         self.setAccessibleDescription(self.tr("Enter sends, Shift+Enter starts a new line"))
+        self.attach_button.setToolTip(
+            self.tr("Attach files (or drop them here, or paste an image)")
+        )
+        self.attach_button.setAccessibleName(self.tr("Attach files"))
+        self.attach_button.setAccessibleDescription(
+            self.tr("Images, text, code, CSV or PDF files go with the message")
+        )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -99,14 +120,27 @@ class Composer(LongLinesEdit):
 
     def submit(self) -> None:
         text = self.toPlainText().strip()
-        if not text:
+        if not text and not self.chips.count():
             return
         if len(text) > MAX_MESSAGE_CHARS:
             self.refused.emit(self._too_long_message(len(text)))
             return
         self.submitted.emit(text)
 
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return (
+            bool(_local_files(source)) or source.hasImage() or super().canInsertFromMimeData(source)
+        )
+
     def insertFromMimeData(self, source: QMimeData) -> None:
+        if files := _local_files(source):
+            self.files_given.emit(files)
+            return
+        if source.hasImage() and not source.hasText():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.image_pasted.emit(image)
+            return
         text = source.text() if source.hasText() else ""
         length = len(self.toPlainText()) + len(text)
         if length > MAX_MESSAGE_CHARS:
@@ -138,3 +172,10 @@ class Composer(LongLinesEdit):
             "The text is too long to send ({0} characters; the limit is {1}). "
             "Attach less, or split it."
         ).format(locale.toString(length), locale.toString(MAX_MESSAGE_CHARS))
+
+
+def _local_files(source: QMimeData) -> list[str]:
+    """The local files a drop or paste carries (file manager URLs)."""
+    if not source.hasUrls():
+        return []
+    return [url.toLocalFile() for url in source.urls() if url.isLocalFile()]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QPoint, Signal
@@ -20,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.widgets import icons
-from gui.widgets.row_menu import RowMenuButton
+if TYPE_CHECKING:
+    from gui.widgets.row_menu import RowMenuButton
 
 # This module is imported and its widget built before the window's first paint, so it
 # never names `Qt` then (its first use costs 13 ms, see gui/widgets/theme.py): roles are plain
@@ -130,7 +129,8 @@ class ConversationList(QWidget):
         self._updating = False
         self._hit_delegate: QStyledItemDelegate | None = None
         self._generation = 0  # of list fills: a later one stops an earlier one's chunks
-        self.row_menu = RowMenuButton(self.list, KIND_ROLE, self._on_context_menu)
+        #: the "⋯" on the hovered row, made with the first rows (not at start-up)
+        self.row_menu: RowMenuButton | None = None
         self._conversations: list[ConversationLike] = []
         self.setTabOrder(self.new_button, self.search)
         self.setTabOrder(self.search, self.list)
@@ -152,7 +152,8 @@ class ConversationList(QWidget):
                 " Delete removes it, the context menu key shows more."
             )
         )
-        self.row_menu.retranslate()
+        if self.row_menu is not None:
+            self.row_menu.retranslate()
         self.rename_action.setText(self.tr("Rename chat"))
         self.delete_action.setText(self.tr("Delete chat"))
 
@@ -189,7 +190,13 @@ class ConversationList(QWidget):
             return  # a newer fill began
         self._updating = True
         try:
+            from gui.widgets import icons  # after the first frame: chats come later
+
             pin = icons.icon("pin", self.palette().color(self.palette().ColorRole.PlaceholderText))
+            if self.row_menu is None:
+                from gui.widgets.row_menu import RowMenuButton
+
+                self.row_menu = RowMenuButton(self.list, KIND_ROLE, self._on_context_menu)
             end = min(len(self._conversations), start + FILL_ROWS)
             for conversation in self._conversations[start:end]:
                 when = "pinned" if conversation.pinned else date_group(_updated(conversation))
@@ -237,9 +244,10 @@ class ConversationList(QWidget):
         if group in titles:
             return titles[group]
         year, month = (int(part) for part in group.split("-"))
-        from PySide6.QtCore import QDate, QLocale
+        from PySide6.QtCore import QLocale
 
-        return QLocale().toString(QDate(year, month, 1), "LLLL yyyy").capitalize()
+        month_name = QLocale().standaloneMonthName(month)  # «март», not «марта»
+        return f"{month_name[:1].upper()}{month_name[1:]} {year}"
 
     def set_search_results(self, hits: Sequence[SearchHitLike], current: int | None) -> None:
         if not self.search.text().strip():
@@ -255,6 +263,8 @@ class ConversationList(QWidget):
                 self._hit_delegate = HitDelegate(SNIPPET_ROLE, TITLE_ROLE, self.list)
                 self.list.setItemDelegate(self._hit_delegate)
             for hit in hits:
+                import html  # loads with the first search
+
                 plain = html.unescape(hit.snippet.replace("<b>", "").replace("</b>", ""))
                 title = hit.title or self.tr("New chat")
                 item = QListWidgetItem(f"{title}\n{plain}")

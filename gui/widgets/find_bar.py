@@ -5,7 +5,7 @@ older pages load as one scrolls up); counting stops at MAX_MARKED so typing stay
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 #: At most this many matches are marked (and counted) at once.
 MAX_MARKED = 500
+#: The search runs when typing pauses this long.
+TYPING_PAUSE_MS = 120
 
 
 class FindBar(QWidget):
@@ -49,6 +51,10 @@ class FindBar(QWidget):
         self.next_button.clicked.connect(lambda: self.step(1))
         self.close_button.clicked.connect(self.dismiss)
         self.field.installEventFilter(self)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.refresh)
         self._matches: list[QTextCursor] = []
         self._current = -1
         self.retranslate()
@@ -92,6 +98,13 @@ class FindBar(QWidget):
         self.closed.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.field and event.type() == QEvent.Type.ShortcutOverride:
+            assert isinstance(event, QKeyEvent)
+            from PySide6.QtCore import Qt
+
+            if event.key() == Qt.Key.Key_Escape:  # Esc closes find here, not Stop
+                event.accept()
+                return True
         if watched is self.field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             from PySide6.QtCore import Qt
@@ -107,7 +120,8 @@ class FindBar(QWidget):
         return False
 
     def _on_text_changed(self, _text: str) -> None:
-        self.refresh()
+        """Typing searches once it pauses (a big chat is a few ms a megabyte a search)."""
+        self._typing.start()
 
     def refresh(self) -> None:
         """Mark the matches again (the text typed, or the chat, changed)."""
@@ -126,6 +140,10 @@ class FindBar(QWidget):
 
     def step(self, direction: int) -> None:
         """The next (or previous) match, round at the ends."""
+        if self._typing.isActive():  # Enter right after typing: search first
+            self._typing.stop()
+            self.refresh()
+            return
         if not self._matches:
             self.refresh()
         if not self._matches:

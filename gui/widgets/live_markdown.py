@@ -24,7 +24,7 @@ from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor, QTextF
 from gui.widgets import view_markdown
 from gui.widgets.long_text import display, has_long_line
 from gui.widgets.message_fill import insert_html
-from gui.widgets.message_html import utf16_len
+from gui.widgets.message_html import MAX_PIECE_CHARS, utf16_len
 
 #: The open block is rendered anew while it is at most this long (about 5–9 ms of
 #: parsing and layout for code or a table); longer, it waits as plain text.
@@ -42,6 +42,25 @@ _HEADING_RE = re.compile(r"#{1,6}( |$)")
 #: A paragraph at the margin that no list, quote, table or code block could claim.
 _PARAGRAPH_RE = re.compile(r"[^\W\d_]|[«\"'(¿¡]|\*\*(?!\*)|__(?!_)")
 _REFERENCE_RE = re.compile(r" {0,3}\[[^\]]+\]:")
+_ITEM_RE = re.compile(r"([-*+]|\d{1,9}[.)]) ")
+
+
+#: A stream that brings more than this many characters between two steps is a flood
+#: (a local server on a fast machine, hundreds of times a person's reading speed):
+#: steps wait FLOOD_WAIT_S, so the stream runs at full speed and the end renders it.
+FLOOD_CHARS = 4 * 1_000
+FLOOD_WAIT_S = 0.1
+
+
+def flooding(state: LiveState, length: int) -> bool:
+    """Whether to skip this step (and note where the text was): text floods in."""
+    now = time.monotonic()
+    grew = length - state.flood_mark
+    if state.final or grew <= FLOOD_CHARS or now - state.flood_at > FLOOD_WAIT_S * 5:
+        state.flood_mark, state.flood_at = length, now
+        return False
+    state.flood_mark, state.flood_at = length, now
+    return True
 
 
 def complete_prefix(text: str, most: int | None = None) -> int:
@@ -49,7 +68,7 @@ def complete_prefix(text: str, most: int | None = None) -> int:
     the end of the last line before which a new block surely starts (the last such end
     within `most` characters, when one is; else the first). 0 when none is. A link
     reference definition may be used anywhere: then nothing is complete."""
-    cut = 0
+    cut = item = 0
     position = 0
     fence = ""
     previous_blank = True
@@ -69,6 +88,8 @@ def complete_prefix(text: str, most: int | None = None) -> int:
             continue
         if _REFERENCE_RE.match(line):
             return 0
+        if _ITEM_RE.match(line) and start:
+            item = start  # a list item at the margin: a cut of last resort (below)
         if opening := _FENCE_RE.match(line):
             fence = opening.group(1)
             cut = start
@@ -77,6 +98,10 @@ def complete_prefix(text: str, most: int | None = None) -> int:
         ):
             cut = start  # the line (complete or still coming) starts a new block
         previous_blank = not line.strip()
+    if not cut and item and len(text) > TAIL_CHARS:
+        # A list too long to render anew each frame: cut before one of its items (the
+        # next piece's numbering goes on from its own first number).
+        return item
     return cut
 
 
@@ -88,6 +113,9 @@ class LiveState:
         "code_blocks",
         "committed",
         "due",
+        "final",
+        "flood_at",
+        "flood_mark",
         "last_at",
         "last_cost",
         "off",
@@ -109,6 +137,11 @@ class LiveState:
         self.off = False
         #: a step is due (its timer runs)
         self.due = False
+        #: the reply ended: steps render what is left, a bounded piece each, not anew
+        self.final = False
+        #: the text's length and the time at the last step or skipped step (flooding)
+        self.flood_mark = 0
+        self.flood_at = 0.0
         #: when the last step ran and what it cost (time.monotonic seconds)
         self.last_at = last_at
         self.last_cost = last_cost
@@ -116,7 +149,9 @@ class LiveState:
         self.seen = 0
 
     def delay_ms(self) -> int:
-        """How long to wait before the next step."""
+        """How long to wait before the next step (at the end: the next loop turn)."""
+        if self.final:
+            return 1
         now = time.monotonic()
         spacing = max(FRAME_MS / 1000, STEP_SPACING * self.last_cost)
         return max(1, round((self.last_at + spacing - now) * 1000))
@@ -146,6 +181,10 @@ def step(
     if len(text) > max_chars or has_long_line(tail):
         state.off = True  # plain from here: the end renders the reply as it always did
     cut = 0 if state.off else complete_prefix(tail, STEP_CHARS)
+    if state.final and not state.off and not cut:
+        cut = len(tail)  # the reply ended: its last block is complete too
+    if cut > MAX_PIECE_CHARS:  # one block too big to lay out in a step (a huge table)
+        state.off, cut = True, 0
     # After a commit the rest (more complete blocks, or the open one) wants a step of
     # its own; otherwise the step is done until more text comes.
     state.seen = -1 if cut and cut < len(tail) else len(text)

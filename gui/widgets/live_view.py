@@ -29,6 +29,8 @@ class LiveView:
     _code_blocks: dict[int, tuple[str, ...]]
     _fills: dict[int, Fill]
     _live: dict[int, LiveState]
+    #: a reply with tool cards: where the text after its last card starts (tool_cards)
+    _card_base: dict[int, int]
     dark: bool
 
     def _grow(self, position: int, change: Callable[[], T]) -> T:
@@ -48,9 +50,12 @@ class LiveView:
         if live is None or frame is None:
             return
         live.due = False
-        text = self._texts.get(ident, "")
+        text = self._texts.get(ident, "")[self._card_base.get(ident, 0) :]
         if ident in self._backlog or live.seen == len(text):
             return  # the backlog's turn appends (and asks again); or nothing new
+        if live_markdown.flooding(live, len(text)):
+            self._live_due(ident, live)  # faster than a person reads: render later
+            return
         step = lambda: live_markdown.step(  # noqa: E731
             frame,
             live,

@@ -37,6 +37,15 @@ class LineBreaker:
 
     def __init__(self) -> None:
         self.run = 0  # characters since the last break in the current line
+        self.cr = False  # the last piece ended with "\r" (of a "\r\n" split in two)
+
+    def line_ends(self, text: str) -> str:
+        """`text` with "\r\n" and "\r" as "\n", even when a pair is split between
+        pieces: the document makes each a block end, and counts must match the text."""
+        if self.cr and text.startswith("\n"):
+            text = text[1:]  # its "\r" already became the line end
+        self.cr = text.endswith("\r")
+        return lf(text)
 
     def feed(self, text: str) -> str:
         """`text` with a newline added at each display break."""
@@ -70,6 +79,11 @@ class LineBreaker:
         out.append(text[start:])
         self.run += len(text) - start
         return "".join(out)
+
+
+def lf(text: str) -> str:
+    """Line ends as "\n" (a document counts "\r\n" as one position, the text as two)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def display(text: str) -> str:

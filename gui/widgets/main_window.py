@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.widgets.backup_dialog import ask_backup_path
 from gui.widgets.chat_view import ChatView, MessageLike
 from gui.widgets.composer import Composer
 from gui.widgets.conversation_list import ConversationLike, ConversationList
@@ -82,6 +83,11 @@ class MainWindow(QMainWindow):
     export_requested = Signal(int, str, str)
     #: the person zoomed the conversation text: percent, to remember
     zoom_changed = Signal(int)
+    #: File → New chat with ▸ an assistant (its id); File → Assistants…
+    assistant_chat_requested = Signal(str)
+    assistants_requested = Signal()
+    #: File → Back up everything…: the .zip file to write
+    backup_requested = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -141,6 +147,8 @@ class MainWindow(QMainWindow):
             (commands.previous_action, lambda: self.sidebar.select_relative(-1)),
             (commands.settings_action, self.settings_requested),
             (commands.import_action, commands.import_chat),
+            (commands.assistants_action, self.assistants_requested),
+            (commands.backup_action, lambda: ask_backup_path(self)),
             (commands.shortcuts_action, commands.show_shortcuts),
             (commands.quit_action, self.close),
         ):
@@ -194,6 +202,10 @@ class MainWindow(QMainWindow):
             self.setStyleSheet(sheet)  # costly: every widget's style is recomputed
         if self._icons_shown:
             paint_icons(self, dark)
+
+    def set_assistants(self, items: list[tuple[str, str, str]]) -> None:
+        """The assistants File → New chat with offers: (id, icon, name) each."""
+        self.commands.fill_assistants(items)
 
     def set_zoom(self, percent: int) -> None:
         """The conversation text's size, as remembered (100 is the usual size)."""

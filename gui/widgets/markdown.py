@@ -133,7 +133,21 @@ def render_markdown(
     return Rendered(html="".join(renderer.out), code_blocks=tuple(renderer.code_blocks))
 
 
+#: The last split (a finished reply is split to decide and again to render): its
+#: text, size and pieces.
+_last_split: list[tuple[str, int, list[str]]] = []
+
+
 def split_blocks(text: str, size: int) -> list[str]:
+    """split_blocks, remembering the last text split (see `_split_blocks`)."""
+    if _last_split and _last_split[0][1] == size and _last_split[0][0] is text:
+        return list(_last_split[0][2])
+    pieces = _split_blocks(text, size)
+    _last_split[:] = [(text, size, pieces)]
+    return list(pieces)
+
+
+def _split_blocks(text: str, size: int) -> list[str]:
     """`text` in consecutive pieces of about `size` characters or more, cut only where
     rendering the pieces one by one gives what rendering the whole gives: before a line
     that starts a paragraph or heading at the margin, after a blank line, outside code

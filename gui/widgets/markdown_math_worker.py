@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import gc
 import queue
-import sys
 import threading
 import weakref
 from typing import NamedTuple, Protocol
@@ -25,6 +23,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QElapsedTimer, QRectF, 
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
+from gui import pacing
 from gui.widgets.markdown_math import MathError, Typeset, typeset
 
 __all__ = ["MathKey", "Owner", "submit", "svg_image"]
@@ -81,18 +80,14 @@ class _Worker:
         self._thread: threading.Thread | None = None
         self._timer: QTimer | None = None
         self._outstanding = 0
-        self._resume_gc = False
-        self._switch = sys.getswitchinterval()
         self._queued: list[tuple[weakref.ref[Owner], MathKey]] = []
 
     def submit(self, owner: Owner, key: MathKey) -> None:
         if self._outstanding == 0:
-            self._resume_gc = gc.isenabled()
-            gc.disable()
             # The GUI thread's Python (every event it handles) waits for the interpreter
-            # lock up to the switch interval while this thread computes: 5 ms by default.
-            self._switch = sys.getswitchinterval()
-            sys.setswitchinterval(min(self._switch, _SWITCH_INTERVAL_S))
+            # lock up to the switch interval while this thread computes: 5 ms by default;
+            # and no collection may run here (gui/pacing.py, shared with other workers).
+            pacing.begin(_SWITCH_INTERVAL_S)
         self._outstanding += 1
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="math", daemon=True)
@@ -134,9 +129,7 @@ class _Worker:
         if self._outstanding == 0:
             if self._timer is not None:
                 self._timer.stop()
-            sys.setswitchinterval(self._switch)
-            if self._resume_gc:
-                gc.enable()
+            pacing.end(_SWITCH_INTERVAL_S)
 
 
 _WORKER = _Worker()

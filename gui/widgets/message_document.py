@@ -17,13 +17,14 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QTextCursor, QTextFrame
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from gui.widgets import markdown, thinking
+from gui.widgets import attachment_view, markdown, thinking
 from gui.widgets.live_markdown import LiveState
 from gui.widgets.live_view import LiveView
-from gui.widgets.long_text import PLAIN_PIECE_CHARS, LineBreaker, is_cut
+from gui.widgets.long_text import PLAIN_PIECE_CHARS, LineBreaker, is_cut, lf
 from gui.widgets.message_fill import RENDER_PIECE_CHARS, Fill, Progress, append_html
 from gui.widgets.message_footer import footer
 from gui.widgets.message_html import (
+    MAX_PIECE_CHARS,
     MessageLike,
     Shown,
     frame_format,
@@ -35,12 +36,13 @@ from gui.widgets.message_html import (
 )
 from gui.widgets.reasoning_blocks import ReasoningBlocks
 from gui.widgets.thinking import Thinking
+from gui.widgets.tool_cards import ToolCardsView
 
 translate = QCoreApplication.translate
 T = TypeVar("T")
 
 
-class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
+class MessageDocument(ToolCardsView, LiveView, ReasoningBlocks, QTextBrowser):
     """Renders messages into frames; ChatView adds paging, links and versions."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -64,6 +66,7 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
         self._live: dict[int, LiveState] = {}
         #: the view stays at the end as the text grows (ChatView: until scrolled up)
         self.following = True
+        self._init_cards()  # tool calls (tool_cards.py)
 
     # -- what is shown ------------------------------------------------------------------
     def clear_messages(self) -> None:
@@ -117,7 +120,12 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
         if frame is None:
             self.append_message(message)
             return
-        streamed = ident in self._streaming and self._texts.get(ident) == message.text
+        if self._cards.get(ident) or getattr(message, "tools", None):  # tool_cards renders
+            self._end_stream(ident)
+            self._progress.pop(ident, None)
+            self._refill(frame, message)
+            return
+        streamed = ident in self._streaming and self._texts.get(ident) == lf(message.text)
         was_streaming = streamed and ident not in self._backlog
         live = self._live.get(ident)
         self._end_stream(ident)
@@ -145,6 +153,10 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
                 self._grow(frame.lastPosition(), lambda: append_html(frame, self._footer(shown)))
                 return
             pieces = markdown.split_blocks(message.text, RENDER_PIECE_CHARS)
+            if max(map(len, pieces)) > MAX_PIECE_CHARS:  # a block too big for one step:
+                append = lambda: append_html(frame, self._footer(shown))  # noqa: E731
+                self._grow(frame.lastPosition(), append)  # it stays the text it streamed
+                return
             if len(pieces) > 1:
                 self._code_blocks[ident] = ()
                 self._progress[ident] = Progress(shown, pieces)
@@ -169,6 +181,7 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
         for held in (self._shown, self._code_blocks, self._texts, self._progress, self._fills):
             held.pop(message_id, None)
         self._thinking.pop(message_id, None)
+        self._cards.pop(message_id, None)
         self._end_stream(message_id)
         self._expanded.discard(message_id)
 
@@ -180,6 +193,7 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
         if state is not None and state.live:  # the answer began: the thinking folds away
             state.end_live()
             thinking.hide(message_id, state, dark=self.dark)
+        text = self._breakers.setdefault(message_id, LineBreaker()).line_ends(text)
         self._texts[message_id] = self._texts.get(message_id, "") + text
         self._stream_in(message_id, text)
 
@@ -202,8 +216,8 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
         self._fill(frame.firstCursorPosition(), message)
 
     def _remember(self, message: MessageLike) -> None:
-        self._texts[message.id] = message.text
-        self._shown[message.id] = Shown.of(message)
+        self._shown[message.id] = Shown.of(message)  # its line ends as "\n" (long_text.lf)
+        self._texts[message.id] = self._shown[message.id].text
 
     def _fill(self, cursor: QTextCursor, message: MessageLike) -> None:
         self._remember(message)
@@ -215,6 +229,9 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
         if ident in self._thinking:  # its block went with the frame's old content
             self._thinking[ident].frame = None
         think = self._thinking_for(shown)
+        self._remember_cards(message)
+        if self._fill_cards(cursor, shown, think):
+            return
         if message.status == "streaming":
             cursor.insertHtml(heading(message, dark=self.dark))
             cursor.insertBlock()
@@ -238,6 +255,8 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
             first_code_block=0,
             footer=lambda: self._footer(shown),
         )
+        if files := attachment_view.files_of(self.document(), message):  # #19: above the text
+            html = attachment_view.files_html(self.document(), files, self.dark) + html
         if think is None:
             cursor.insertHtml(heading(message, dark=self.dark) + html)
         else:
@@ -280,6 +299,7 @@ class MessageDocument(LiveView, ReasoningBlocks, QTextBrowser):
         self._live.pop(ident, None)
         self._breakers.pop(ident, None)
         self._backlog.pop(ident, None)
+        self._card_base.pop(ident, None)
 
     def _next_turn(self, ident: int) -> None:
         """The next piece of this message, on a timer, so input and paint run between."""

@@ -29,7 +29,15 @@ from PySide6.QtGui import (
 
 from gui.widgets import markdown, view_markdown
 from gui.widgets.long_text import display, head_end, is_cut, plain_pieces
-from gui.widgets.message_html import PIECE_CHARS, Shown, _link, action_url, find_link, utf16_len
+from gui.widgets.message_html import (
+    MAX_PIECE_CHARS,
+    PIECE_CHARS,
+    Shown,
+    _link,
+    action_url,
+    find_link,
+    utf16_len,
+)
 
 translate = QCoreApplication.translate
 
@@ -103,6 +111,11 @@ class Fill:
         if as_markdown:
             long = len(text) > SYNC_MARKDOWN_CHARS
             self.pieces = markdown.split_blocks(text, RENDER_PIECE_CHARS) if long else [text]
+            if long and max(map(len, self.pieces)) > MAX_PIECE_CHARS:
+                # One block (a huge table, a list with no break) would be laid out in one
+                # long step: plain text instead, a piece a turn, never a freeze.
+                self.markdown = False
+                self.pieces = plain_pieces(text)
             self.stop = len(self.pieces)
         elif is_cut(text):
             end = head_end(text)
@@ -210,6 +223,10 @@ def insert_html(cursor: QTextCursor, html: str) -> None:
     """insertHtml into the (empty) block at `cursor`, which keeps that block's format: a
     paragraph that opens the HTML gets its own margins, as it would rendered whole."""
     block = cursor.block()
+    if block.length() == 1:  # an empty block left by a list or a table: a clean one
+        if (owner := block.textList()) is not None:
+            owner.remove(block)
+        cursor.setBlockFormat(QTextBlockFormat())
     cursor.insertHtml(html)
     if html.startswith(("<ol", "<ul")) and block.isValid() and block.length() == 1:
         _drop_empty(block)  # a list goes after the block it is inserted in: not a gap
@@ -227,16 +244,13 @@ def insert_html(cursor: QTextCursor, html: str) -> None:
 
 
 def _drop_empty(block: QTextBlock) -> None:
-    """Join an empty block to the one before it, when both are in the same frame (not
-    the block a table must be followed by)."""
-    previous = block.previous()
-    here, there = QTextCursor(block), QTextCursor(previous)
-    if not previous.isValid() or here.currentFrame() != there.currentFrame():
-        return
-    if there.currentTable() is not None:
-        return
-    here.setPosition(block.position() - 1, QTextCursor.MoveMode.KeepAnchor)
-    here.removeSelectedText()
+    """Take an empty block out of sight (a list inserted into it goes after it): no
+    height, no margins. Its place stays, so no frame or list is joined to another."""
+    fmt = QTextBlockFormat()
+    fmt.setLineHeight(0.0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+    fmt.setTopMargin(0)
+    fmt.setBottomMargin(0)
+    QTextCursor(block).setBlockFormat(fmt)
 
 
 def plain_html(piece: str, index: int, count: int) -> str:

@@ -21,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QUrl
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFrame, QTextFrameFormat
 
 from gui.widgets import markdown
-from gui.widgets.long_text import SHOWN_CHARS, has_long_line
+from gui.widgets.long_text import SHOWN_CHARS, has_long_line, lf
 
 if TYPE_CHECKING:  # gui.values (json, dataclasses) costs the first frame 4 ms
     from gui.values import ErrorInfo
@@ -87,7 +87,7 @@ class Shown(NamedTuple):
         return cls(
             message.id,
             message.role,
-            message.text,
+            lf(message.text),
             message.status,
             message.error,
             message.provider,

@@ -9,7 +9,7 @@ does not show (set while the chat used another provider) is kept as it is.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLabel,
     QPlainTextEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -99,6 +101,8 @@ class ParametersDialog(QDialog):
         form.setRowVisible(self.effort, self._offers_effort)
         form.addRow(self.tr("Conte&xt limit (tokens):"), self.context_tokens)
         form.addRow(buttons)
+        self._form = form
+        self.tool_boxes: dict[str, QCheckBox] = {}
 
     def _effort_box(self, params: dict[str, float | int]) -> QComboBox:
         box = QComboBox()
@@ -133,6 +137,29 @@ class ParametersDialog(QDialog):
         box.setSpecialValueText(default)
         box.setValue(int(params.get(CONTEXT_TOKENS, 0)))
         return box
+
+    def set_tools(self, servers: Sequence[tuple[str, bool]], chosen: Collection[str]) -> None:
+        """The Tools section: a check box per configured server (name, enabled in
+        Settings); none is offered to the model until checked here."""
+        column = QVBoxLayout()
+        for name, enabled in servers:
+            box = QCheckBox(name if enabled else self.tr("{0} (off in Settings)").format(name))
+            box.setAccessibleName(self.tr("Offer the tools of {0}").format(name))
+            box.setChecked(name in chosen)
+            box.setEnabled(enabled)
+            self.tool_boxes[name] = box
+            column.addWidget(box)
+        if not servers:
+            column.addWidget(QLabel(self.tr("No tool servers yet: add them in Settings → Tools.")))
+        else:
+            hint = QLabel(self.tr("Each call asks you first."))
+            hint.setWordWrap(True)
+            column.addWidget(hint)
+        self._form.insertRow(self._form.rowCount() - 1, self.tr("Tools:"), column)
+
+    def chosen_tools(self) -> list[str]:
+        """The servers checked, in the order shown."""
+        return [name for name, box in self.tool_boxes.items() if box.isChecked()]
 
     def system_prompt(self) -> str:
         return self.prompt.toPlainText().strip()

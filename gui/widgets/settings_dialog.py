@@ -37,6 +37,7 @@ from gui.widgets.i18n import provider_text
 from gui.widgets.settings_editors import FileEditor, SecretEditor
 from gui.widgets.settings_form import KeySource, ProviderForm, SettingsForm, UrlChecks
 from gui.widgets.settings_pages import ProviderPage
+from gui.widgets.settings_tools import ServerEntry, ToolsPage
 
 __all__ = ["FileEditor", "ProviderPage", "SecretEditor", "SettingsDialog"]
 
@@ -87,6 +88,7 @@ class SettingsDialog(QDialog):
 
         self._checks = checks
         self._removed: list[str] = []
+        self.tools_page: ToolsPage | None = None
         self._build_general_page()
         self.pages: dict[str, ProviderPage] = {}
         for info in providers:
@@ -167,6 +169,12 @@ class SettingsDialog(QDialog):
             if page.name_edit is not None:
                 page.name_edit.setFocus()
         return page
+
+    def add_tools_page(self, entries: Sequence[ServerEntry]) -> ToolsPage:
+        """Settings → Tools, after the providers' pages (gui/tool_settings.py runs it)."""
+        self.tools_page = ToolsPage(entries, self)
+        self._add_page(self.tr("Tools"), self.tools_page)
+        return self.tools_page
 
     def remove_provider_page(self, name: str) -> None:
         """Take a profile's page away; OK then forgets it (Cancel keeps it)."""
@@ -301,6 +309,10 @@ class SettingsDialog(QDialog):
                 if page.advanced_toggle is not None:
                     page.advanced_toggle.setChecked(True)  # the culprit may be folded away
                 return False
+        if self.tools_page is not None and (problems := self.tools_page.problems()):
+            self.page_list.setCurrentRow(self.page_list.count() - 1)  # Tools is the last
+            self.tools_page.show_result(problems[0])
+            return False
         return True
 
     # -- saving ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ class ViewActions(QObject):
         super().__init__(window)
         self._window = window
         self.zoom = 100
+        self._base_point_size: float | None = None
         self.find_bar: FindBar | None = None
         #: the sidebar was hidden for a narrow window (not by Ctrl+B): it comes back
         self._squeezed = False
@@ -123,7 +124,14 @@ class ViewActions(QObject):
         if percent == self.zoom:
             return
         self.zoom = percent
-        self._window.view.set_zoom(percent)
+        view = self._window.view
+        if self._base_point_size is None:
+            self._base_point_size = view.font().pointSizeF()
+        font = view.font()
+        font.setPointSizeF(self._base_point_size * percent / 100)
+        view.setFont(font)
+        view.document().setDefaultFont(font)
+        view.schedule_rerender()
         if announce:
             self._window.zoom_changed.emit(percent)
             self._window.show_status(translate("MainWindow", "Zoom {0}%").format(percent))

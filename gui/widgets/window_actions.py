@@ -50,9 +50,20 @@ class WindowActions:
         self.shortcuts_action = self._action(standard.HelpContents, "Ctrl+/")
         self.quit_action = self._action("Ctrl+Q")
 
+        self.assistants_action = self._action("")
+        self.backup_action = self._action("")
         self.file_menu = QMenu(window)
+        self.file_menu.addAction(self.new_action)
+        #: File → New chat with ▸ one of the assistants (filled by `fill_assistants`)
+        self.assistants_menu = self.file_menu.addMenu("")
         self.file_menu.addActions(
-            [self.new_action, self.import_action, self.trash_action, self.settings_action]
+            [
+                self.assistants_action,
+                self.import_action,
+                self.backup_action,
+                self.trash_action,
+                self.settings_action,
+            ]
         )
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -62,6 +73,11 @@ class WindowActions:
         )
         self.chat_menu.addSeparator()
         self.chat_menu.addActions([self.previous_version_action, self.next_version_action])
+        self.chat_menu.addSeparator()
+        #: chats named by the model after their first reply (on unless turned off)
+        self.auto_title_action = self.chat_menu.addAction("")
+        self.auto_title_action.setCheckable(True)
+        self.auto_title_action.setChecked(True)
         self.go_menu = QMenu(window)
         self.go_menu.addActions(
             [self.search_action, self.focus_action, self.next_action, self.previous_action]
@@ -81,6 +97,16 @@ class WindowActions:
         act.setShortcuts(sequences)
         self._window.addAction(act)
         return act
+
+    def fill_assistants(self, items: list[tuple[str, str, str]]) -> None:
+        """The assistants a chat can start from: (id, icon, name) each, in order."""
+        self.assistants_menu.clear()
+        for ident, icon, name in items:
+            act = self.assistants_menu.addAction(f"{icon}  {name}".strip())
+            act.triggered.connect(
+                lambda _=False, i=ident: self._window.assistant_chat_requested.emit(i)
+            )
+        self.assistants_menu.setEnabled(bool(items))
 
     def in_cheat_sheet_order(self) -> list[QAction]:
         """The window's own commands in the order the cheat sheet lists them."""
@@ -106,6 +132,11 @@ class WindowActions:
         current language."""
         self._name_controls()
         self.file_menu.setTitle(translate("MainWindow", "&File"))
+        self.assistants_menu.setTitle(translate("MainWindow", "New chat &with"))
+        self.auto_title_action.setText(translate("MainWindow", "&Name chats with the model"))
+        self.auto_title_action.setToolTip(
+            translate("MainWindow", "After the first reply, the model gives the chat a short title")
+        )
         self.chat_menu.setTitle(translate("MainWindow", "&Chat"))
         self.go_menu.setTitle(translate("MainWindow", "&Go"))
         self.help_menu.setTitle(translate("MainWindow", "&Help"))
@@ -169,6 +200,16 @@ class WindowActions:
                 self.settings_action,
                 translate("MainWindow", "Se&ttings…"),
                 translate("MainWindow", "Open the settings"),
+            ),
+            (
+                self.assistants_action,
+                translate("MainWindow", "&Assistants…"),
+                translate("MainWindow", "Presets of a system prompt, model and parameters"),
+            ),
+            (
+                self.backup_action,
+                translate("MainWindow", "&Back up everything…"),
+                translate("MainWindow", "Every chat, the assistants and the settings in one file"),
             ),
             (
                 self.import_action,

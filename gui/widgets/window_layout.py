@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.widgets import icons
 from gui.widgets.style_sheet import colours
 
 if TYPE_CHECKING:
@@ -67,8 +66,10 @@ def lay_out(window: MainWindow) -> tuple[QStackedWidget, QVBoxLayout, ComposerBo
     inner = QVBoxLayout(box)
     inner.setContentsMargins(12, 8, 8, 8)
     inner.setSpacing(4)
+    inner.addWidget(window.composer.chips)  # attached files, above the text
     inner.addWidget(window.composer)
     row = QHBoxLayout()
+    row.addWidget(window.composer.attach_button)  # attach, at the left
     row.addWidget(box.hint, 1)
     row.addWidget(window.send_button)
     row.addWidget(window.stop_button)
@@ -116,6 +117,7 @@ def set_tab_order(window: MainWindow) -> None:
         window.settings_button,
         window.view,
         window.composer,
+        window.composer.attach_button,
         window.send_button,
         window.stop_button,
     ]
@@ -125,6 +127,8 @@ def set_tab_order(window: MainWindow) -> None:
 
 def paint_icons(window: MainWindow, dark: bool) -> None:
     """The buttons' icons in the theme's colours."""
+    from gui.widgets import icons  # after the first frame (show_icons)
+
     c = colours(dark)
     window.composer_box.focused_sheet = (
         f"QFrame#composerBox {{ border: 2px solid {c.accent}; border-radius: 12px; }}"
@@ -134,6 +138,7 @@ def paint_icons(window: MainWindow, dark: bool) -> None:
     size = icons.icon_size(18)
     for button, name, colour in (
         (window.send_button, "send", c.on_accent),
+        (window.composer.attach_button, "attach", c.text),
         (window.stop_button, "stop", c.window),
         (window.parameters_button, "parameters", c.text),
         (window.settings_button, "settings", c.text),

@@ -4,6 +4,13 @@
 <context>
     <name>HistoryActions</name>
     <message numerus="yes">
+        <source>Backed up %n chat(s) to {0}</source>
+        <translation>
+            <numerusform>Backed up %n chat to {0}</numerusform>
+            <numerusform>Backed up %n chats to {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Imported from {0}: %n chat(s)</source>
         <translation>
             <numerusform>Imported from {0}: %n chat</numerusform>

@@ -17,6 +17,155 @@
     </message>
 </context>
 <context>
+    <name>AssistantActions</name>
+    <message>
+        <source>The chat could not be made.</source>
+        <translation>Не удалось создать чат.</translation>
+    </message>
+    <message>
+        <source>New chat with {0}</source>
+        <translation>Новый чат с ассистентом «{0}»</translation>
+    </message>
+    <message>
+        <source>The assistants could not be saved: {0}</source>
+        <translation>Не удалось сохранить ассистентов: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AssistantsDialog</name>
+    <message>
+        <source>Assistants</source>
+        <translation>Ассистенты</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <source>Icon:</source>
+        <translation>Значок:</translation>
+    </message>
+    <message>
+        <source>System prompt:</source>
+        <translation>Системный промпт:</translation>
+    </message>
+    <message>
+        <source>Provider:</source>
+        <translation>Провайдер:</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Модель:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Температура:</translation>
+    </message>
+    <message>
+        <source>Reply length:</source>
+        <translation>Длина ответа:</translation>
+    </message>
+    <message>
+        <source>The one chosen when the chat starts</source>
+        <translation>Тот, что выбран, когда чат начинается</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s default</source>
+        <translation>Модель провайдера по умолчанию</translation>
+    </message>
+    <message>
+        <source>An emoji, e.g. ✍️</source>
+        <translation>Эмодзи, например ✍️</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>Не задано</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Новый</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Копия</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Выше</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Ниже</translation>
+    </message>
+    <message>
+        <source>New assistant</source>
+        <translation>Новый ассистент</translation>
+    </message>
+    <message>
+        <source>{0} (copy)</source>
+        <translation>{0} (копия)</translation>
+    </message>
+</context>
+<context>
+    <name>Attachments</name>
+    <message>
+        <source>{0} B</source>
+        <translation>{0} Б</translation>
+    </message>
+    <message>
+        <source>{0} KB</source>
+        <translation>{0} КБ</translation>
+    </message>
+    <message>
+        <source>{0} MB</source>
+        <translation>{0} МБ</translation>
+    </message>
+    <message>
+        <source>Remove {0}</source>
+        <translation>Убрать {0}</translation>
+    </message>
+    <message>
+        <source>Attached: {0}</source>
+        <translation>Прикреплено: {0}</translation>
+    </message>
+    <message>
+        <source>{name} is too big to attach (the limit is {limit}).</source>
+        <translation>{name} слишком велик, чтобы прикрепить его (предел — {limit}).</translation>
+    </message>
+    <message>
+        <source>{name} cannot be attached: only images, text, code, CSV and PDF files can.</source>
+        <translation>{name} нельзя прикрепить: можно только изображения, текст, код, CSV и PDF.</translation>
+    </message>
+    <message>
+        <source>{name} cannot be read; nothing was attached.</source>
+        <translation>{name} не читается; ничего не прикреплено.</translation>
+    </message>
+    <message>
+        <source>{name} is empty (0 bytes); nothing was attached.</source>
+        <translation>{name} пуст (0 байт); ничего не прикреплено.</translation>
+    </message>
+    <message>
+        <source>{name} is a folder; attach the files in it instead.</source>
+        <translation>{name} — это папка; прикрепите файлы из неё.</translation>
+    </message>
+    <message>
+        <source>{name} changed after it was attached. Remove it and attach it again; nothing was sent.</source>
+        <translation>{name} изменился после того, как его прикрепили. Уберите его и прикрепите снова; ничего не отправлено.</translation>
+    </message>
+    <message>
+        <source>{model} is not known to see images: it may refuse {name} or answer without it.</source>
+        <translation>Неизвестно, видит ли {model} изображения: модель может отказаться от {name} или ответить без него.</translation>
+    </message>
+    <message>
+        <source>{name} is large for the model&apos;s context (about {tokens} of {context} tokens).</source>
+        <translation>{name} велик для контекста модели (около {tokens} из {context} токенов).</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>Sent, but no reply could be started: {0}</source>
@@ -57,6 +206,10 @@
     <message>
         <source>{0}: done</source>
         <translation>{0}: готово</translation>
+    </message>
+    <message>
+        <source>The tool choice was not saved: {0}</source>
+        <translation>Выбор инструментов не сохранён: {0}</translation>
     </message>
 </context>
 <context>
@@ -229,6 +382,94 @@
         <source>{0} more characters</source>
         <translation>ещё символов: {0}</translation>
     </message>
+    <message>
+        <source>You denied this call; the model was told so.</source>
+        <translation>Вы отклонили этот вызов; модели об этом сообщено.</translation>
+    </message>
+    <message>
+        <source>The tool server stopped during the call.</source>
+        <translation>Сервер инструментов остановился во время вызова.</translation>
+    </message>
+    <message>
+        <source>The tool did not answer in time.</source>
+        <translation>Инструмент не ответил вовремя.</translation>
+    </message>
+    <message>
+        <source>The tool server could not start.</source>
+        <translation>Сервер инструментов не запустился.</translation>
+    </message>
+    <message>
+        <source>The tool reported an error.</source>
+        <translation>Инструмент сообщил об ошибке.</translation>
+    </message>
+    <message>
+        <source>The model called a tool that does not exist.</source>
+        <translation>Модель вызвала несуществующий инструмент.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s arguments were not valid JSON.</source>
+        <translation>Аргументы модели — не корректный JSON.</translation>
+    </message>
+    <message>
+        <source>The call failed.</source>
+        <translation>Вызов не удался.</translation>
+    </message>
+    <message>
+        <source>its program was not found</source>
+        <translation>его программа не найдена</translation>
+    </message>
+    <message>
+        <source>its program may not be run</source>
+        <translation>его программу нельзя запустить</translation>
+    </message>
+    <message>
+        <source>its program could not be run</source>
+        <translation>его программа не запустилась</translation>
+    </message>
+    <message>
+        <source>it did not answer in time</source>
+        <translation>он не ответил вовремя</translation>
+    </message>
+    <message>
+        <source>it did not answer as an MCP server</source>
+        <translation>он ответил не как MCP-сервер</translation>
+    </message>
+    <message>
+        <source>Tool server {0} did not start: {1}.</source>
+        <translation>Сервер инструментов {0} не запустился: {1}.</translation>
+    </message>
+    <message>
+        <source>Tool {0} on {1}</source>
+        <translation>Инструмент {0} на сервере {1}</translation>
+    </message>
+    <message>
+        <source>Run this tool?</source>
+        <translation>Запустить этот инструмент?</translation>
+    </message>
+    <message>
+        <source>Allow once</source>
+        <translation>Разрешить один раз</translation>
+    </message>
+    <message>
+        <source>Always allow this tool in this chat</source>
+        <translation>Всегда разрешать в этом чате</translation>
+    </message>
+    <message>
+        <source>Deny</source>
+        <translation>Отклонить</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>Выполняется…</translation>
+    </message>
+    <message>
+        <source>Hide result</source>
+        <translation>Скрыть результат</translation>
+    </message>
+    <message>
+        <source>Show result</source>
+        <translation>Показать результат</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -243,6 +484,18 @@
     <message>
         <source>Enter sends, Shift+Enter starts a new line</source>
         <translation>Enter отправляет, Shift+Enter начинает новую строку</translation>
+    </message>
+    <message>
+        <source>Attach files (or drop them here, or paste an image)</source>
+        <translation>Прикрепить файлы (или перетащите их сюда, или вставьте изображение)</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
+    </message>
+    <message>
+        <source>Images, text, code, CSV or PDF files go with the message</source>
+        <translation>Изображения, текст, код, CSV или PDF уйдут вместе с сообщением</translation>
     </message>
     <message>
         <source>The text is too long to send ({0} characters; the limit is {1}). Attach less, or split it.</source>
@@ -862,6 +1115,22 @@
         <translation>Импорт отменён: ничего не добавлено</translation>
     </message>
     <message>
+        <source>Cannot back up: no profile</source>
+        <translation>Резервная копия невозможна: нет профиля</translation>
+    </message>
+    <message>
+        <source>Cannot back up to {0}: {1}</source>
+        <translation>Не удалось сохранить резервную копию в {0}: {1}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Backed up %n chat(s) to {0}</source>
+        <translation>
+            <numerusform>Сохранён %n чат в {0}</numerusform>
+            <numerusform>Сохранено %n чата в {0}</numerusform>
+            <numerusform>Сохранено %n чатов в {0}</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>this is not a Besedka, ChatGPT or Chatbox export</source>
         <translation>это не экспорт Беседки, ChatGPT или Chatbox</translation>
     </message>
@@ -1036,6 +1305,18 @@
         <translation>&amp;Файл</translation>
     </message>
     <message>
+        <source>New chat &amp;with</source>
+        <translation>Новый чат &amp;с</translation>
+    </message>
+    <message>
+        <source>&amp;Name chats with the model</source>
+        <translation>&amp;Называть чаты с помощью модели</translation>
+    </message>
+    <message>
+        <source>After the first reply, the model gives the chat a short title</source>
+        <translation>После первого ответа модель даёт чату короткое название</translation>
+    </message>
+    <message>
         <source>&amp;Chat</source>
         <translation>&amp;Чат</translation>
     </message>
@@ -1142,6 +1423,22 @@
     <message>
         <source>Open the settings</source>
         <translation>Открыть настройки</translation>
+    </message>
+    <message>
+        <source>&amp;Assistants…</source>
+        <translation>&amp;Ассистенты…</translation>
+    </message>
+    <message>
+        <source>Presets of a system prompt, model and parameters</source>
+        <translation>Заготовки системного промпта, модели и параметров</translation>
+    </message>
+    <message>
+        <source>&amp;Back up everything…</source>
+        <translation>&amp;Резервная копия…</translation>
+    </message>
+    <message>
+        <source>Every chat, the assistants and the settings in one file</source>
+        <translation>Все чаты, ассистенты и настройки в одном файле</translation>
     </message>
     <message>
         <source>&amp;Import…</source>
@@ -1271,6 +1568,14 @@
         <source>Zoom {0}%</source>
         <translation>Масштаб {0}%</translation>
     </message>
+    <message>
+        <source>Back up everything</source>
+        <translation>Резервная копия</translation>
+    </message>
+    <message>
+        <source>Besedka backup (*.zip)</source>
+        <translation>Резервная копия Беседки (*.zip)</translation>
+    </message>
 </context>
 <context>
     <name>ParametersDialog</name>
@@ -1381,6 +1686,26 @@
     <message>
         <source>model default</source>
         <translation>как у модели</translation>
+    </message>
+    <message>
+        <source>{0} (off in Settings)</source>
+        <translation>{0} (выключен в настройках)</translation>
+    </message>
+    <message>
+        <source>Offer the tools of {0}</source>
+        <translation>Предлагать инструменты {0}</translation>
+    </message>
+    <message>
+        <source>No tool servers yet: add them in Settings → Tools.</source>
+        <translation>Серверов инструментов пока нет: добавьте их в «Настройки → Инструменты».</translation>
+    </message>
+    <message>
+        <source>Each call asks you first.</source>
+        <translation>О каждом вызове вас сначала спросят.</translation>
+    </message>
+    <message>
+        <source>Tools:</source>
+        <translation>Инструменты:</translation>
     </message>
 </context>
 <context>
@@ -1749,6 +2074,10 @@
         <translation>Отменить изменения</translation>
     </message>
     <message>
+        <source>Tools</source>
+        <translation>Инструменты</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>Язык</translation>
     </message>
@@ -1856,6 +2185,30 @@
         <source>The {0} key could not be removed from the system keychain.</source>
         <translation>Не удалось удалить ключ {0} из системной связки ключей.</translation>
     </message>
+    <message>
+        <source>Not a valid mcpServers file: {0}{1}.</source>
+        <translation>Это не корректный файл mcpServers: {0}{1}.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>{0} started. Its tools: {1}.</source>
+        <translation>{0} запущен. Его инструменты: {1}.</translation>
+    </message>
+    <message>
+        <source>Imported {0} tool servers.</source>
+        <translation>Импортировано серверов инструментов: {0}.</translation>
+    </message>
+    <message>
+        <source>Exported to {0}; secret values are not in it.</source>
+        <translation>Экспортировано в {0}; секретных значений в файле нет.</translation>
+    </message>
+    <message>
+        <source>No keychain to keep a tool server&apos;s secret in.</source>
+        <translation>Нет связки ключей, чтобы хранить секрет сервера инструментов.</translation>
+    </message>
 </context>
 <context>
     <name>ShortcutsDialog</name>
@@ -1897,6 +2250,145 @@
     <message>
         <source>The whole text, read-only</source>
         <translation>Весь текст, только для чтения</translation>
+    </message>
+</context>
+<context>
+    <name>ToolsPage</name>
+    <message>
+        <source>Tool servers</source>
+        <translation>Серверы инструментов</translation>
+    </message>
+    <message>
+        <source>Checked servers may be offered in chats</source>
+        <translation>Отмеченные серверы можно предлагать в чатах</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Добавить</translation>
+    </message>
+    <message>
+        <source>Add a tool server</source>
+        <translation>Добавить сервер инструментов</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>&amp;Убрать</translation>
+    </message>
+    <message>
+        <source>Remove the selected tool server</source>
+        <translation>Убрать выбранный сервер инструментов</translation>
+    </message>
+    <message>
+        <source>T&amp;est</source>
+        <translation>&amp;Проверить</translation>
+    </message>
+    <message>
+        <source>Start the selected server and list its tools</source>
+        <translation>Запустить выбранный сервер и показать его инструменты</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>&amp;Импорт…</translation>
+    </message>
+    <message>
+        <source>Import servers from an mcpServers JSON file</source>
+        <translation>Импортировать серверы из JSON-файла mcpServers</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>&amp;Экспорт…</translation>
+    </message>
+    <message>
+        <source>Export the servers as mcpServers JSON</source>
+        <translation>Экспортировать серверы как JSON mcpServers</translation>
+    </message>
+    <message>
+        <source>Server name</source>
+        <translation>Имя сервера</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>Аргументы</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Environment: one NAME=value a line</source>
+        <translation>Окружение: по одной строке ИМЯ=значение</translation>
+    </message>
+    <message>
+        <source>Headers: one Name: value a line</source>
+        <translation>Заголовки: по одной строке Имя: значение</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Имя:</translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation>&amp;Команда:</translation>
+    </message>
+    <message>
+        <source>Ar&amp;guments:</source>
+        <translation>&amp;Аргументы:</translation>
+    </message>
+    <message>
+        <source>En&amp;vironment:</source>
+        <translation>&amp;Окружение:</translation>
+    </message>
+    <message>
+        <source>&amp;URL:</source>
+        <translation>&amp;URL:</translation>
+    </message>
+    <message>
+        <source>&amp;Headers:</source>
+        <translation>&amp;Заголовки:</translation>
+    </message>
+    <message>
+        <source>A stdio server runs a command; an HTTP server has a URL. Values of names with KEY, TOKEN, SECRET or PASSWORD go to the keychain, never into a file; left empty, the stored value stays. Each call a model makes is asked first.</source>
+        <translation>Сервер stdio запускает команду; у HTTP-сервера есть URL. Значения с KEY, TOKEN, SECRET или PASSWORD в имени хранятся в связке ключей, никогда в файле; если оставить поле пустым, сохранённое значение останется. О каждом вызове модели вас сначала спросят.</translation>
+    </message>
+    <message>
+        <source>Test result</source>
+        <translation>Результат проверки</translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation>(без имени)</translation>
+    </message>
+    <message>
+        <source>A tool server has no name.</source>
+        <translation>У сервера инструментов нет имени.</translation>
+    </message>
+    <message>
+        <source>Two tool servers are named {0}.</source>
+        <translation>Два сервера инструментов называются {0}.</translation>
+    </message>
+    <message>
+        <source>Tool server {0} needs a command or a URL.</source>
+        <translation>Серверу инструментов {0} нужна команда или URL.</translation>
+    </message>
+    <message>
+        <source>Starting {0}…</source>
+        <translation>Запуск {0}…</translation>
+    </message>
+    <message>
+        <source>Export tool servers</source>
+        <translation>Экспорт серверов инструментов</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Импорт</translation>
+    </message>
+    <message>
+        <source>MCP servers (*.json)</source>
+        <translation>Серверы MCP (*.json)</translation>
     </message>
 </context>
 <context>

@@ -73,6 +73,7 @@ async def test_tab_walks_the_window_in_reading_order(window: MainWindow) -> None
         window.settings_button,
         window.view,
         window.composer,
+        window.composer.attach_button,
         window.send_button,
     ]  # Stop joins the chain only while a reply streams (it is disabled otherwise)
     assert unnamed(chain) == []
@@ -96,8 +97,9 @@ async def test_every_focusable_control_has_a_name_and_a_description(
     ]
     assert undescribed == []
     chain = tab_chain(window, window.composer)
-    # While the reply streams, Send has become Stop: the composer's next stop.
-    assert chain[:2] == [window.composer, window.stop_button]
+    # While the reply streams, Send has become Stop: after the message and its attach
+    # button, the next stop.
+    assert chain[:3] == [window.composer, window.composer.attach_button, window.stop_button]
     assert not window.send_button.isVisible()
     window.commands.stop_action.trigger()
     await wait_for(lambda: not window.stop_button.isEnabled())

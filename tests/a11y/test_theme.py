@@ -117,3 +117,25 @@ async def test_following_the_platform_hint_keeps_an_override(theme: ThemeManager
     theme.app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert theme.dark, "a platform change does not undo the person's choice"
     assert theme.apply("system") == is_dark_palette(QGuiApplication.palette())
+
+
+def test_the_window_sheet_keeps_its_text_readable_in_both_themes() -> None:
+    """Issue #17: the designed themes keep text at 4.5:1 or more on what it sits on."""
+    from gui.widgets.message_html import MUTED
+    from gui.widgets.style_sheet import colours
+
+    for dark in (False, True):
+        c = colours(dark)
+        pairs = {
+            "text on the conversation": (c.text, c.window),
+            "text on the sidebar": (c.text, c.side),
+            "secondary text on the conversation": (c.muted, c.window),
+            "secondary text on the sidebar": (c.muted, c.side),
+            "text of the open chat's row": (c.text, c.selected),
+            "text of a hovered row": (c.text, c.hover),
+            "New chat on the accent": (c.on_accent, c.accent),
+            "text in the composer": (c.text, c.input),
+            "message actions": (MUTED[dark], c.window),
+        }
+        for name, (front, back) in pairs.items():
+            assert contrast(QColor(front), QColor(back)) >= 4.5, (dark, name)

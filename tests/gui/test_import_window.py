@@ -91,3 +91,37 @@ async def test_quitting_during_an_import_waits_for_it_to_take_its_writes_back(
     await actions.finish_imports()  # what shutdown calls before the store closes
     assert store.list_conversations() == []
     assert window.status_label.text() == "Import cancelled: nothing was added"
+
+
+async def test_file_back_up_writes_every_chat_and_file_import_restores_it(
+    window: MainWindow, controller: ChatController, store: Store, tmp_path: Path
+) -> None:
+    """#22: File → Back up everything… writes the .zip off the GUI thread; File → Import
+    of it into another history brings the chats back (and only once)."""
+    from gui.core.backup import manifest_of
+    from gui.wiring import Wiring
+
+    wiring = window.findChildren(Wiring)[0]
+    wiring.history.config_dir = tmp_path / "config"
+    export = write_chatgpt(tmp_path / "conversations.json", [branched_chat()])
+    window.import_requested.emit(str(export))
+    await wait_for(lambda: window.status_label.text().startswith("Imported from"))
+    target = tmp_path / "backup.zip"
+    window.backup_requested.emit(str(target))
+    await wait_for(lambda: window.status_label.text().startswith("Backed up"))
+    assert re.fullmatch(
+        rf"Backed up 1 chat(\(s\))? to {re.escape(str(target))}", window.status_label.text()
+    )
+    manifest = manifest_of(target)
+    assert manifest is not None and manifest["conversations"] == 1
+
+    other = Store.open(tmp_path / "other.sqlite3")
+    try:
+        from gui.core.imports import import_path
+
+        assert import_path(other, target).conversations == 1
+        assert import_path(other, target).conversations == 0  # no duplicates
+        (chat,) = other.list_conversations()
+        assert len(other.messages(chat.id)) == len(store.messages(store.list_conversations()[0].id))
+    finally:
+        other.close()

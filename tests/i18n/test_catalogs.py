@@ -93,6 +93,8 @@ def test_russian_text_is_russian() -> None:
         "{0}: {1}",
         "Markdown (*.md);;JSON (*.json);;HTML (*.html)",
         "HTTP {status}",
+        "URL",
+        "&URL:",
     }
     for entry in read_ts(RU):
         if entry.source in same_by_nature:

@@ -180,7 +180,7 @@ async def test_settings_dialog_opens_in_russian(
     try:
         assert dialog.windowTitle() == "Настройки"
         pages = [dialog.page_list.item(row).text() for row in range(dialog.page_list.count())]
-        assert pages == ["Общие", "GigaChat", "OpenAI-совместимый"]
+        assert pages == ["Общие", "GigaChat", "OpenAI-совместимый", "Инструменты"]
         labels = {label.text() for label in dialog.findChildren(QLabel)}
         assert {"Язык:", "Тема:", "Ключ авторизации:", "Прокси:"} <= labels
         assert dialog.theme.itemText(2) == "Тёмная"

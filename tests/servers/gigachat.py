@@ -39,6 +39,7 @@ from urllib.parse import parse_qs
 from aiohttp import web
 from multidict import CIMultiDict
 
+from tests.servers.gigachat_files import FileStore
 from tests.servers.loopback import serve
 from tests.servers.tool_rules import gigachat_problem
 
@@ -205,6 +206,7 @@ class GigaChatEmulator:
         chunk_size: int = 6,
     ) -> None:
         self.valid_key = valid_key or _make_key()
+        self.file_store = FileStore()  # POST /files and the messages' attachments
         self.key_scopes: dict[str, set[str]] = {self.valid_key: set(SCOPES)}
         self.users: dict[str, str] = {"user": "password"}
         self.lenient = False
@@ -320,6 +322,7 @@ class GigaChatEmulator:
             app.router.add_post(f"{root}/tokens/count", self._tokens_count)
             app.router.add_post(f"{root}/embeddings", self._embeddings)
             app.router.add_get(f"{root}/balance", self._balance)
+            app.router.add_post(f"{root}/files", self._upload)
         return app
 
     # -- OAuth host ------------------------------------------------------------------
@@ -515,7 +518,15 @@ class GigaChatEmulator:
             return self._error(422, "Invalid params: reasoning_effort")
         if (problem := gigachat_problem(data)) is not None:
             return self._error(422, problem)
+        if (refused := self.file_store.problem(data)) is not None:
+            return self._error(*refused)
         return None
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self._record("api", request, b"")  # the parts: file_store.uploads
+        if denied := self._check_token(request):
+            return denied
+        return await self.file_store.upload(request)
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()

@@ -21,6 +21,7 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from tests.servers.loopback import Recorded, send_pieces, serve
+from tests.servers.openai_parts import parts_problem
 from tests.servers.tool_rules import openai_call_deltas, openai_problem
 
 
@@ -59,6 +60,8 @@ class OpenAIEmulator:
     refuse_stream_options: str | None = None
     #: Prompt tokens reported as served from the cache (`prompt_tokens_details`).
     cached_tokens: int = 0
+    #: Models that take images (None: every model; an image for another one: 400).
+    vision_models: frozenset[str] | None = None
     #: Thinking streamed before the reply: as `delta.<reasoning_field>`, or, with
     #: `think_tags`, inside `<think>…</think>` at the start of the content.
     reasoning: str = ""
@@ -141,6 +144,8 @@ class OpenAIEmulator:
         if "stream_options" in body and self.refuse_stream_options is not None:
             return _error(400, self.refuse_stream_options, "invalid_request_error")
         if (problem := openai_problem(body)) is not None:
+            return _error(400, problem, "invalid_request_error")
+        if (problem := parts_problem(body, self.vision_models)) is not None:
             return _error(400, problem, "invalid_request_error")
         model = body.get("model")
         if model not in self.models:

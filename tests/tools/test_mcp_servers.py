@@ -192,3 +192,12 @@ def test_a_bad_config_is_refused_with_a_reason(text: str, reason: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(text)
     assert caught.value.reason == reason
+
+
+def test_a_servers_stderr_reaches_the_log_without_escapes_or_its_secrets() -> None:
+    from gui.core.tools.server import _LogPipe
+
+    pipe = _LogPipe("github", ["ghp_REALTOKEN"])
+    line = pipe.clean("\x1b]52;c;cm0gLXJmIH4=\x07token ghp_REALTOKEN used\x1b[2J")
+    assert "\x1b" not in line and "\x07" not in line
+    assert "ghp_REALTOKEN" not in line and "***" in line

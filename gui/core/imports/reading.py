@@ -15,6 +15,7 @@ import json
 import os
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -38,7 +39,11 @@ class Export:
         self._also = also
 
     def read(self, size: int) -> bytes:
-        return self._file.read(size)
+        """The next bytes; a damaged archive member is a refusal, not a crash."""
+        try:
+            return self._file.read(size)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise ImportRefused("damaged", f"the archive is damaged ({error}).") from None
 
     def close(self) -> None:
         for closing in (self._file, *self._also):
@@ -71,6 +76,9 @@ def open_export(path: Path) -> tuple[Export, int]:
             members = [
                 i for i in archive.infolist() if Path(i.filename).name == "conversations.json"
             ]
+            if not members and "manifest.json" in archive.namelist():
+                # A Besedka backup (gui/core/backup.py): its chats are the library inside.
+                members = [i for i in archive.infolist() if i.filename == "library.json"]
             if not members:
                 raise ImportRefused(
                     "no_conversations_json", "the archive holds no conversations.json."
@@ -114,7 +122,7 @@ class JsonStream:
         """Read another piece; False at the end of the file."""
         if self._eof:
             return False
-        data = self._file.read(max(at_least, _CHUNK))
+        data = self._file.read(max(at_least, _CHUNK))  # an Export: refuses damage
         self.bytes_read += len(data)
         _limit(self.bytes_read)
         try:

@@ -79,7 +79,8 @@ class ImportRefused(StoreError):
     English) is for logs and for callers that show StoreError as it is.
 
     Reasons: "unknown_format", "not_json", "too_big" (size, limit in bytes),
-    "no_conversations_json" (a zip without a ChatGPT export), "invalid" (where)."""
+    "no_conversations_json" (a zip without a ChatGPT export), "damaged" (an archive
+    that breaks while read), "invalid" (where)."""
 
     def __init__(self, reason: str, english: str, **params: str | int) -> None:
         super().__init__(f"Cannot import: {english}")

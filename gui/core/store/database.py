@@ -69,6 +69,10 @@ class Database:
     ) -> None:
         self.close()
 
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
     def __repr__(self) -> str:
         return f"<Store {str(self.path)!r}{' closed' if self._conn is None else ''}>"
 

@@ -24,6 +24,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 
+from gui.core.store.attachment_json import exported, html_files
 from gui.core.store.models import Conversation, MessageStatus, StoredMessage, ToolStep
 from gui.values import ErrorInfo
 
@@ -183,6 +184,7 @@ def to_json(
                 "reasoning_ms": message.reasoning_ms,
                 "created_at": message.created_at,
                 **({"tools": [step.to_data() for step in message.tools]} if message.tools else {}),
+                **({"attachments": exported(message.attachments)} if message.attachments else {}),
             }
             for message in messages
         ],
@@ -247,7 +249,8 @@ def to_html(
         )
         sections.append(
             f'<section class="{escape(message.role)}"><h2>{escape(_speaker(message))}</h2>'
-            f'{thinking}<div class="text">{escape(message.text)}</div>{tools}{note_html}'
+            f"{thinking}{html_files(message.attachments)}"
+            f'<div class="text">{escape(message.text)}</div>{tools}{note_html}'
             "</section>"
         )
     details = escape(" · ".join(_details(conversation, label_of)))

@@ -20,9 +20,11 @@ import math
 import sqlite3
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from gui.core.store import legacy_errors
+from gui.core.store.attachment_json import ImportedFile, imported, link
 from gui.core.store.clean import clean
 from gui.core.store.database import dump
 from gui.core.store.export import FORMAT, FORMAT_VERSION
@@ -47,6 +49,8 @@ class ImportedMessage:
     reasoning_ms: int = 0
     #: the tool calls a reply made and their results (format 5)
     tools: tuple[ToolStep, ...] = ()
+    #: the files of a question, with their bytes (attachment_json)
+    attachments: tuple[ImportedFile, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -232,6 +236,7 @@ def _message(data: Any, position: int, now: float) -> ImportedMessage:
         finish_reason=_text(item, "finish_reason", where),
         reasoning=_text(item, "reasoning", where),
         reasoning_ms=_reasoning_ms(item, where),
+        attachments=imported(item.get("attachments"), where),
     )
 
 
@@ -300,7 +305,9 @@ def from_data(data: Any) -> ImportedConversation:
     )
 
 
-def insert_conversation(conn: sqlite3.Connection, data: ImportedConversation) -> int:
+def insert_conversation(
+    conn: sqlite3.Connection, data: ImportedConversation, files_dir: Path | None = None
+) -> int:
     """Write a checked conversation, its whole tree and the path shown inside the caller's
     transaction; returns its id. `Store.import_json` and the importers of other clients'
     exports (`gui.core.imports`) share it, so a tree is stored one way."""
@@ -347,6 +354,8 @@ def insert_conversation(conn: sqlite3.Connection, data: ImportedConversation) ->
         )
         assert cursor.lastrowid is not None
         ids.append(cursor.lastrowid)
+        if message.attachments and files_dir is not None:  # into the history's folder
+            link(conn, files_dir, conversation_id, cursor.lastrowid, message.attachments)
     if ids:
         leaf = ids[data.active] if data.active is not None else ids[-1]
         conn.execute("UPDATE conversations SET leaf_id = ? WHERE id = ?", (leaf, conversation_id))

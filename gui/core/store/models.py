@@ -6,7 +6,7 @@ import dataclasses
 import json
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from gui.values import ErrorInfo
 
@@ -153,6 +153,8 @@ class StoredMessage:
     reasoning_ms: int = 0
     #: the tool calls it made and their results, in order
     tools: tuple[ToolStep, ...] = ()
+    #: the files attached to a question, in order (store.attachments.StoredAttachment)
+    attachments: tuple[Any, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

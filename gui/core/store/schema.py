@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from gui.core.store import legacy_errors
+from gui.core.store.attachments import v8_attachments
 from gui.core.store.models import DatabaseTooNewError, StoreError
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -266,6 +267,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v5_trees,
     _v6_reasoning,
     _v7_tool_calls,
+    v8_attachments,
 )
 
 

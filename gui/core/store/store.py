@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gui.core.store import export, json_import, repair, search
+from gui.core.store.attachments import Attachments
 from gui.core.store.conversations import TRASH_DAYS, Conversations, title_from_text
 from gui.core.store.messages import Messages
 from gui.core.store.models import Conversation, SearchHit, StoredMessage, StoreError
@@ -24,7 +25,7 @@ from gui.values import ErrorInfo
 __all__ = ["Store", "title_from_text"]
 
 
-class Store(Conversations, Messages, Tree):
+class Store(Attachments, Conversations, Messages, Tree):
     """The history database. Create it with `Store.open(path)`; `close()` it at shutdown."""
 
     @classmethod
@@ -172,7 +173,7 @@ class Store(Conversations, Messages, Tree):
         """Add a conversation from `export_json` output; StoreError explains a refusal."""
         data = json_import.from_json(text)
         with self._writing() as conn:
-            conversation_id = json_import.insert_conversation(conn, data)
+            conversation_id = json_import.insert_conversation(conn, data, self.attachments_dir)
             return self._conversation_in(conn, conversation_id)
 
 

@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import os
 import threading
+import unicodedata
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -98,6 +99,8 @@ class McpServer:
         """Call a tool; every failure is a ToolResult with its kind."""
         from mcp.shared.exceptions import MCPError
 
+        if self._session is not None and not self._alive():
+            await self.stop()  # it ended while idle: this call starts it again
         try:
             await self.tools()
         except ToolStartError as error:
@@ -142,7 +145,12 @@ class McpServer:
                 if self.config.url:
                     streams = await stack.enter_async_context(self._http())
                 else:
-                    errlog = _LogPipe(self.config.name).open()
+                    secrets = [
+                        value
+                        for key, value in {**self.config.env, **self.config.headers}.items()
+                        if key in self.config.secrets and len(value) >= 4
+                    ]
+                    errlog = _LogPipe(self.config.name, secrets).open()
                     streams = await stack.enter_async_context(self._stdio(errlog))
                     errlog.close()  # the child holds its own copy
                 read, write = streams[0], streams[1]
@@ -228,8 +236,9 @@ def _result(result: Any) -> ToolResult:
 class _LogPipe:
     """A pipe whose write end is a server's stderr; a thread logs what comes out of it."""
 
-    def __init__(self, server: str) -> None:
+    def __init__(self, server: str, secrets: list[str] | None = None) -> None:
         self.server = server
+        self.secrets = secrets or []
 
     def open(self) -> TextIO:
         read_fd, write_fd = os.pipe()
@@ -239,4 +248,13 @@ class _LogPipe:
     def _drain(self, read_fd: int) -> None:
         with os.fdopen(read_fd, "r", encoding="utf-8", errors="replace") as lines:
             for line in lines:
-                log.info("tool server %s: %s", self.server, line.rstrip()[:2000])
+                log.info("tool server %s: %s", self.server, self.clean(line.rstrip()[:2000]))
+
+    def clean(self, line: str) -> str:
+        """A line fit for the log and a terminal: no control characters (a server's
+        escape sequences), and its own secret values, should it print them, as ***."""
+        for secret in self.secrets:
+            line = line.replace(secret, "***")
+        return "".join(
+            ch if ch == "\t" or unicodedata.category(ch)[0] != "C" else "?" for ch in line
+        )

@@ -73,6 +73,10 @@ class ToolBox:
             exposed = _safe(tool.name)
             if counts[exposed] > 1:
                 exposed = _safe(f"{server}__{tool.name}")
+            base, number = exposed, 2
+            while exposed in routes:  # still taken ("a.b" and "a_b", a 64-character cut)
+                suffix = f"_{number}"
+                exposed, number = base[: 64 - len(suffix)] + suffix, number + 1
             routes[exposed] = (server, tool.name)
             schema = tool.schema or {"type": "object", "properties": {}}
             specs.append(ToolSpec(exposed, tool.description, schema))

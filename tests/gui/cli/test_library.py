@@ -105,3 +105,39 @@ async def test_failures_are_one_line_and_an_exit_status(tmp_path: Path) -> None:
     (not_ours / "data" / "history.sqlite3").write_bytes(b"not a database at all" * 10)
     code, _out, err = await _besedka("--basedir", not_ours, "import", good, home=tmp_path)
     assert code == 3 and err.startswith("besedka import: ")
+
+
+async def test_a_backup_restores_chats_trees_and_assistants_into_a_fresh_profile(
+    tmp_path: Path,
+) -> None:
+    """#22: backup → fresh profile → restore gives the same chats (every version), the
+    assistants and the settings, no keys; a second restore adds nothing."""
+    import zipfile
+
+    from gui.core.assistants import AssistantBook, checked
+
+    old = tmp_path / "old"
+    chatgpt = write_chatgpt(tmp_path / "conversations.json", [branched_chat(), simple_chat("s", 4)])
+    assert (await _besedka("--basedir", old, "import", chatgpt, home=tmp_path))[0] == 0
+    paths = AppPaths.under(old)
+    editor = checked({"id": "ed1", "name": "Редактор", "system_prompt": "Правь текст."})
+    assert editor is not None
+    AssistantBook(paths.config_dir).save([editor])
+    paths.settings_file.write_text("[general]\ntheme = dark\n", encoding="utf-8")
+    backup = tmp_path / "backup.zip"
+    code, out, err = await _besedka("--basedir", old, "backup", backup, home=tmp_path)
+    assert (code, err) == (0, "") and "2 chat(s)" in out
+    with zipfile.ZipFile(backup) as archive:
+        inside = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"api_key" not in inside and b"credentials" not in inside.lower()
+
+    fresh = tmp_path / "fresh"
+    code, out, err = await _besedka("--basedir", fresh, "import", backup, home=tmp_path)
+    assert (code, err) == (0, ""), err
+    assert "Besedka library, 2 chat(s)" in out and "1 assistant(s), settings restored" in out
+    assert _chats(fresh) == _chats(old)  # every message of every version
+    assert [a.name for a in AssistantBook(AppPaths.under(fresh).config_dir).load()] == ["Редактор"]
+    assert "theme = dark" in AppPaths.under(fresh).settings_file.read_text(encoding="utf-8")
+    code, out, _err = await _besedka("--basedir", fresh, "import", backup, home=tmp_path)
+    assert code == 0 and "2 chat(s) already in the history" in out
+    assert len(_chats(fresh)) == 2

@@ -270,3 +270,21 @@ def test_ctrl_c_during_an_import_takes_back_what_was_written(
     with pytest.raises(KeyboardInterrupt):
         import_path(store, export, progress=interrupt)
     assert store.list_conversations() == []
+
+
+def test_a_damaged_zip_is_refused_and_adds_nothing(store: Store, tmp_path: Path) -> None:
+    """A ChatGPT .zip whose member breaks while read: refused with a reason, not a crash
+    (the window's status line said "Importing…" for ever before)."""
+    good = [simple_chat(f"c{n}", 20) for n in range(40)]
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("conversations.json", json.dumps(good, ensure_ascii=False))
+    data = bytearray(archive.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(64)  # bytes of the compressed member overwritten
+    archive.write_bytes(bytes(data))
+    before = _everything(store)
+    with pytest.raises(ImportRefused) as refused:
+        import_path(store, archive)
+    assert refused.value.reason in ("damaged", "not_json", "invalid")
+    assert _everything(store) == before

@@ -100,7 +100,7 @@ async def test_a_page_per_provider_with_matching_editors(make_dialog: MakeDialog
     dialog = editor.dialog
 
     titles = [dialog.page_list.item(i).text() for i in range(dialog.page_list.count())]
-    assert titles == ["General", "GigaChat", "OpenAI-compatible", "GPTalk"]
+    assert titles == ["General", "GigaChat", "OpenAI-compatible", "GPTalk", "Tools"]
 
     key = secret_editor(editor)
     assert key.line_edit.echoMode() == QLineEdit.EchoMode.Password

@@ -80,7 +80,14 @@ async def test_add_rename_and_remove_profiles(
 ) -> None:
     editor = await open_editor(qtbot, factory, settings, secrets, fake_test)
     dialog = editor.dialog
-    assert titles(editor) == ["General", "GigaChat", "OpenAI-compatible", "GPROChat", "GPTalk"]
+    assert titles(editor) == [
+        "General",
+        "GigaChat",
+        "OpenAI-compatible",
+        "GPROChat",
+        "GPTalk",
+        "Tools",
+    ]
     assert dialog.add_profile_menu is not None
     assert [a.text() for a in dialog.add_profile_menu.actions()] == [
         "OpenAI",

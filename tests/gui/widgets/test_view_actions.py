@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
@@ -62,6 +62,7 @@ def test_find_in_the_chat_marks_the_matches_and_steps_through_them(qtbot: Any) -
     bar = window.view_commands.find_bar
     assert bar is not None and bar.isVisible() and window.focusWidget() is bar.field
     bar.field.setText("кошкой")
+    qtbot.waitUntil(lambda: bool(window.view.extraSelections()), timeout=2000)  # a pause
     assert len(window.view.extraSelections()) == 8
     first = int(bar.count.text().split()[0])  # the first match from the view's top
     assert bar.count.text() == f"{first} of 8"
@@ -74,8 +75,14 @@ def test_find_in_the_chat_marks_the_matches_and_steps_through_them(qtbot: Any) -
     bar.step(-1)
     assert bar.count.text() == "8 of 8"
     bar.field.setText("собака")
+    qtbot.waitUntil(lambda: not window.view.extraSelections(), timeout=2000)
     assert bar.count.text() == "No matches"
+    window.activateWindow()  # the window's own Esc (Stop) is live: the field still wins
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    stopped: list[bool] = []
+    window.stop_requested.connect(lambda: stopped.append(True))
     QTest.keyClick(bar.field, Qt.Key.Key_Escape)
+    assert stopped == []
     assert not bar.isVisible()
     assert window.view.extraSelections() == []
 
@@ -118,6 +125,9 @@ def test_chats_are_grouped_by_date_with_pinned_first(qtbot: Any) -> None:
     rows = [window.sidebar.list.item(i).text() for i in range(window.sidebar.list.count())]
     assert rows[:5] == ["Pinned", "Закреплённый", "Today", "Сегодняшний", "Yesterday"]
     assert rows[5] == "Вчерашний" and rows[-1] == "Старый"
+    month = time.localtime(now - 400 * 86_400)
+    english = QLocale(QLocale.Language.English).standaloneMonthName(month.tm_mon)
+    assert rows[-2] == f"{english} {month.tm_year}"  # the old chat's month, as a title
     assert window.sidebar.current_id() == 2
     window.sidebar.select_relative(1)  # past the "Yesterday" title
     assert window.sidebar.current_id() == 3
@@ -176,3 +186,21 @@ def test_the_row_under_the_mouse_shows_a_menu_button(qtbot: Any) -> None:
     button.click()
     assert len(opened) == 1 and rows.itemAt(opened[0]) is item  # that row's menu (offscreen
     # Qt cannot grab the keyboard for a real popup, so the menu is not opened here)
+
+
+def test_the_text_column_keeps_a_reading_width_through_resizes(qtbot: Any) -> None:
+    """Wider than the column, the view gets margins, the same for the same width however
+    it got there (the margins once flipped between centred and full width)."""
+    from gui.widgets.chat_view import READING_WIDTH, ChatView
+
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.show()
+    seen: dict[int, list[int]] = {}
+    for width in (1700, 1650, 1900, 1000, 1700, 1900, 600):
+        view.resize(width, 600)
+        qtbot.wait(5)
+        seen.setdefault(width, []).append(view.viewport().width())
+    assert seen[1700][0] == seen[1700][1] and seen[1900][0] == seen[1900][1]
+    assert all(abs(w - READING_WIDTH) <= 20 for w in seen[1700] + seen[1900] + seen[1650])
+    assert seen[600][0] < 600  # a narrow view: the text takes what there is

@@ -185,9 +185,10 @@ def test_a_newer_version_still_in_the_wal_is_refused(tmp_path: Path) -> None:
     writer = sqlite3.connect(path)
     try:
         writer.execute("PRAGMA wal_autocheckpoint = 0")
-        writer.execute("PRAGMA user_version = 8")
+        newer = schema.latest_version() + 1
+        writer.execute(f"PRAGMA user_version = {newer}")
         writer.commit()
-        with pytest.raises(DatabaseTooNewError, match="version 8"):
+        with pytest.raises(DatabaseTooNewError, match=f"version {newer}"):
             Store.open(path)
     finally:
         writer.close()

@@ -1,0 +1,101 @@
+"""Attachments as OpenAI content parts: an image as a data-URL `image_url` part, a text
+document (plain, Markdown, code, CSV) or a PDF's text as a `text` part headed by the
+file's name. Built off the event loop (reading, base64 and PDF parsing take time)."""
+
+from __future__ import annotations
+
+import binascii
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from providers.base import Attachment, Messages
+
+__all__ = [
+    "b64",
+    "body_bytes",
+    "content_parts",
+    "document_text",
+    "parts_by_message",
+    "streamed",
+]
+
+_SLICE = 3 * 64 * 1024  # 192 KiB (a multiple of 3): a fraction of a millisecond
+_PAUSE = 0.0003  # the window's thread takes the GIL in between
+
+
+def document_text(attachment: Attachment) -> str:
+    """The text of a document: a PDF's through pypdf, any other file as UTF-8."""
+    if attachment.mime == "application/pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(attachment.path)
+        return "\n\n".join((page.extract_text() or "") for page in reader.pages)
+    return Path(attachment.path).read_bytes().decode("utf-8", "replace")
+
+
+def b64(data: bytes) -> bytes:
+    """Base64 in slices, giving the GIL back between them: a 20 MB photo encoded in
+    one call would hold the window's thread for tens of milliseconds."""
+    view = memoryview(data)
+    pieces = []
+    for start in range(0, len(view), _SLICE):
+        pieces.append(binascii.b2a_base64(view[start : start + _SLICE], newline=False))
+        time.sleep(_PAUSE)
+    return b"".join(pieces)
+
+
+def content_parts(
+    text: str, attachments: Sequence[Attachment], blobs: dict[str, bytes]
+) -> list[dict[str, Any]]:
+    """The parts of one question; an image's base64 is a token in the part and its
+    bytes in `blobs` (spliced into the encoded body by `body_bytes`)."""
+    parts: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+    for attachment in attachments:
+        if attachment.is_image:
+            token = f"besedka-blob-{uuid.uuid4().hex}"
+            blobs[token] = b64(Path(attachment.path).read_bytes())
+            url = f"data:{attachment.mime};base64,{token}"
+            parts.append({"type": "image_url", "image_url": {"url": url}})
+        else:
+            body = document_text(attachment)
+            parts.append({"type": "text", "text": f"File: {attachment.name}\n\n{body}"})
+    return parts
+
+
+def parts_by_message(
+    messages: Messages,
+) -> tuple[dict[int, list[dict[str, Any]]], dict[str, bytes]]:
+    """Content parts of each user message that has attachments, by index, and the
+    images' base64 by token (blocking: run it in a thread)."""
+    blobs: dict[str, bytes] = {}
+    parts = {
+        index: content_parts(message["content"], message["attachments"], blobs)
+        for index, message in enumerate(messages)
+        if message["role"] == "user" and message.get("attachments")
+    }
+    return parts, blobs
+
+
+def body_bytes(body: Any, blobs: dict[str, bytes]) -> bytes:
+    """The request JSON with each token replaced by its base64 (blocking): the big
+    strings never pass through the JSON encoder."""
+    from providers.http import json_body
+
+    encoded = json_body(body)
+    for token, data in blobs.items():
+        head, _, tail = encoded.partition(token.encode("ascii"))
+        time.sleep(_PAUSE)
+        encoded = b"".join((head, data, tail))
+    return encoded
+
+
+def streamed(body: bytes) -> Any:
+    """A big body sent in pieces, each write short (one write of 28 MB blocks the loop)."""
+    import io
+
+    from aiohttp.payload import BytesIOPayload
+
+    return BytesIOPayload(io.BytesIO(body), content_type="application/json")
