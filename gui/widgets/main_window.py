@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -203,12 +203,10 @@ class MainWindow(QMainWindow):
         if self._icons_shown:
             paint_icons(self, dark)
 
-    def set_assistants(self, items: list[tuple[str, str, str]]) -> None:
-        """The assistants File → New chat with offers: (id, icon, name) each."""
+    def set_assistants(self, items: list[tuple[str, str, str]]) -> None:  # (id, icon, name)
         self.commands.fill_assistants(items)
 
-    def set_zoom(self, percent: int) -> None:
-        """The conversation text's size, as remembered (100 is the usual size)."""
+    def set_zoom(self, percent: int) -> None:  # as remembered; 100 is the usual size
         self.view_commands.set_zoom(percent)
 
     def show_icons(self) -> None:
@@ -226,7 +224,8 @@ class MainWindow(QMainWindow):
         self.composer.setFocus()
 
     def _on_submitted(self, text: str) -> None:
-        self.view.follow()  # the question and its reply come at the end: show them
+        self.setUpdatesEnabled(False)  # the request goes before a repaint (begin_reply)
+        QTimer.singleShot(20, self, lambda: self.setUpdatesEnabled(True))
         editing = self.composer.editing_message_id
         if editing is not None and self.view.has_message(editing):
             self._resending = True  # the new version shown meanwhile does not end the edit
@@ -357,6 +356,9 @@ class MainWindow(QMainWindow):
         return self.trash_dialog is not None and self.trash_dialog.isVisible()
 
     def begin_reply(self, message: MessageLike) -> None:
+        """The reply starts (its first chunk, or a frame after Send): paint, and follow."""
+        self.setUpdatesEnabled(True)
+        self.view.follow()
         self.view.begin_reply(message)
 
     def append_delta(self, message_id: int, text: str) -> None:
