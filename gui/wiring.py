@@ -59,7 +59,8 @@ class Wiring(QObject):
             controller.tools.load_saved(settings.path.parent, secrets)  # Settings → Tools
         if settings is not None:  # assistants live beside the settings (#22)
             self.assistants = assistant_actions(window, controller, settings)
-            start_backups(controller, settings)
+            self.backups: set[Any] = set()  # the automatic backup's task, while it runs
+            start_backups(controller, settings, self.backups)
             self.history.config_dir = settings.path.parent
             self.history.restored = self.assistants.reload
         self.titles = title_actions(window, controller, settings)
@@ -269,12 +270,11 @@ def title_actions(
 
 #: The first automatic backup waits this long after start (the window comes first).
 BACKUP_AFTER_MS = 60_000
-_BACKUPS: set[Any] = set()
 
 
-def start_backups(controller: ChatController, settings: Settings) -> None:
+def start_backups(controller: ChatController, settings: Settings, held: set[Any]) -> None:
     """A full backup a day at most, in the history's folder (backups/, the newest five),
-    written on a worker thread a minute after start."""
+    written on a worker thread a minute after start; its task waits in `held`."""
     import asyncio
     import logging
 
@@ -303,7 +303,7 @@ def start_backups(controller: ChatController, settings: Settings) -> None:
         if store.closed:  # the history went with the window
             return
         task = loop.create_task(backup())
-        _BACKUPS.add(task)  # held until done: the loop keeps only a weak reference
-        task.add_done_callback(_BACKUPS.discard)
+        held.add(task)  # held until done: the loop keeps only a weak reference
+        task.add_done_callback(held.discard)
 
     QTimer.singleShot(BACKUP_AFTER_MS, controller, later)
