@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -22,15 +21,20 @@ log = logging.getLogger(__name__)
 
 
 class TitleActions(QObject):
-    def __init__(self, controller: ChatController, enabled: Callable[[], bool]) -> None:
+    def __init__(self, controller: ChatController, enabled: bool) -> None:
         super().__init__(controller)
         self.controller = controller
+        #: A plain flag, not the menu action's state: the controller may finish a reply
+        #: after the window (and its action) is gone.
         self.enabled = enabled
         self.tasks: set[asyncio.Task[None]] = set()
         controller.reply_finished.connect(self._on_reply_finished)
 
+    def set_enabled(self, on: bool) -> None:
+        self.enabled = on
+
     def _on_reply_finished(self, message: StoredMessage) -> None:
-        if not self.enabled() or message.status != MessageStatus.COMPLETE or not message.text:
+        if not self.enabled or message.status != MessageStatus.COMPLETE or not message.text:
             return
         store = self.controller.store
         try:

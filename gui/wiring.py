@@ -263,9 +263,11 @@ def title_actions(
 
     toggle = window.commands.auto_title_action
     toggle.setChecked(settings is not None and settings.auto_titles)  # no settings: off
+    titles = TitleActions(controller, toggle.isChecked())
+    toggle.toggled.connect(titles.set_enabled)
     if settings is not None:
         toggle.toggled.connect(lambda on: setattr(settings, "auto_titles", on))
-    return TitleActions(controller, toggle.isChecked)
+    return titles
 
 
 #: The first automatic backup waits this long after start (the window comes first).

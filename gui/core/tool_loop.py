@@ -11,6 +11,7 @@ loop wherever it is (waiting for approval, a tool running, the model streaming).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Sequence
@@ -126,18 +127,34 @@ class ToolLoop:
         the last request offers no tools)."""
         messages = list(history)
         for number in range(1, self.max_rounds + 2):
-            at = recorder.chars
+            start = recorder.chars
             offered = self.specs if number <= self.max_rounds else ()
             calls = await recorder.stream_round(provider, model, messages, options, offered)
             if not calls or not offered:
                 return
+            at = recorder.chars  # the calls come after the round's text ("I'll add…")
             steps = []
             for call in calls:
-                step = await self._one(call, number, at)
+                try:
+                    step = await self._one(call, number, at)
+                except asyncio.CancelledError:  # Stop: the card stays, saying so
+                    self._stopped(recorder, call, number, at)
+                    raise
                 recorder.add_tool_step(step)
                 self.on_result(step)
-                steps.append(step)
-            messages += expand(recorder.text[at:], steps)
+                steps.append(dataclasses.replace(step, at=at - start))
+            messages += expand(recorder.text[start:], steps)
+
+    def _stopped(self, recorder: RoundStreamer, call: ToolCall, number: int, at: int) -> None:
+        """A call Stop ended (waiting for its answer or running), kept in the reply."""
+        server, tool = self.runner.route(call.name) or ("", "")
+        result = "the user stopped the reply before this call ended"
+        step = ToolStep(
+            number, at, call.id, call.name, call.arguments, result, "stopped", server, tool,
+            call.state_id,
+        )  # fmt: skip
+        recorder.add_tool_step(step)
+        self.on_result(step)
 
     async def _one(self, call: ToolCall, number: int, at: int) -> ToolStep:
         step = ToolStep(number, at, call.id, call.name, call.arguments, state_id=call.state_id)

@@ -117,6 +117,7 @@ def error_words(kind: str) -> str:
     """Why a call gave no result, in the interface language."""
     words = {
         "denied": translate("ChatView", "You denied this call; the model was told so."),
+        "stopped": translate("ChatView", "Stopped before the call ended."),
         "crashed": translate("ChatView", "The tool server stopped during the call."),
         "timeout": translate("ChatView", "The tool did not answer in time."),
         "start_failed": translate("ChatView", "The tool server could not start."),

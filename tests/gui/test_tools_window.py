@@ -69,6 +69,10 @@ async def window(
         await controller.shutdown()
 
 
+#: what the model says before it calls a tool
+PREAMBLE = "Let me add these. "
+
+
 def _call(name: str, arguments: str, ident: str = "call_1") -> list[dict[str, str]]:
     return [{"id": ident, "name": name, "arguments": arguments}]
 
@@ -144,17 +148,21 @@ async def test_an_approved_call_runs_and_its_result_reaches_the_second_request(
     main, controller = window
     chat_id = await _enable_tools(main, controller)
     emulator.tool_rounds = [_call("add", '{"a": 2, "b": 3}')]
+    emulator.tool_round_text = PREAMBLE
     await _send(main, "2+3?")
     reply_id = await _waiting_card(main, store)
     shown = main.view.toPlainText()
     assert "add" in shown and "tools" in shown and '"a": 2' in shown  # pretty JSON
     assert "Allow once" in shown and "Deny" in shown
+    assert shown.index(PREAMBLE.strip()) < shown.index("Allow once")  # the text, then its call
     assert len(_chats(emulator)) == 1  # nothing runs before the person answers
     await _answer_by_keyboard(main, reply_id, "once", qtbot)
     reply = await _finished(main, store)
-    assert reply.status == MessageStatus.COMPLETE and reply.text == REPLY
+    assert reply.status == MessageStatus.COMPLETE and reply.text == PREAMBLE + REPLY
     second = _chats(emulator)[1]
     assert _tool_messages(second) == [{"role": "tool", "tool_call_id": "call_1", "content": "5"}]
+    asked = [m for m in second["messages"] if m.get("tool_calls")]
+    assert [m["content"] for m in asked] == [PREAMBLE]  # the round's text goes with its call
     # The card stays under the reply, its result collapsed; its link opens it.
     (card,) = main.view.tool_cards(reply_id)
     assert card.state == "done" and card.result == "5"
@@ -168,7 +176,10 @@ async def test_an_approved_call_runs_and_its_result_reaches_the_second_request(
     await wait_for(lambda: main.view.has_message(reply_id))
     (again,) = main.view.tool_cards(reply_id)
     assert again.tool == "add" and again.server == "tools" and again.result == "5"
-    assert "Show result" in main.view.toPlainText()
+    reopened = main.view.toPlainText()
+    # As it streamed: the round's text, its card, then the answer after the result.
+    assert reopened.index(PREAMBLE.strip()) < reopened.index("Show result")
+    assert reopened.index("Show result") < reopened.index(REPLY)
 
 
 def _url(text: str) -> Any:
@@ -255,7 +266,17 @@ async def test_stop_during_an_approval_ends_the_reply(
     reply = await _finished(main, store)
     assert reply.id == reply_id and reply.status == MessageStatus.STOPPED
     assert len(_chats(emulator)) == 1  # the tool never ran, nothing more was asked
-    assert "Allow once" not in main.view.toPlainText()
+    shown = main.view.toPlainText()
+    assert "Allow once" not in shown
+    # The card stays, saying the call was stopped; the next turn answers that call.
+    assert "Stopped before the call ended." in shown
+    assert [step.kind for step in reply.tools] == ["stopped"]
+    emulator.tool_rounds = []
+    await _send(main, "and now?")
+    await wait_for(lambda: len(_chats(emulator)) == 2)
+    assert await _finished(main, store) and _reply(store).status == MessageStatus.COMPLETE
+    answered = _tool_messages(_chats(emulator)[1])
+    assert [json.loads(m["content"])["error"] for m in answered] == ["stopped"]
     QApplication.processEvents()
 
 

@@ -79,6 +79,8 @@ class OpenAIEmulator:
     #: `{"id", "name", "arguments"}` with `arguments` the JSON text, maybe malformed);
     #: when it runs out, the request is answered with `reply`.
     tool_rounds: list[list[dict[str, str]]] = dataclasses.field(default_factory=list)
+    #: text a tool round streams before its calls ("I'll add these…"), as models do
+    tool_round_text: str = ""
     requests: list[Recorded] = dataclasses.field(default_factory=list)
     base_url: str = ""
 
@@ -164,7 +166,7 @@ class OpenAIEmulator:
             if self.reasoning and not self.think_tags:
                 message[self.reasoning_field] = self.reasoning
             if calls:
-                message["content"] = None
+                message["content"] = self.tool_round_text or None
                 message["tool_calls"] = [
                     {
                         "id": c["id"],
@@ -226,6 +228,8 @@ class OpenAIEmulator:
                 for i in range(0, len(thought), step)
             ]
         if calls:
+            said = self.tool_round_text
+            events += [chunk({"content": said[i : i + step]}) for i in range(0, len(said), step)]
             deltas = openai_call_deltas(calls, step)
             events += [chunk({"tool_calls": [delta]}) for delta in deltas]
         else:

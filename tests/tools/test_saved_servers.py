@@ -4,6 +4,7 @@ test runner starts), and a chat's tool choice in the history."""
 from __future__ import annotations
 
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -16,10 +17,23 @@ from gui.core.tools.saved import SavedServers
 SERVER = Path(__file__).resolve().parents[1] / "servers" / "mcp_tools.py"
 
 
+class WatchedKeys(SecretStore):
+    """The real keychain, noting which thread reads it (a read can outlast a frame)."""
+
+    threads: list[int]
+
+    def get(
+        self, provider: object, *, field: str | None = None, strict: bool = False
+    ) -> str | None:
+        self.threads.append(threading.get_ident())
+        return super().get(provider, field=field, strict=strict)  # type: ignore[arg-type]
+
+
 async def test_secret_values_go_to_the_keychain_and_reach_only_their_server(
     tmp_path: Path,
 ) -> None:
-    keys = SecretStore(service=f"besedka-test-{uuid.uuid4()}")
+    keys = WatchedKeys(service=f"besedka-test-{uuid.uuid4()}")
+    keys.threads = []
     saved = SavedServers(AppPaths.under(tmp_path), keys)
     server = ServerConfig(
         "local",
@@ -35,6 +49,7 @@ async def test_secret_values_go_to_the_keychain_and_reach_only_their_server(
     (loaded,) = saved.load()
     assert loaded.env == {"SERVICE_TOKEN": "", "LANG": "C.UTF-8"}
 
+    keys.threads = []
     box = saved.toolbox()
     try:
         offer = await box.offer(["local"])
@@ -42,6 +57,7 @@ async def test_secret_values_go_to_the_keychain_and_reach_only_their_server(
     finally:
         await box.aclose()
     assert result.text == "tok-секрет"
+    assert keys.threads and threading.get_ident() not in keys.threads  # never on the loop
 
     saved.save([ServerConfig("local", command=sys.executable)])  # the secret is gone
     assert keys.get("mcp/local/SERVICE_TOKEN") is None

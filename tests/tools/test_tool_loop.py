@@ -28,6 +28,7 @@ from tests.servers.openai import OpenAIEmulator, run_openai
 
 SERVER = Path(__file__).resolve().parents[1] / "servers" / "mcp_tools.py"
 ADD = '{"a": 2, "b": 3}'
+PREAMBLE = "Сложу. "
 
 
 @pytest.fixture
@@ -77,7 +78,8 @@ async def test_deny_sends_an_error_result_and_always_asks_once(
     session: aiohttp.ClientSession, store: Store, box: ToolBox
 ) -> None:
     emulator = OpenAIEmulator(
-        tool_rounds=[_call("add", ADD, "c1"), _call("add", ADD, "c2"), _call("add", ADD, "c3")]
+        tool_rounds=[_call("add", ADD, "c1"), _call("add", ADD, "c2"), _call("add", ADD, "c3")],
+        tool_round_text=PREAMBLE,
     )
     answers = Answers(Approval.DENY, Approval.ALWAYS)
     results: list[ToolStep] = []
@@ -85,7 +87,8 @@ async def test_deny_sends_an_error_result_and_always_asks_once(
         provider = OpenAICompatible(session=session, base_url=emulator.base_url)
         loop = ToolLoop(await box.offer(["local"]), answers, on_result=results.append)
         chat, final = await _reply(store, provider, loop)
-        assert final.status == MessageStatus.COMPLETE and final.text == emulator.reply
+        assert final.status == MessageStatus.COMPLETE
+        assert final.text == PREAMBLE * 3 + emulator.reply
         assert [step.kind for step in final.tools] == ["denied", "", ""]
         assert [step.result for step in results][1:] == ["5", "5"]
         assert len(answers.asked) == 2  # "always" covered the third call
@@ -93,13 +96,17 @@ async def test_deny_sends_an_error_result_and_always_asks_once(
         tool_messages = [m for m in emulator.requests[1].body["messages"] if m["role"] == "tool"]
         assert json.loads(tool_messages[0]["content"])["error"] == "denied"
 
-        # A later turn sends the calls and results back as OpenAI wants them.
+        # A later turn sends the calls and results back as OpenAI wants them, each round's
+        # text with its calls, the answer after the last result.
+        assert [step.at for step in final.tools] == [len(PREAMBLE) * n for n in (1, 2, 3)]
         store.add_message(chat, "user", "ещё?")
         later = history_for(store, chat)
         assert [m["role"] for m in later] == [
             "user", "assistant", "tool", "assistant", "tool", "assistant", "tool", "assistant",
             "user",
         ]  # fmt: skip
+        assistant = [m["content"] for m in later if m["role"] == "assistant"]
+        assert assistant == [PREAMBLE, PREAMBLE, PREAMBLE, emulator.reply]
         async for _chunk in provider.stream("llama3.2", later):
             pass  # the emulator refuses a history out of OpenAI's order
 

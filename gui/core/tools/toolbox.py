@@ -9,6 +9,7 @@ them: `blocked_env` names the variables taken out of every server's environment.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -45,10 +46,23 @@ class ToolBox:
         return list(self.configs)
 
     def server(self, name: str) -> McpServer:
+        """A server made already (`started`), or one without secrets, made now."""
         if name not in self._servers:
-            config = with_secrets(self.configs[name], self._secret)
+            config = self.configs[name]
+            if config.secrets:
+                config = with_secrets(config, self._secret)
             self._servers[name] = McpServer(config, blocked_env=self._blocked)
         return self._servers[name]
+
+    async def started(self, name: str) -> McpServer:
+        """The server, made with its secrets read from the keychain on a worker thread
+        (a Secret Service round trip can take longer than a frame)."""
+        config = self.configs[name]
+        if name not in self._servers and config.secrets:
+            filled = await asyncio.to_thread(with_secrets, config, self._secret)
+            if name not in self._servers:  # another reply may have made it meanwhile
+                self._servers[name] = McpServer(filled, blocked_env=self._blocked)
+        return self.server(name)
 
     async def offer(self, servers: Sequence[str]) -> ToolOffer:
         """The tools of these servers (started if needed; KeyError for an unknown name),
@@ -59,7 +73,7 @@ class ToolBox:
         failed: dict[str, str] = {}
         for name in servers:
             try:
-                tools = await self.server(name).tools()
+                tools = await (await self.started(name)).tools()
             except ToolStartError as error:
                 failed[name] = error.reason
                 continue
