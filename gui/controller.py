@@ -313,7 +313,7 @@ class ChatController(QObject):
     def _emit_speed(self, reply: LiveReply) -> None:
         if reply.first_token_at is None and time.monotonic() < reply.retry_until:
             return  # "Retrying in N s…" stays on screen
-        self.status.emit(speed_line(reply, provider_text(reply.label)))
+        self.status.emit(reply.tool_note or speed_line(reply, provider_text(reply.label)))
 
     def _finish(self, reply: LiveReply, final: StoredMessage) -> None:
         reply.finished = True

@@ -74,6 +74,8 @@ class LiveReply(ReplyRecorder):
         self.started_shown = False
         #: a reply being continued: the text it had (the view shows it, then the rest)
         self.resumed_from: str | None = None
+        #: the status line while a tool call waits or runs (instead of the speed)
+        self.tool_note = ""
 
     def take_reasoning(self) -> str:
         """The pending thinking, at most MAX_PIECE_CHARS of it."""

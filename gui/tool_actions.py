@@ -170,9 +170,23 @@ class ToolActions(QObject):
             offer,
             approve,
             always=set(held.always),
-            on_call=lambda request: self._show(reply, self._card(reply, request, "running")),
-            on_result=lambda step: self._show(reply, self._done(reply, step)),
+            on_call=lambda request: self._running(reply, request),
+            on_result=lambda step: self._ended(reply, step),
         )
+
+    def _running(self, reply: LiveReply, request: ToolRequest) -> None:
+        self._note(reply, translate("ChatController", "Running {0} on {1}…"), request)
+        self._show(reply, self._card(reply, request, "running"))
+
+    def _ended(self, reply: LiveReply, step: ToolStep) -> None:
+        reply.tool_note = ""
+        self._show(reply, self._done(reply, step))
+
+    def _note(self, reply: LiveReply, words: str, request: ToolRequest) -> None:
+        """The status line says what the reply waits for, not a falling speed."""
+        reply.tool_note = words.format(request.tool, request.server)
+        if reply.conversation_id == self.controller.current_id:
+            self.controller.status.emit(reply.tool_note)
 
     def _keep_always(self, conversation_id: int, loop: ToolLoop) -> None:
         try:
@@ -214,8 +228,12 @@ class ToolActions(QObject):
         self._waiting[card.id] = (reply, card, answer)
         try:
             self._show(reply, card)
+            self._note(
+                reply, translate("ChatController", "Allow {0} ({1})? Answer on its card."), request
+            )
             return await answer
         finally:
+            reply.tool_note = ""
             self._waiting.pop(card.id, None)
 
     def answer(self, message_id: int, call_id: str, answer: str) -> None:

@@ -155,6 +155,8 @@ async def test_an_approved_call_runs_and_its_result_reaches_the_second_request(
     assert "add" in shown and "tools" in shown and '"a": 2' in shown  # pretty JSON
     assert "Allow once" in shown and "Deny" in shown
     assert shown.index(PREAMBLE.strip()) < shown.index("Allow once")  # the text, then its call
+    # The status line says what the reply waits for (not a speed falling to zero).
+    assert main.status_label.text() == "Allow add (tools)? Answer on its card."
     assert len(_chats(emulator)) == 1  # nothing runs before the person answers
     await _answer_by_keyboard(main, reply_id, "once", qtbot)
     reply = await _finished(main, store)
