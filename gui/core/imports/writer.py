@@ -87,7 +87,7 @@ class Writer:
                 if draft.key is not None and _known(conn, draft.key, data.created_at):
                     report.duplicates += 1
                     continue
-                conversation_id = insert_conversation(conn, data)
+                conversation_id = insert_conversation(conn, data, self.store.attachments_dir)
                 if draft.key is not None:
                     conn.execute(
                         "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
