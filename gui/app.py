@@ -180,6 +180,10 @@ class Application:
         await asyncio.sleep(0)  # the window paints before the heavy imports below
         import functools
 
+        from gui.widgets.emoji_font import ensure_colour_emoji
+
+        ensure_colour_emoji()  # the bundle's colour emoji, on a machine without any
+
         from gui.controller import ChatController
         from gui.core.keychain import SecretStore, hold_secret_environment
         from gui.core.provider_factory import ProviderFactory, client_session

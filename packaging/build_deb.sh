@@ -56,6 +56,8 @@ doc=$root/usr/share/doc/besedka
 mkdir -p "$root/usr/lib" "$root/usr/bin" "$doc" "$root/usr/share/applications" \
   "$root/usr/share/man/man1" "$root/DEBIAN"
 cp -R --no-preserve=ownership "$bundle" "$root/usr/lib/besedka"
+# The package depends on fonts-noto-color-emoji: the bundle's own copy is not needed.
+rm -rf "$root/usr/lib/besedka/_internal/fonts"
 ln -s ../lib/besedka/besedka "$root/usr/bin/besedka"
 
 # The menu entry and every icon size the project has. hicolor-icon-theme's and
