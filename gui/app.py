@@ -165,6 +165,11 @@ class Application:
 
         self.quit = asyncio.Event()
 
+    @property
+    def headless(self) -> bool:
+        """A run that asks nothing: --quit-when-ready or --screenshot."""
+        return self.quit_when_ready or self.screenshot is not None
+
     def request_quit(self, *_args: Any) -> None:
         self.quit.set()
 
@@ -188,6 +193,7 @@ class Application:
         from gui.core.keychain import SecretStore, hold_secret_environment
         from gui.core.provider_factory import ProviderFactory, client_session
         from gui.core.store import DamagedHistoryError, Store
+        from gui.startup_dialogs import ask_repair, tell_and_wait
         from gui.wiring import Wiring
 
         # Keys in the environment move into memory before anything can start a child
@@ -203,7 +209,7 @@ class Application:
             try:
                 store = await asyncio.to_thread(Store.open, self.paths.history_db)
             except DamagedHistoryError as damaged:
-                if not await self._ask_repair(str(damaged)):
+                if not await ask_repair(self.window, str(damaged), self.quit, self.headless):
                     raise
                 recover = functools.partial(Store.recover, damaged.path, damaged_copy=damaged.copy)
                 await asyncio.to_thread(recover)  # ~12 s for 100,000 messages
@@ -212,7 +218,9 @@ class Application:
             from gui.cli.ask import history_error
 
             log.error("cannot open the history: %s", error)
-            await self._tell_and_wait(history_error(error, self.paths))
+            await tell_and_wait(
+                self.window, history_error(error, self.paths), self.quit, self.headless
+            )
             heartbeat.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -266,71 +274,6 @@ class Application:
                 signal.signal(sig, handler)
         log.info("clean exit")
         return 0
-
-    async def _tell_and_wait(self, text: str) -> None:
-        """A fatal start-up problem in a dialog, without a nested event loop. It ends when
-        the dialog is closed or on any way out (SIGTERM, SIGINT, the window closed)."""
-        import asyncio
-
-        from PySide6.QtWidgets import QMessageBox
-
-        closed = asyncio.get_running_loop().create_future()
-        box = QMessageBox(QMessageBox.Icon.Critical, "Besedka", text, parent=self.window)
-
-        def on_finished(_result: int) -> None:
-            if not closed.done():
-                closed.set_result(None)
-
-        box.finished.connect(on_finished)
-        if self.quit_when_ready or self.screenshot is not None:
-            stderr_line(text)
-            return
-        box.open()
-        quitting = asyncio.ensure_future(self.quit.wait())
-        try:
-            await asyncio.wait((closed, quitting), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            quitting.cancel()
-            if not closed.done():
-                box.reject()
-
-    async def _ask_repair(self, text: str) -> bool:
-        """A damaged history: offer to rebuild it from what still reads (the damaged file
-        is kept aside) or to quit. True for Repair."""
-        import asyncio
-
-        from PySide6.QtCore import QCoreApplication
-        from PySide6.QtWidgets import QMessageBox
-
-        if self.quit_when_ready or self.screenshot is not None:
-            return False
-        question = QCoreApplication.translate(
-            "App", "Repair it now? Everything that still reads is kept in a new history."
-        )
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Besedka", f"{text}\n\n{question}", parent=self.window
-        )
-        repair = box.addButton(
-            QCoreApplication.translate("App", "Repair"), QMessageBox.ButtonRole.AcceptRole
-        )
-        box.addButton(QCoreApplication.translate("App", "Quit"), QMessageBox.ButtonRole.RejectRole)
-        answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        def on_finished(_result: int) -> None:
-            if not answered.done():
-                answered.set_result(None)
-
-        box.finished.connect(on_finished)
-        box.open()  # not exec(): no nested event loop under qasync
-        quitting = asyncio.ensure_future(self.quit.wait())
-        try:
-            await asyncio.wait((answered, quitting), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            quitting.cancel()
-        chosen = answered.done() and box.clickedButton() is repair
-        if not answered.done():
-            box.reject()
-        return chosen
 
     def connect_settings(self, secrets: SecretStore, providers: ProviderFactory) -> None:
         """Settings… (button, menu, Ctrl+,) opens the dialog from now on."""
