@@ -54,9 +54,6 @@ __all__ = ["DEFAULT_BASE_URL", "OpenAICompatible", "error_from_body", "wire_mess
 
 #: Ollama's OpenAI-compatible API on this machine: reachable without a key or account.
 DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"
-#: Base URL → whether it takes `stream_options` (absent: not known yet), for the
-#: process: a server that refused it once is not asked again after a settings change.
-_STREAM_OPTIONS: dict[str, bool] = {}
 _USAGE_WORDS = ("stream_options", "include_usage")
 
 
@@ -126,9 +123,14 @@ class OpenAICompatible(Provider):
         base_url: str | None = None,
         api_key: str | None = None,
         ca_file: str | None = None,
+        server_notes: dict[str, bool] | None = None,
     ) -> None:
         super().__init__(session=session, proxy=proxy, timeouts=timeouts)
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        #: Base URL → whether it takes `stream_options` (absent: not known yet). The app
+        #: shares one for its run (gui.core.provider_factory), so a server that refused
+        #: it once is not asked again by the instance a settings change makes.
+        self.server_notes = server_notes if server_notes is not None else {}
         self._api_key = api_key or None
         # A self-hosted server behind a private CA: trust it on top of the system store.
         self._ssl: ssl.SSLContext | bool = ssl_context(extra_ca_file=ca_file) if ca_file else True
@@ -180,7 +182,7 @@ class OpenAICompatible(Provider):
         if tools:
             body["tools"] = openai_tools(tools)
         calls = ToolCallAssembler()
-        ask_usage = stream and _STREAM_OPTIONS.get(self.base_url) is not False
+        ask_usage = stream and self.server_notes.get(self.base_url) is not False
         probing: bool | None = False
         with request_errors(*self._secrets()):
             while True:
@@ -237,17 +239,17 @@ class OpenAICompatible(Provider):
         `stream_options`), else retry without it; True while it is only a guess."""
         said = f"{error.detail} {error.message}".lower()
         if any(word in said for word in _USAGE_WORDS):
-            _STREAM_OPTIONS[self.base_url] = False
+            self.server_notes[self.base_url] = False
             return False
-        if _STREAM_OPTIONS.get(self.base_url) is None:
+        if self.server_notes.get(self.base_url) is None:
             return True
         return None
 
     def _learned_usage(self, *, asked: bool, probing: bool | None) -> None:
         if asked:
-            _STREAM_OPTIONS[self.base_url] = True
+            self.server_notes[self.base_url] = True
         elif probing:  # the same request without `stream_options` went through
-            _STREAM_OPTIONS[self.base_url] = False
+            self.server_notes[self.base_url] = False
 
     def _secrets(self) -> tuple[str, ...]:
         """What to blank out of errors, should the server have quoted the key back."""

@@ -73,6 +73,7 @@ class ProviderFactory:
         self._profiles = profiles or (lambda: ())
         self._instances: dict[str, tuple[tuple[Any, ...], Provider]] = {}
         self._token_cache: Any = None
+        self._server_notes: dict[str, bool] = {}
         self._models: dict[Provider, list[str]] = {}
         #: SOCKS proxy URL → the session tunnelling through it.
         self._socks: dict[str, aiohttp.ClientSession] = {}
@@ -159,6 +160,8 @@ class ProviderFactory:
         kwargs: dict[str, Any] = {k: v for k, v in config.items() if k in parameters and v}
         if "token_cache" in parameters:
             kwargs["token_cache"] = self._shared_token_cache()
+        if "server_notes" in parameters:  # what servers were found to take, for the run
+            kwargs["server_notes"] = self._server_notes
         session = self._session
         if _is_socks(kwargs.get("proxy")):
             session = self._socks_session(kwargs.pop("proxy"))

@@ -56,15 +56,19 @@ async def test_a_server_refusing_stream_options_is_asked_again_without(
     session: aiohttp.ClientSession, refusal: str
 ) -> None:
     async with run_openai(OpenAIEmulator(refuse_stream_options=refusal)) as emulator:
-        provider = OpenAICompatible(session=session, base_url=emulator.base_url)
+        notes: dict[str, bool] = {}  # the app's factory shares one for its run
+        provider = OpenAICompatible(session=session, base_url=emulator.base_url, server_notes=notes)
         chunks = await collect(provider)
         assert "".join(c for c in chunks if isinstance(c, str)) == emulator.reply
         assert usage_of(chunks) is None  # the server has none to give
         first, second = chats(emulator)
         assert first["stream_options"] == ASKED
         assert "stream_options" not in second
-        # Remembered for this endpoint: even a new instance (a settings change) asks once.
-        again = OpenAICompatible(session=session, base_url=emulator.base_url + "/")
+        # Remembered for this endpoint: the new instance a settings change makes asks
+        # once, not twice.
+        again = OpenAICompatible(
+            session=session, base_url=emulator.base_url + "/", server_notes=notes
+        )
         await collect(again)
         assert len(chats(emulator)) == 3
         assert "stream_options" not in chats(emulator)[2]

@@ -85,3 +85,31 @@ async def test_the_balance_comes_with_a_connection_where_the_service_keeps_one(
     gigachat.balance_status = 500  # a broken balance does not make the connection fail
     result = await factory.test_connection("gigachat", config_for(gigachat, test_ca_file))
     assert result.ok and result.balance is None
+
+
+async def test_what_a_server_takes_outlives_a_settings_change(
+    http: aiohttp.ClientSession,
+) -> None:
+    """A server that refused `stream_options` is not asked again by the instance a
+    settings change makes (a new key, say): the factory keeps what was learned."""
+    from providers.openai_compat import OpenAICompatible
+    from tests.servers.openai import OpenAIEmulator, run_openai
+
+    refusal = "Unrecognized request argument supplied: stream_options"
+    async with run_openai(OpenAIEmulator(refuse_stream_options=refusal)) as emulator:
+        settings = {"base_url": emulator.base_url, "api_key": "sk-old"}
+
+        async def config(info: ProviderInfo) -> dict[str, str]:
+            return dict(settings)
+
+        factory = ProviderFactory(http, config)
+        first = await factory.get("openai")
+        async for _chunk in first.stream("llama3.2", [{"role": "user", "content": "hi"}]):
+            pass
+        settings["api_key"] = "sk-new"
+        second = await factory.get("openai")
+        assert isinstance(second, OpenAICompatible) and second is not first
+        async for _chunk in second.stream("llama3.2", [{"role": "user", "content": "hi"}]):
+            pass
+    asked = [("stream_options" in r.body) for r in emulator.requests if r.body]
+    assert asked == [True, False, False]
