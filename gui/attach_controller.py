@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 import os
 import sys
 import tempfile
@@ -17,21 +18,26 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage
 
+from gui.attach_preview import AttachPreview
 from gui.core import attachments
 from gui.core.attachments import Picked
-from gui.core.store.attachments import thumbnail_path
+from gui.core.profiles import parse_models
+from gui.core.store.attachments import StoredAttachment, thumbnail_path
 from gui.values import ErrorInfo
 from gui.widgets.attachment_chips import thumbnail
 from gui.widgets.attachment_text import attachment_text, blind_model_text, large_document_text
 
 if TYPE_CHECKING:
     from gui.controller import ChatController
+    from gui.core.settings import Settings
     from gui.widgets.main_window import MainWindow
 
 __all__ = ["AttachController"]
+
+log = logging.getLogger(__name__)
 
 THUMB_SIDE = 320
 
@@ -80,14 +86,18 @@ def return_big_buffers() -> None:
 
 
 _M_MMAP_THRESHOLD = -3
+SWEEP_FIRST_MS = 60_000
+SWEEP_EVERY_MS = 6 * 3600 * 1000
 
 
 class AttachController(QObject):
     """Owns the files attached to the message being written."""
 
-    def __init__(self, window: MainWindow, controller: ChatController) -> None:
+    def __init__(
+        self, window: MainWindow, controller: ChatController, settings: Settings | None = None
+    ) -> None:
         super().__init__(window)
-        self.window, self.controller = window, controller
+        self.window, self.controller, self.settings = window, controller, settings
         return_big_buffers()
         #: the file dialog; tests put a function returning paths here
         self.choose_files: Callable[[Any], list[str]] = _choose_files
@@ -99,6 +109,32 @@ class AttachController(QObject):
         composer.files_given.connect(self.add_files)
         composer.image_pasted.connect(self.add_image)
         composer.chips.removed.connect(lambda key: self.picked.pop(key, None))
+        #: a sent file's preview, Open and Save as… (#19)
+        self.preview = AttachPreview(window, controller)
+        #: files attached but never sent go a minute after start, then every six hours
+        self.sweeper = QTimer(self)
+        self.sweeper.setInterval(SWEEP_FIRST_MS)
+        self.sweeper.timeout.connect(self.sweep)
+        self.sweeper.start()
+
+    def sweep(self) -> asyncio.Task[int]:
+        """Remove what was attached and never sent (and old copies opened), off the GUI
+        thread; what the message box holds now stays."""
+        self.sweeper.setInterval(SWEEP_EVERY_MS)
+        keep = {picked.stored.sha256 for picked in self.picked.values()}
+
+        def sweeping() -> int:
+            from gui.core.attachment_files import sweep_open_copies
+
+            try:
+                count = self.controller.store.sweep_unsent(keep)
+                sweep_open_copies(self.preview.open_root)
+            except Exception as error:  # a closed or busy history: next time
+                log.info("attachments not swept: %s", type(error).__name__)
+                return 0
+            return count
+
+        return self._spawn(asyncio.to_thread(sweeping))
 
     # -- taking files ----------------------------------------------------------------
     def choose(self) -> None:
@@ -137,14 +173,30 @@ class AttachController(QObject):
             image = str(thumbnail_path(stored.path)) if stored.is_image else None
             self.window.composer.chips.add(key, stored.name, stored.size, image)
             if stored.is_image:
-                self._warn_if_blind(stored.name)
+                self._warn_if_blind(stored)
             else:
                 self._warn_if_large(stored.name, stored.size, stored.mime)
 
-    def _warn_if_blind(self, name: str) -> None:
+    def _warn_if_blind(self, stored: StoredAttachment) -> None:
         provider, model = self._model()
-        if not attachments.sees_images(provider, model):
-            self.window.show_status(blind_model_text(model or provider, name))
+        marked = self.marked(provider)
+        seeing = attachments.vision(provider, model, marked)
+        if seeing == "unknown":
+            self.window.show_status(blind_model_text(model or provider, stored.name))
+        elif seeing == "blind":  # said now, and again (refused) at Send
+            info = attachments.before_sending(provider, model, [stored], marked)
+            if info is not None:
+                self.window.show_status(attachment_text(info))
+
+    def marked(self, provider: str) -> tuple[str, ...]:
+        """The models the person marked as seeing images (Settings, a compatible profile)."""
+        if self.settings is None:
+            return ()
+        with contextlib.suppress(KeyError, ValueError):
+            info = self.controller.providers.info(provider)
+            if any(field.name == "vision_models" for field in info.fields):
+                return parse_models(self.settings.field(info, "vision_models"))
+        return ()
 
     def _warn_if_large(self, name: str, size: int, mime: str) -> None:
         """A document over half the model's context (about 4 bytes a token; a PDF's text
@@ -180,7 +232,18 @@ class AttachController(QObject):
         return True
 
     async def _send(self, text: str, files: list[Picked]) -> None:
-        problem = await attachments.changed(files)
+        provider, model = self._model()
+        earlier: list[StoredAttachment] = []
+        if self.controller.current_id is not None and provider.startswith("gigachat"):
+            with contextlib.suppress(Exception):  # the images the chat sends again by id
+                shown = self.controller.store.path_attachments(self.controller.current_id)
+                earlier = [file for kept in shown.values() for file in kept]
+        stored = [picked.stored for picked in files]
+        problem = attachments.before_sending(
+            provider, model, stored, self.marked(provider), earlier
+        )
+        if problem is None:
+            problem = await attachments.changed(files)
         if problem is not None:
             self.window.show_status(attachment_text(problem))
             return
@@ -191,6 +254,17 @@ class AttachController(QObject):
             self.window.message_sent()
             self.window.composer.chips.clear()
             self.picked.clear()
+
+    def off_thread(
+        self, work: Callable[[], str], then: Callable[[str], None]
+    ) -> asyncio.Task[None]:
+        """`work` in a worker thread, its sentence to `then` on this one (an export, which
+        reads every attached file of the chat)."""
+
+        async def running() -> None:
+            then(await asyncio.to_thread(work))
+
+        return self._spawn(running())
 
     def _spawn(self, coroutine: Any) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coroutine, name="attachments")

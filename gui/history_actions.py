@@ -128,9 +128,11 @@ class HistoryActions(QObject):
                 await asyncio.sleep(0)  # a loop turn between the list and the chat
                 self.controller.open_conversation(report.ids[0])
         if self.config_dir is not None and backup.manifest_of(Path(path)) is not None:
-            with contextlib.suppress(OSError, ValueError):  # the chats are in: say those
-                backup.restore_extras(Path(path), self.config_dir)
+            with contextlib.suppress(OSError, ValueError, StoreError):  # the chats are in
+                extras = (Path(path), self.config_dir, self.store)  # and the folders (#22)
+                await asyncio.to_thread(backup.restore_extras, *extras)
                 self.restored()
+                self.controller.conversations_changed.emit()
         return self._imported(report)
 
     async def backup(self, path: str) -> str:

@@ -50,7 +50,7 @@ class Wiring(QObject):
         self.controller = controller
         self.history = HistoryActions(controller)
         self.history.progress_parent = window  # an import's progress window over this one
-        self.attach = AttachController(window, controller)  # the composer's files (#19)
+        self.attach = AttachController(window, controller, settings)  # the composer's files (#19)
         self._intents()
         self._renders()
         self.welcome: WelcomeController | None = None
@@ -64,6 +64,9 @@ class Wiring(QObject):
             self.history.config_dir = settings.path.parent
             self.history.restored = self.assistants.reload
         self.titles = title_actions(window, controller, settings)
+        from gui.folder_actions import FolderActions  # the sidebar's folders (#22)
+
+        self.folders = FolderActions(window.sidebar, controller)
         picker = window.picker
         picker.set_providers(controller.providers.infos())
         picker.select(provider, model)
@@ -71,7 +74,8 @@ class Wiring(QObject):
         # falls back to its first provider when the saved one is gone.
         controller.set_provider(None, picker.provider() or provider, picker.model())
         window.set_ready()
-        conversations = controller.store.list_conversations()
+        conversations = controller.store.chat_rows()  # what the sidebar shows of each
+        window.sidebar.set_folders(controller.store.list_folders())
         window.set_conversations(conversations, None)
         if conversations:
             controller.open_conversation(conversations[0].id)
@@ -111,9 +115,7 @@ class Wiring(QObject):
         window.parameters_saved.connect(self._save_parameters)
         window.import_requested.connect(self.history.import_later)
         window.backup_requested.connect(self.history.backup_later)
-        window.export_requested.connect(
-            lambda ident, path, kind: window.show_status(self.history.export(ident, path, kind))
-        )
+        window.export_requested.connect(self._export)
         sidebar = window.sidebar
         sidebar.selected.connect(lambda ident: controller.open_conversation(ident))
         sidebar.hit_selected.connect(
@@ -153,6 +155,11 @@ class Wiring(QObject):
         view.tool_answered.connect(controller.tools.answer)
 
     # -- intents ---------------------------------------------------------------------
+    def _export(self, ident: int, path: str, kind: str) -> None:
+        """In a worker thread: an export reads the chat's attached files (#19)."""
+        export = self.history.export
+        self.attach.off_thread(lambda: export(ident, path, kind), self.window.show_status)
+
     def _send(self, text: str) -> None:
         if self.welcome is not None and self.welcome.intercept_send():
             return  # its key is asked for; the text stays in the message box
@@ -194,14 +201,14 @@ class Wiring(QObject):
         self.controller.set_parameters(conversation_id, system_prompt=system_prompt, params=params)
 
     def _search(self, text: str) -> None:
-        hits = self.controller.store.search(text) if text.strip() else []
+        folder = self.window.sidebar.search_folder()  # a search may keep to one folder
+        hits = self.controller.store.search(text, folder=folder) if text.strip() else []
         self.window.sidebar.set_search_results(hits, self.controller.current_id)
 
     # -- renders ---------------------------------------------------------------------
     def _refresh_conversations(self) -> None:
-        self.window.set_conversations(
-            self.controller.store.list_conversations(), self.controller.current_id
-        )
+        self.window.sidebar.set_folders(self.controller.store.list_folders())
+        self.window.set_conversations(self.controller.store.chat_rows(), self.controller.current_id)
 
     def _show_conversation(
         self, conversation: Conversation, page: Page, anchor: int | None

@@ -5,6 +5,8 @@ file's name. Built off the event loop (reading, base64 and PDF parsing take time
 from __future__ import annotations
 
 import binascii
+import io
+import os
 import time
 import uuid
 from collections.abc import Sequence
@@ -39,24 +41,40 @@ def document_text(attachment: Attachment) -> str:
 def b64(data: bytes) -> bytes:
     """Base64 in slices, giving the GIL back between them: a 20 MB photo encoded in
     one call would hold the window's thread for tens of milliseconds."""
-    view = memoryview(data)
-    pieces = []
-    for start in range(0, len(view), _SLICE):
-        pieces.append(binascii.b2a_base64(view[start : start + _SLICE], newline=False))
-        time.sleep(_PAUSE)
-    return b"".join(pieces)
+    out = io.BytesIO()
+    with memoryview(data) as view:
+        for start in range(0, len(view), _SLICE):
+            out.write(binascii.b2a_base64(view[start : start + _SLICE], newline=False))
+            time.sleep(_PAUSE)
+    return out.getvalue()
+
+
+def _encoded_size(size: int) -> int:
+    return (size + 2) // 3 * 4
+
+
+def _file_b64_into(path: str, length: int, out: io.BytesIO) -> None:
+    """A file's base64 appended to `out`, read a slice at a time (never the whole file)."""
+    start = out.tell()
+    with open(path, "rb") as reading:
+        chunk = bytearray(_SLICE)
+        while count := reading.readinto(chunk):
+            out.write(binascii.b2a_base64(memoryview(chunk)[:count], newline=False))
+            time.sleep(_PAUSE)
+    if out.tell() - start != length:
+        raise OSError(f"{path} changed while it was sent")
 
 
 def content_parts(
-    text: str, attachments: Sequence[Attachment], blobs: dict[str, bytes]
+    text: str, attachments: Sequence[Attachment], blobs: dict[str, str]
 ) -> list[dict[str, Any]]:
     """The parts of one question; an image's base64 is a token in the part and its
-    bytes in `blobs` (spliced into the encoded body by `body_bytes`)."""
+    file in `blobs` (encoded into the body by `body_bytes`)."""
     parts: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
     for attachment in attachments:
         if attachment.is_image:
             token = f"besedka-blob-{uuid.uuid4().hex}"
-            blobs[token] = b64(Path(attachment.path).read_bytes())
+            blobs[token] = attachment.path
             url = f"data:{attachment.mime};base64,{token}"
             parts.append({"type": "image_url", "image_url": {"url": url}})
         else:
@@ -67,10 +85,10 @@ def content_parts(
 
 def parts_by_message(
     messages: Messages,
-) -> tuple[dict[int, list[dict[str, Any]]], dict[str, bytes]]:
+) -> tuple[dict[int, list[dict[str, Any]]], dict[str, str]]:
     """Content parts of each user message that has attachments, by index, and the
-    images' base64 by token (blocking: run it in a thread)."""
-    blobs: dict[str, bytes] = {}
+    images' files by token (blocking: run it in a thread)."""
+    blobs: dict[str, str] = {}
     parts = {
         index: content_parts(message["content"], message["attachments"], blobs)
         for index, message in enumerate(messages)
@@ -79,23 +97,26 @@ def parts_by_message(
     return parts, blobs
 
 
-def body_bytes(body: Any, blobs: dict[str, bytes]) -> bytes:
-    """The request JSON with each token replaced by its base64 (blocking): the big
-    strings never pass through the JSON encoder."""
+def body_bytes(body: Any, blobs: dict[str, str]) -> io.BytesIO:
+    """The request JSON with each token replaced by its file's base64 (blocking), written
+    a slice at a time into one growing buffer (its growth is a remap, not a copy): the
+    photo is never in memory whole, nor its base64 twice, no step holds the GIL for long,
+    and the big strings never pass through the JSON encoder."""
     from providers.http import json_body
 
-    encoded = json_body(body)
-    for token, data in blobs.items():
-        head, _, tail = encoded.partition(token.encode("ascii"))
-        time.sleep(_PAUSE)
-        encoded = b"".join((head, data, tail))
-    return encoded
+    rest = json_body(body)
+    out = io.BytesIO()
+    for token, path in blobs.items():
+        head, _, rest = rest.partition(token.encode("ascii"))
+        out.write(head)
+        _file_b64_into(path, _encoded_size(os.stat(path).st_size), out)
+    out.write(rest)
+    out.seek(0)
+    return out
 
 
-def streamed(body: bytes) -> Any:
+def streamed(body: io.BytesIO) -> Any:
     """A big body sent in pieces, each write short (one write of 28 MB blocks the loop)."""
-    import io
-
     from aiohttp.payload import BytesIOPayload
 
-    return BytesIOPayload(io.BytesIO(body), content_type="application/json")
+    return BytesIOPayload(body, content_type="application/json")

@@ -5,8 +5,10 @@ message names it by id in `attachments` (models/chat.py `Messages.attachments`).
 Limits, from Sber's reference (developers.sber.ru/docs/ru/gigachat/api/reference/rest/
 post-file and …/files-storage-overview): images jpeg, png, tiff, bmp up to 15 MB each;
 documents txt, doc, docx, pdf, epub, ppt, pptx up to 40 MB each; images and audio of one
-request under 80 MB together. Images are recognised by the Pro and Max models
-(…/api/working-with-files).
+request under 80 MB together; one image a message and at most ten in one request
+(…/api/reference/rest/post-chat, "Ограничения"). Images are recognised by the Pro and Max
+models (…/api/working-with-files). The SDK (0.2.3) checks none of these: models/chat.py
+has `attachments: Optional[List[str]]` and api/files.py uploads whatever it is given.
 
 An id is kept per file and per credential (a one-way fingerprint of the login, never the
 key): the same file is not uploaded again; an id the service no longer knows is dropped
@@ -29,9 +31,12 @@ if TYPE_CHECKING:
     from providers.gigachat_client import GigaChatClient
 
 __all__ = [
+    "IMAGES_PER_MESSAGE",
+    "IMAGES_PER_REQUEST",
     "IMAGE_TYPES",
     "MAX_DOCUMENT_BYTES",
     "MAX_IMAGE_BYTES",
+    "MAX_REQUEST_IMAGE_BYTES",
     "credential_key",
     "file_ids",
     "forget_files",
@@ -54,12 +59,18 @@ DOCUMENT_TYPES = frozenset(
 )
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 40 * 1024 * 1024
+#: …/api/reference/rest/post-chat, "Ограничения": one image a message, ten a request, and
+#: a request with its images under 80 MB
+IMAGES_PER_MESSAGE = 1
+IMAGES_PER_REQUEST = 10
+MAX_REQUEST_IMAGE_BYTES = 80 * 1024 * 1024
 _UPLOAD_ANSWER = 1024 * 1024
 
 
 def sees_images(model: str) -> bool:
-    """GigaChat's vision models: the Pro and Max lines (GigaChat-Pro, -Max, -2-Pro, -2-Max)."""
-    name = model.split(":", 1)[0].lower()
+    """GigaChat's vision models: the Pro and Max lines (GigaChat-Pro, -Max, -2-Pro, -2-Max,
+    and their -preview builds); Lite (GigaChat, GigaChat-2, -Plus) takes text alone."""
+    name = model.split(":", 1)[0].lower().removesuffix("-preview")
     return name.endswith(("-pro", "-max"))
 
 

@@ -190,11 +190,39 @@ def _open_turn(
         if provider == settings.last_provider
         else factory.info(provider).default_model
     )
+    if chat.next_attachments and (
+        problem := _files_problem(chat, settings, provider, model, continue_id)
+    ):
+        return problem  # before anything is saved or sent
     if continue_id is None:
         conversation = store.create_conversation(provider=provider, model=model)
     else:
         conversation = store.update_conversation(conversation.id, provider=provider, model=model)
     return chat.ask(conversation, text, ReplyRecorder)[1]
+
+
+def _files_problem(
+    chat: ChatSession, settings: Settings, provider: str, model: str, continue_id: int | None
+) -> str | None:
+    """Why the attached files cannot go to this model (an image for one that does not
+    see, GigaChat's limits), as the window checks it at Send; None: they can."""
+    from gui.core import attachments
+    from gui.core.profiles import parse_models
+
+    info = chat.providers.info(provider)
+    marked = (
+        parse_models(settings.field(info, "vision_models"))
+        if any(field.name == "vision_models" for field in info.fields)
+        else ()
+    )
+    earlier = (
+        [file for kept in chat.store.path_attachments(continue_id).values() for file in kept]
+        if continue_id is not None and provider.startswith("gigachat")
+        else []
+    )
+    files = [picked.stored for picked in chat.next_attachments]
+    problem = attachments.before_sending(provider, model, files, marked, earlier)
+    return attachments.english(problem) if problem is not None else None
 
 
 def _provider_name(factory: ProviderFactory, given: str) -> str:

@@ -152,7 +152,7 @@ def _import(store: Store, files: list[Path], out: TextIO, err: TextIO, config_di
             continue
         _line(out, describe(report))
         if manifest_of(path) is not None:  # a full backup: its assistants and settings too
-            taken = restore_extras(path, config_dir)
+            taken = restore_extras(path, config_dir, store)  # and its folders (#22)
             _line(
                 out,
                 f"{path}: {taken['assistants']} assistant(s), settings "

@@ -15,7 +15,7 @@ import hashlib
 import mimetypes
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from gui.core.store.attachments import StoredAttachment, UploadIds, content_path
@@ -121,6 +121,7 @@ def prepare(path: str | os.PathLike[str], directory: Path, name: str = "") -> Pi
             target.parent.mkdir(exist_ok=True)
             if target.exists():
                 os.unlink(temporary)
+                os.utime(target)  # attached again now: the sweep of unsent files waits
             else:
                 os.replace(temporary, target)
         finally:
@@ -208,15 +209,67 @@ _SEEING = (
 )  # fmt: skip
 
 
-def sees_images(provider: str, model: str) -> bool:
-    """Whether the model is known to take images: GigaChat's Pro and Max lines; for an
-    OpenAI-compatible service, the vision families by name (a guess: a refusal is shown)."""
+#: Families that take text alone (an image sent to them is refused before sending).
+_TEXT_ONLY = ("deepseek-chat", "deepseek-reasoner", "deepseek-coder", "gpt-3.5", "o1-mini",
+              "o3-mini")  # fmt: skip
+
+
+def vision(provider: str, model: str, marked: Collection[str] = ()) -> str:
+    """Whether a model takes images: "sees", "blind" (known not to: an image is refused
+    before sending) or "unknown" (said when attached, sent; a refusal is shown plainly).
+    GigaChat's Pro and Max lines see; for an OpenAI-compatible profile, the models the
+    person marked in Settings ("Models that see images"), else the vision families by
+    name — and once some are marked, the others are taken not to."""
     if provider.split(":", 1)[0] == "gigachat":
         from providers.gigachat_files import sees_images as gigachat_sees
 
-        return gigachat_sees(model or "GigaChat-2")
+        return "sees" if gigachat_sees(model or "GigaChat-2") else "blind"
     name = model.lower()
-    return any(part in name for part in _SEEING)
+    if name in {m.lower() for m in marked} or any(part in name for part in _SEEING):
+        return "sees"
+    if marked or any(name.startswith(family) for family in _TEXT_ONLY):
+        return "blind"
+    return "unknown"
+
+
+def sees_images(provider: str, model: str, marked: Collection[str] = ()) -> bool:
+    return vision(provider, model, marked) == "sees"
+
+
+def before_sending(
+    provider: str,
+    model: str,
+    files: Sequence[StoredAttachment],
+    marked: Collection[str] = (),
+    earlier: Sequence[StoredAttachment] = (),
+) -> ErrorInfo | None:
+    """Why these files cannot go with the question to this model, before anything is
+    sent: an image for a model known not to see images; for GigaChat, the limits of
+    Sber's reference (providers/gigachat_files.py): its types, 15 MB an image and 40 MB
+    a document, one image a message, ten and 80 MB of images a request (`earlier`: the
+    files of the questions before it, sent again by id)."""
+    images = [file for file in files if file.is_image]
+    if images and vision(provider, model, marked) == "blind":
+        refusal = _refusal("blind_model", images[0].name)
+        return dataclasses.replace(refusal, params={**refusal.params, "model": model})
+    if provider.split(":", 1)[0] != "gigachat":
+        return None
+    from providers import gigachat_files as giga
+
+    for file in files:
+        if file.is_image and file.mime not in giga.IMAGE_TYPES:
+            return _refusal("service_type", file.name)
+        limit = giga.MAX_IMAGE_BYTES if file.is_image else giga.MAX_DOCUMENT_BYTES
+        if file.size > limit:
+            return _refusal("too_big_for_service", file.name, limit)
+    if len(images) > giga.IMAGES_PER_MESSAGE:
+        return _refusal("images_per_message", images[1].name, giga.IMAGES_PER_MESSAGE)
+    sent = [file for file in earlier if file.is_image] + images
+    if len(sent) > giga.IMAGES_PER_REQUEST:
+        return _refusal("images_per_request", images[-1].name, giga.IMAGES_PER_REQUEST)
+    if images and sum(file.size for file in sent) >= giga.MAX_REQUEST_IMAGE_BYTES:
+        return _refusal("request_too_big", images[-1].name, giga.MAX_REQUEST_IMAGE_BYTES)
+    return None
 
 
 _ENGLISH = {
@@ -226,13 +279,26 @@ _ENGLISH = {
     "empty": "{name} is empty (0 bytes); nothing was attached.",
     "directory": "{name} is a folder; attach the files in it instead.",
     "changed": "{name} changed after it was attached; nothing was sent.",
+    "blind_model": "{model} cannot see images, so nothing was sent; remove {name} or pick a"
+    " model that sees images.",
+    "service_type": "GigaChat does not take images of this kind ({name}): only JPEG, PNG,"
+    " TIFF and BMP.",
+    "too_big_for_service": "{name} is larger than GigaChat takes ({limit} bytes).",
+    "images_per_message": "GigaChat takes one image a message; {name} is one too many.",
+    "images_per_request": "GigaChat takes at most {limit} images in a chat's request;"
+    " {name} is one too many (start a new chat).",
+    "request_too_big": "The chat's images with {name} come to more than GigaChat takes in"
+    " one request ({limit} bytes); start a new chat.",
 }
 
 
 def english(info: ErrorInfo) -> str:
     """A refusal in plain English (the command line has no interface language)."""
     template = _ENGLISH.get(info.reason, _ENGLISH["unreadable"])
-    return template.format(name=info.params.get("name", ""), limit=info.params.get("limit", 0))
+    params = info.params
+    return template.format(
+        name=params.get("name", ""), limit=params.get("limit", 0), model=params.get("model", "")
+    )
 
 
 async def take_files(

@@ -15,9 +15,21 @@ from providers.errors import ProviderError, RateLimitError
 __all__ = ["english", "error_info", "internal_error", "setup_error"]
 
 
+#: What a refusal of an image says (OpenAI, vLLM, llama.cpp, Ollama, LM Studio, GigaChat).
+_IMAGE_WORDS = ("image", "vision", "multimodal", "mmproj", "изображен")
+
+
+def refuses_images(error: ProviderError) -> bool:
+    """A server's refusal of the request's image (#19): shown as kind "images_refused"."""
+    said = str(error.detail or "").lower()
+    return error.status in (400, 404, 415, 422, 500) and any(w in said for w in _IMAGE_WORDS)
+
+
 def error_info(error: ProviderError, provider: str = "") -> ErrorInfo:
     """A provider's error as data; `provider` (a label) when the error has none."""
     info = ErrorInfo.from_data(error.data())
+    if refuses_images(error):
+        info = ErrorInfo.from_data({**info.to_data(), "kind": "images_refused", "reason": ""})
     if not info.provider and provider:
         return ErrorInfo.from_data({**info.to_data(), "provider": provider})
     return info
@@ -41,9 +53,13 @@ _APP = {
     "keychain_locked": "{provider}: the keychain is locked; unlock it and retry.",
     "keychain_unavailable": "{provider}: the keychain could not be read; retry, or check it.",
 }
+_IMAGES_REFUSED = "{provider}: the model did not take the image ({detail}). Remove it or pick a"
+_IMAGES_REFUSED += " model that sees images."
 
 
 def english(info: ErrorInfo) -> str:
+    if info.kind == "images_refused":
+        return _IMAGES_REFUSED.format(provider=info.provider or "Besedka", detail=info.detail)
     if info.kind in _APP:
         fields = {"type": "error", **info.params, "provider": info.provider or "Besedka"}
         return _APP[info.kind].format(**fields)

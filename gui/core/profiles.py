@@ -42,8 +42,9 @@ _SEPARATOR = ":"
 URL_VARIABLE = "OPENAI_BASE_URL"
 KEY_VARIABLE = "OPENAI_API_KEY"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-#: The fields a profile adds to its provider's, for Settings alone: its name and models.
-OWN_FIELDS = ("label", "models")
+#: The fields a profile adds to its provider's, for Settings alone: its name, its models
+#: and those of them that take images (#19: gui/core/attachments.py `vision`).
+OWN_FIELDS = ("label", "models", "vision_models")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,6 +152,7 @@ def profile_info(base: ProviderInfo, profile: Profile) -> ProviderInfo:
         if field.name == "api_key":
             default = ", ".join(base.models) if first else ""
             fields.append(FieldInfo("models", "Models", "text", default=default))
+            fields.append(FieldInfo("vision_models", "Models that see images", "text"))
     return dataclasses.replace(
         base,
         name=profile.name,

@@ -10,7 +10,14 @@ from gui.values import ErrorInfo
 from gui.widgets.attachment_chips import human_size
 from gui.widgets.i18n import QT_TRANSLATE_NOOP
 
-__all__ = ["attachment_text", "blind_model_text", "large_document_text"]
+__all__ = [
+    "attachment_text",
+    "blind_model_text",
+    "file_gone_text",
+    "large_document_text",
+    "not_saved_text",
+    "saved_text",
+]
 
 translate = QCoreApplication.translate
 
@@ -31,15 +38,52 @@ _REASONS: dict[str, str] = {
         "Attachments",
         "{name} changed after it was attached. Remove it and attach it again; nothing was sent.",
     ),
+    # said before sending (gui.core.attachments.before_sending); the text and files stay
+    "blind_model": QT_TRANSLATE_NOOP(
+        "Attachments",
+        "{model} cannot see images, so nothing was sent. Remove {name} or pick a model that"
+        " sees images (Settings: “Models that see images” for a compatible service).",
+    ),
+    "service_type": QT_TRANSLATE_NOOP(
+        "Attachments",
+        "GigaChat does not take {name}: its images can be JPEG, PNG, TIFF or BMP. Nothing"
+        " was sent.",
+    ),
+    "too_big_for_service": QT_TRANSLATE_NOOP(
+        "Attachments", "{name} is larger than GigaChat takes ({limit}); nothing was sent."
+    ),
+    "images_per_message": QT_TRANSLATE_NOOP(
+        "Attachments",
+        "GigaChat takes one image a message; remove {name} and send it next. Nothing was sent.",
+    ),
+    "images_per_request": QT_TRANSLATE_NOOP(
+        "Attachments",
+        "GigaChat takes at most {count} images in a chat; {name} is one too many. Start a"
+        " new chat for it. Nothing was sent.",
+    ),
+    "request_too_big": QT_TRANSLATE_NOOP(
+        "Attachments",
+        "With {name} this chat's images come to more than GigaChat takes ({limit}). Start a"
+        " new chat for it. Nothing was sent.",
+    ),
 }
+#: Its name in Settings (lupdate reads it here; gui/core/profiles.py adds the field).
+QT_TRANSLATE_NOOP("Providers", "Models that see images")
+
+#: reasons whose limit is a count, not bytes
+_COUNTS = frozenset({"images_per_message", "images_per_request"})
 
 
 def attachment_text(info: ErrorInfo) -> str:
     template = _REASONS.get(info.reason, _REASONS["unreadable"])
     name = str(info.params.get("name", ""))
     limit = info.params.get("limit", 0)
-    size = human_size(int(limit)) if isinstance(limit, int | float) else ""
-    return translate("Attachments", template).format(name=name, limit=size)
+    count = int(limit) if isinstance(limit, int | float) else 0
+    size = human_size(count) if info.reason not in _COUNTS else str(count)
+    model = str(info.params.get("model", ""))
+    return translate("Attachments", template).format(
+        name=name, limit=size, count=count, model=model
+    )
 
 
 def blind_model_text(model: str, name: str) -> str:
@@ -54,3 +98,19 @@ def large_document_text(name: str, tokens: int, context: int) -> str:
         "Attachments",
         "{name} is large for the model's context (about {tokens} of {context} tokens).",
     ).format(name=name, tokens=tokens, context=context)
+
+
+def file_gone_text(name: str) -> str:
+    return translate("Attachments", "{name} is no longer in the history's folder.").format(
+        name=name
+    )
+
+
+def saved_text(name: str, path: str) -> str:
+    return translate("Attachments", "Saved {name} to {path}.").format(name=name, path=path)
+
+
+def not_saved_text(name: str, reason: str) -> str:
+    return translate("Attachments", "{name} could not be saved: {reason}").format(
+        name=name, reason=reason
+    )

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor, QWheelEvent
+from PySide6.QtGui import QResizeEvent, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QToolButton, QWidget
 
-from gui.widgets import thinking
+from gui.widgets import message_hover, thinking
+from gui.widgets.end_following import EndFollowing
 from gui.widgets.message_document import MessageDocument
 from gui.widgets.message_fill import RENDER_PIECE_CHARS
 from gui.widgets.message_html import (
@@ -37,7 +38,7 @@ READING_WIDTH = 840
 OWN_ACTIONS = frozenset({"thinking", "show_all", "open_text", "thinking_text"})
 
 
-class ChatView(MessageDocument):
+class ChatView(EndFollowing, MessageDocument):
     """Shows a conversation and emits what the person asks of a message."""
 
     #: (action, message_id) — "regenerate", "retry", "continue", "edit", "fork", "delete",
@@ -45,6 +46,8 @@ class ChatView(MessageDocument):
     action_requested = Signal(str, int)
     #: (message_id, call id, "once" | "always" | "deny"): a tool card's answer
     tool_answered = Signal(int, str, str)
+    #: (message_id, index): the person opened one of a question's files (#19)
+    attachment_requested = Signal(int, int)
     #: the person scrolled to the top and older messages exist
     older_requested = Signal()
     #: the person scrolled to the bottom and the page does not end the path
@@ -74,6 +77,7 @@ class ChatView(MessageDocument):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
+        self.hover = message_hover.MessageHover(self)  # #17: a message's action buttons
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -83,11 +87,12 @@ class ChatView(MessageDocument):
             self._to_end_button.setAccessibleName(self.tr("Scroll to the newest message"))
         self.setAccessibleDescription(
             self.tr(
-                "Messages of the open conversation. Tab moves through the links under each"
-                " message (Copy, Regenerate, Edit, Delete); Enter follows a link. A message"
-                " with other versions starts its links with ‹ and ›, which switch versions."
-                " A reply the model thought over first starts with a Thinking link, which"
-                " shows or hides its reasoning."
+                "Messages of the open conversation. Tab moves through each message's actions"
+                " (Copy, Regenerate, Edit, Delete), shown as buttons under the message the"
+                " mouse or keyboard is on; Enter does the one selected. A message with other"
+                " versions starts that line with ‹ and ›, which switch versions. A reply the"
+                " model thought over first starts with a Thinking link, which shows or hides"
+                " its reasoning."
             )
         )
 
@@ -210,66 +215,6 @@ class ChatView(MessageDocument):
                 return self._texts.get(ident, "")
         return None
 
-    def scroll_to_bottom(self) -> None:
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.maximum())
-
-    # -- following the end -------------------------------------------------------------
-    @property
-    def to_end_button(self) -> QToolButton:
-        """The "↓" button, made when first needed (the Qt namespace costs the first frame)."""
-        if self._to_end_button is None:
-            from PySide6.QtCore import Qt
-
-            button = self._to_end_button = QToolButton(self)
-            button.setObjectName("toEndButton")
-            button.setText("↓")
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # End does it by keyboard
-            button.hide()
-            button.clicked.connect(self.follow)
-            self.retranslate()
-        return self._to_end_button
-
-    def follow(self) -> None:
-        """Go to the end and stay there as the conversation grows (Send, "↓", End)."""
-        self.following = not self.has_newer
-        self.scroll_to_bottom()
-        if self._to_end_button is not None:
-            self._to_end_button.hide()
-
-    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
-        """The text grew or shrank (a delta, a render, a relayout): a view following the
-        end stays at it; any other keeps showing what it showed."""
-        if self.following and not self.has_newer:
-            self.verticalScrollBar().setValue(maximum)
-        self._place_to_end_button()
-
-    def _place_to_end_button(self) -> None:
-        bar = self.verticalScrollBar()
-        wanted = not self.following and bar.maximum() - bar.value() > 4
-        if not wanted and self._to_end_button is None:
-            return
-        button = self.to_end_button
-        if wanted:
-            size = 36
-            viewport = self.viewport().geometry()
-            button.setGeometry(
-                viewport.center().x() - size // 2, viewport.bottom() - size - 12, size, size
-            )
-            button.raise_()
-        button.setVisible(wanted)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """End (or Ctrl+End) goes to the newest message and follows it again."""
-        from PySide6.QtCore import Qt
-
-        if event.key() == Qt.Key.Key_End:
-            self.follow()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
     def bring_to_top(self, message_id: int) -> None:
         """Scroll so the message starts near the top of the view; the text cursor goes
         there too, so Tab continues from it."""
@@ -296,6 +241,11 @@ class ChatView(MessageDocument):
 
     # -- links -----------------------------------------------------------------------
     def on_anchor_clicked(self, url: QUrl) -> None:
+        from gui.widgets.attachment_view import parse_file_link  # #19: a sent file's link
+
+        if (file := parse_file_link(url.toString())) is not None:
+            self.attachment_requested.emit(*file)
+            return
         action = follow_link(url, self.code_block, self.message_text)
         if action is not None and action[0] in OWN_ACTIONS:
             self._follow_own(*action)

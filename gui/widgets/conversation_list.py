@@ -1,22 +1,40 @@
-"""The sidebar: new chat, search, and the conversations, pinned first then newest."""
+"""The sidebar: new chat, a new folder, search (in every chat or one folder's), then the
+folders (each open one with its chats), the pinned chats and the rest, newest first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QPoint, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMenu,
     QPushButton,
     QStyledItemDelegate,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+)
+
+from gui.widgets.folder_rows import (
+    FOLDER_ROLE,
+    ID_ROLE,
+    KIND_ROLE,
+    MESSAGE_ROLE,
+    SNIPPET_ROLE,
+    TITLE_ROLE,
+    FolderLike,
+    FolderList,
+    Row,
+    date_group,
+    folder_of,
+    group_of,
+    plan,
 )
 
 if TYPE_CHECKING:
@@ -24,42 +42,12 @@ if TYPE_CHECKING:
 
 # This module is imported and its widget built before the window's first paint, so it
 # never names `Qt` then (its first use costs 13 ms, see gui/widgets/theme.py): roles are plain
-# numbers, enum settings go through Qt's property system by name, and shortcuts are set
-# with `setShortcuts` (`setShortcut`'s overloads build `Qt` to choose).
-USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
-ID_ROLE = USER_ROLE
-KIND_ROLE = USER_ROLE + 1
-MESSAGE_ROLE = USER_ROLE + 2
-SNIPPET_ROLE = USER_ROLE + 3
-TITLE_ROLE = USER_ROLE + 4
+# numbers (gui/widgets/folder_rows.py), enum settings go through Qt's property system by
+# name, and shortcuts are set with `setShortcuts` (`setShortcut`'s overloads build `Qt`).
+__all__ = ["FILL_ROWS", "ID_ROLE", "KIND_ROLE", "ConversationList", "date_group"]
 
-DAY = 86_400
-#: Rows added per loop turn when the list is filled (about 10 ms).
+#: Chats (or folders) added per loop turn when the list is filled (about 3 ms).
 FILL_ROWS = 200
-
-
-def date_group(when: float, now: float | None = None) -> str:
-    """The sidebar group of a chat last changed at `when`: "today", "yesterday", "week",
-    "month", or its month as "YYYY-MM" (local time)."""
-    import time
-
-    now = time.time() if now is None else now
-    midnight = time.mktime((*time.localtime(now)[:3], 0, 0, 0, 0, 0, -1))
-    if when >= midnight:
-        return "today"
-    if when >= midnight - DAY:
-        return "yesterday"
-    if when >= midnight - 7 * DAY:
-        return "week"
-    if when >= midnight - 30 * DAY:
-        return "month"
-    year, month = time.localtime(when)[:2]
-    return f"{year:04d}-{month:02d}"
-
-
-def _updated(conversation: ConversationLike) -> float:
-    value = getattr(conversation, "updated_at", 0.0)
-    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 class ConversationLike(Protocol):
@@ -92,14 +80,33 @@ class ConversationList(QWidget):
     delete_requested = Signal(int)
     export_requested = Signal(int)
     search_changed = Signal(str)
+    #: a folder's name, and the chat to put in it (0: none)
+    folder_new_requested = Signal(str, int)
+    folder_rename_requested = Signal(int, str)
+    #: the folder goes; its chats stay, at the top level
+    folder_delete_requested = Signal(int)
+    #: folder id, closed (remembered)
+    folder_collapse_requested = Signal(int, bool)
+    #: conversation id, folder id (0: out of its folder)
+    move_requested = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.new_button = QPushButton()
+        self.folder_button = QToolButton()
+        self.folder_button.setObjectName("headerButton")  # the sheet's flat button
+        self.folder_button.setText("+")
+        # Out of the Tab chain, as the rows' "⋯" is: from the keyboard, a chat's menu
+        # (Move to folder ▸ New folder…) or a folder's menu makes one.
+        self.folder_button.setProperty("focusPolicy", "NoFocus")
         self.search = QLineEdit()
         self.search.setObjectName("searchField")
         self.search.setClearButtonEnabled(True)
-        self.list = QListWidget()
+        #: shown while a search is limited to one folder; a click searches everywhere
+        self.scope_button = QToolButton()
+        self.scope_button.setObjectName("headerButton")
+        self.scope_button.hide()
+        self.list = FolderList()
         self.list.setObjectName("conversationList")
         self.list.setProperty("contextMenuPolicy", "CustomContextMenu")
         # One line per chat, elided with "…" (the whole title is the tooltip); never a
@@ -110,37 +117,58 @@ class ConversationList(QWidget):
         # Keyboard equivalents of the context menu, active while the list has focus.
         self.rename_action = QAction(self.list)
         self.rename_action.setShortcuts([QKeySequence("F2")])
-        self.rename_action.triggered.connect(self._rename_current)
+        self.rename_action.triggered.connect(lambda: self._act("rename"))
         self.delete_action = QAction(self.list)
         self.delete_action.setShortcuts([QKeySequence("Del")])
-        self.delete_action.triggered.connect(self._delete_current)
-        for action in (self.rename_action, self.delete_action):
+        self.delete_action.triggered.connect(lambda: self._act("delete"))
+        self.move_action = QAction(self.list)
+        self.move_action.setShortcuts([QKeySequence("Ctrl+Shift+M")])
+        self.move_action.triggered.connect(lambda: self._act("move"))
+        for action in (self.rename_action, self.delete_action, self.move_action):
             action.setProperty("shortcutContext", "WidgetShortcut")  # while the list has focus
             self.list.addAction(action)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.new_button)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.new_button, 1)
+        top.addWidget(self.folder_button)
+        layout.addLayout(top)
         layout.addWidget(self.search)
+        layout.addWidget(self.scope_button)
         layout.addWidget(self.list)
         self.new_button.clicked.connect(self.new_requested)
+        self.folder_button.clicked.connect(lambda: self._act("new"))
+        self.scope_button.clicked.connect(lambda: self.set_search_folder(None))
         self.search.textChanged.connect(self.search_changed)
         self.list.currentItemChanged.connect(self._on_current_changed)
         self.list.customContextMenuRequested.connect(self._on_context_menu)
+        self.list.move_requested.connect(self.move_requested)
+        self.list.collapse_requested.connect(self.folder_collapse_requested)
         self._updating = False
         self._hit_delegate: QStyledItemDelegate | None = None
+        self._folder_delegate: QStyledItemDelegate | None = None
         self._generation = 0  # of list fills: a later one stops an earlier one's chunks
         #: the "⋯" on the hovered row, made with the first rows (not at start-up)
         self.row_menu: RowMenuButton | None = None
         self._conversations: list[ConversationLike] = []
+        #: the folders, in their order (`set_folders`)
+        self.folders: list[FolderLike] = []
+        self._scope: int | None = None
+        self._icon_colour = ""
         self.setTabOrder(self.new_button, self.search)
-        self.setTabOrder(self.search, self.list)
+        self.setTabOrder(self.search, self.scope_button)  # while a search keeps to a folder
+        self.setTabOrder(self.scope_button, self.list)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.new_button.setText(self.tr("New chat"))
         self.new_button.setAccessibleName(self.tr("New chat"))
         self.new_button.setAccessibleDescription(self.tr("Start a new conversation"))
-        self.search.setPlaceholderText(self.tr("Search all chats"))
+        self.folder_button.setToolTip(self.tr("New folder"))
+        self.folder_button.setAccessibleName(self.tr("New folder"))
+        self.folder_button.setAccessibleDescription(self.tr("Make a folder for chats"))
+        self._show_scope()
         self.search.setAccessibleName(self.tr("Search all chats"))
         self.search.setAccessibleDescription(
             self.tr("Type to find messages in every conversation; the list shows the hits")
@@ -148,14 +176,16 @@ class ConversationList(QWidget):
         self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setAccessibleDescription(
             self.tr(
-                "Pinned first, then newest. Arrow keys open a conversation; F2 renames it,"
-                " Delete removes it, the context menu key shows more."
+                "Folders, pinned, then newest. Arrow keys open a conversation; F2 renames it,"
+                " Delete removes it, Ctrl+Shift+M moves it to a folder, the context menu key"
+                " shows more. On a folder, Enter opens or closes it."
             )
         )
         if self.row_menu is not None:
             self.row_menu.retranslate()
         self.rename_action.setText(self.tr("Rename chat"))
         self.delete_action.setText(self.tr("Delete chat"))
+        self.move_action.setText(self.tr("Move to folder…"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -166,6 +196,48 @@ class ConversationList(QWidget):
                 self._fill_conversations(self.current_id())
         super().changeEvent(event)
 
+    # -- folders -----------------------------------------------------------------------
+    def set_folders(self, folders: Sequence[FolderLike]) -> None:
+        """The folders the next fill shows (the wiring calls it before `set_conversations`)."""
+        self.folders = list(folders)
+        if self._scope is not None and self.folder(self._scope) is None:
+            self.set_search_folder(None)  # its folder went
+
+    def folder(self, folder_id: int) -> FolderLike | None:
+        return next((f for f in self.folders if f.id == folder_id), None)
+
+    def folder_of_chat(self, conversation_id: int) -> int | None:
+        return folder_of(self.conversation(conversation_id))
+
+    def search_folder(self) -> int | None:
+        """The folder a search is limited to (None: every chat)."""
+        return self._scope
+
+    def set_search_folder(self, folder_id: int | None) -> None:
+        """Search only this folder's chats (None: all of them); the search runs again."""
+        self._scope = folder_id
+        self._show_scope()
+        if folder_id is not None:
+            self.search.setFocus()
+        if self.search.text().strip():
+            self.search_changed.emit(self.search.text())
+
+    def _show_scope(self) -> None:
+        folder = self.folder(self._scope) if self._scope is not None else None
+        if folder is None:
+            self.search.setPlaceholderText(self.tr("Search all chats"))
+            self.scope_button.hide()
+            return
+        self.search.setPlaceholderText(self.tr("Search in “{0}”").format(folder.name))
+        self.scope_button.setText(self.tr("In “{0}” ✕").format(folder.name))
+        self.scope_button.setToolTip(self.tr("Search every chat again"))
+        self.scope_button.setAccessibleDescription(self.tr("Search every chat again"))
+        self.scope_button.setAccessibleName(
+            self.tr("Searching in the folder “{0}”; press to search every chat").format(folder.name)
+        )
+        self.scope_button.show()
+
+    # -- filling the list --------------------------------------------------------------
     def set_conversations(
         self, conversations: Sequence[ConversationLike], current: int | None
     ) -> None:
@@ -176,78 +248,66 @@ class ConversationList(QWidget):
 
     def _fill_conversations(self, current: int | None) -> None:
         """The list anew: the first FILL_ROWS rows now (what shows), the rest a chunk per
-        loop turn, so a history of thousands of chats never holds the window."""
+        loop turn, so a history of thousands of chats never holds the window. A folder
+        row that had the focus keeps it (opening one from the keyboard), and the list
+        stays where it was scrolled."""
         self._generation += 1
+        item = self.list.currentItem()
+        keep = item.data(FOLDER_ROLE) if item is not None else None
+        keep_folder = keep if item is not None and item.data(KIND_ROLE) == "folder" else None
+        scrolled = self.list.verticalScrollBar().value()
         self._updating = True
         try:
+            # No current row first: clear() with one costs 7 ms for 2,000 rows, 2 without.
+            self.list.selectionModel().clearSelection()
+            self.list.selectionModel().clearCurrentIndex()
             self.list.clear()
+            if self._folder_delegate is not None:
+                self.list.setItemDelegate(self._folder_delegate)
         finally:
             self._updating = False
-        self._fill_from(0, None, current, self._generation)
+        self.list.row_sizes = {}  # measured anew: the theme or the language may have changed
+        rows = plan(self._conversations, self.folders, group_of)
+        self._fill_from(rows, current, keep_folder, self._generation)
+        self.list.verticalScrollBar().setValue(scrolled)
 
-    def _fill_from(self, start: int, group: str | None, current: int | None, run: int) -> None:
+    def _fill_from(self, rows: Iterator[Row], current: int | None, keep: object, run: int) -> None:
         if run != self._generation:
             return  # a newer fill began
+        from gui.widgets import folder_fill, icons  # after the first frame: chats come later
+
         self._updating = True
         try:
-            from gui.widgets import icons  # after the first frame: chats come later
-
-            pin = icons.icon("pin", self.palette().color(self.palette().ColorRole.PlaceholderText))
+            muted = self.palette().color(self.palette().ColorRole.PlaceholderText)
             if self.row_menu is None:
-                from gui.widgets.row_menu import RowMenuButton
-
-                self.row_menu = RowMenuButton(self.list, KIND_ROLE, self._on_context_menu)
-            end = min(len(self._conversations), start + FILL_ROWS)
-            for conversation in self._conversations[start:end]:
-                when = "pinned" if conversation.pinned else date_group(_updated(conversation))
-                if when != group:
-                    group = when
-                    self._add_header(self._group_title(when))
-                title = conversation.title or self.tr("New chat")
-                item = QListWidgetItem(title)
-                item.setData(ID_ROLE, conversation.id)
-                item.setData(KIND_ROLE, "conversation")
-                item.setToolTip(title)
-                if conversation.pinned:
-                    item.setIcon(pin)
-                    pinned = self.tr("{0}, pinned").format(title)
-                    item.setData(QtCore.Qt.ItemDataRole.AccessibleTextRole, pinned)
-                self.list.addItem(item)
-                if conversation.id == current:
-                    self.list.setCurrentItem(item)
+                self._first_fill()
+            text = self.list.palette().color(self.palette().ColorRole.Text)
+            if text.name() != self._icon_colour:  # the theme changed (or the first fill)
+                self._icon_colour = text.name()
+                self.folder_button.setIcon(folder_fill.folder_icon(text))
+            pin = icons.icon("pin", muted)
+            more = folder_fill.fill_chunk(
+                self.list, rows, FILL_ROWS, current, keep, pin, self.list.row_sizes
+            )
         finally:
             self._updating = False
-        if end < len(self._conversations):
-            later = lambda: self._fill_from(end, group, current, run)  # noqa: E731
+        if more:
+            later = lambda: self._fill_from(rows, current, keep, run)  # noqa: E731
             QtCore.QTimer.singleShot(0, self, later)
 
-    def _add_header(self, text: str) -> None:
-        """A group's title (Pinned, Today, …): not a row one can select."""
-        item = QListWidgetItem(text)
-        item.setFlags(QtCore.Qt.ItemFlag.NoItemFlags)
-        item.setData(KIND_ROLE, "header")
-        font = item.font()
-        font.setPointSizeF(font.pointSizeF() * 0.85)
-        font.setBold(True)
-        item.setFont(font)
-        item.setForeground(self.palette().color(self.palette().ColorRole.PlaceholderText))
-        self.list.addItem(item)
+    def _first_fill(self) -> None:
+        """What the rows need, made with the first of them (not at start-up)."""
+        from gui.widgets.folder_delegate import FolderDelegate
+        from gui.widgets.row_menu import RowMenuButton
 
-    def _group_title(self, group: str) -> str:
-        titles = {
-            "pinned": self.tr("Pinned"),
-            "today": self.tr("Today"),
-            "yesterday": self.tr("Yesterday"),
-            "week": self.tr("Previous 7 days"),
-            "month": self.tr("Previous 30 days"),
-        }
-        if group in titles:
-            return titles[group]
-        year, month = (int(part) for part in group.split("-"))
-        from PySide6.QtCore import QLocale
-
-        month_name = QLocale().standaloneMonthName(month)  # «март», not «марта»
-        return f"{month_name[:1].upper()}{month_name[1:]} {year}"
+        self.row_menu = RowMenuButton(self.list, KIND_ROLE, self._on_context_menu)
+        self.list.ready()
+        self._folder_delegate = FolderDelegate(self.list)
+        self.list.setItemDelegate(self._folder_delegate)
+        self.folder_button.setText("")
+        side = self.new_button.sizeHint().height()
+        self.folder_button.setFixedSize(side, side)
+        self.folder_button.setIconSize(QtCore.QSize(20, 20))
 
     def set_search_results(self, hits: Sequence[SearchHitLike], current: int | None) -> None:
         if not self.search.text().strip():
@@ -261,7 +321,7 @@ class ConversationList(QWidget):
                 from gui.widgets.search_hits import HitDelegate
 
                 self._hit_delegate = HitDelegate(SNIPPET_ROLE, TITLE_ROLE, self.list)
-                self.list.setItemDelegate(self._hit_delegate)
+            self.list.setItemDelegate(self._hit_delegate)
             for hit in hits:
                 import html  # loads with the first search
 
@@ -282,9 +342,13 @@ class ConversationList(QWidget):
             self._updating = False
 
     def chat_rows(self) -> list[QListWidgetItem]:
-        """The rows that open a chat (or a hit), without the group titles."""
+        """The rows that open a chat (or a hit), without the group titles and folders."""
         rows = (self.list.item(i) for i in range(self.list.count()))
         return [row for row in rows if row.data(ID_ROLE) is not None]
+
+    def folder_rows(self) -> list[QListWidgetItem]:
+        rows = (self.list.item(i) for i in range(self.list.count()))
+        return [row for row in rows if row.data(KIND_ROLE) == "folder"]
 
     def current_id(self) -> int | None:
         item = self.list.currentItem()
@@ -292,7 +356,7 @@ class ConversationList(QWidget):
         return int(value) if value is not None else None
 
     def select_relative(self, step: int) -> None:
-        """The next (or previous) chat, past the group titles, round at the ends."""
+        """The next (or previous) chat, past the group titles and folders, round at the ends."""
         count = self.list.count()
         row = self.list.currentRow()
         for _ in range(count):
@@ -309,24 +373,15 @@ class ConversationList(QWidget):
         else:
             self.selected.emit(int(item.data(ID_ROLE)))
 
-    def _conversation(self, conversation_id: int) -> ConversationLike | None:
+    def conversation(self, conversation_id: int) -> ConversationLike | None:
         return next((c for c in self._conversations if c.id == conversation_id), None)
 
-    def _rename_current(self) -> None:
-        ident = self._current_conversation()
-        if ident is not None:
-            self.ask_rename(ident)
+    def _act(self, what: str) -> None:
+        """F2, Delete, Ctrl+Shift+M: rename, delete or move the current chat (or folder);
+        "new": the New folder button."""
+        from gui.widgets import folder_menu
 
-    def _delete_current(self) -> None:
-        ident = self._current_conversation()
-        if ident is not None:
-            self.ask_delete(ident)
-
-    def _current_conversation(self) -> int | None:
-        item = self.list.currentItem()
-        if item is None or item.data(KIND_ROLE) != "conversation":
-            return None
-        return int(item.data(ID_ROLE))
+        folder_menu.act_on_current(self, what)
 
     def _on_context_menu(self, point: QPoint) -> None:
         item = self.list.itemAt(point)
@@ -334,49 +389,12 @@ class ConversationList(QWidget):
             # The context menu key: open the menu for the current row, beside it.
             item = self.list.currentItem()
             point = self.list.visualItemRect(item).center()
-        if item is None or item.data(KIND_ROLE) != "conversation":
-            return
-        conversation = self._conversation(int(item.data(ID_ROLE)))
-        if conversation is None:
-            return
-        menu = QMenu(self)
-        rename = QAction(self.tr("Rename…"), menu)
-        pin = QAction(self.tr("Unpin") if conversation.pinned else self.tr("Pin"), menu)
-        export = QAction(self.tr("Export…"), menu)
-        delete = QAction(self.tr("Delete…"), menu)
-        for action in (rename, pin, export, delete):
-            menu.addAction(action)
-        rename.triggered.connect(lambda: self.ask_rename(conversation.id))
-        pin.triggered.connect(
-            lambda: self.pin_requested.emit(conversation.id, not conversation.pinned)
-        )
-        export.triggered.connect(lambda: self.export_requested.emit(conversation.id))
-        delete.triggered.connect(lambda: self.ask_delete(conversation.id))
-        menu.popup(self.list.viewport().mapToGlobal(point))
+        menu = self.menu_for(item) if item is not None else None
+        if menu is not None:
+            menu.popup(self.list.viewport().mapToGlobal(point))
 
-    def ask_rename(self, conversation_id: int) -> None:
-        conversation = self._conversation(conversation_id)
-        from PySide6.QtWidgets import QInputDialog  # dialogs load when first used
+    def menu_for(self, item: QListWidgetItem) -> QMenu | None:
+        """A chat row's menu (rename, pin, move to folder, export, delete) or a folder's."""
+        from gui.widgets import folder_menu
 
-        title, ok = QInputDialog.getText(
-            self,
-            self.tr("Rename chat"),
-            self.tr("Title:"),
-            text=conversation.title if conversation else "",
-        )
-        if ok and title.strip():
-            self.rename_requested.emit(conversation_id, title.strip())
-
-    def ask_delete(self, conversation_id: int) -> None:
-        conversation = self._conversation(conversation_id)
-        from PySide6.QtWidgets import QMessageBox
-
-        answer = QMessageBox.question(
-            self,
-            self.tr("Delete chat"),
-            self.tr("Delete “{0}” and all its messages?").format(
-                conversation.title if conversation else ""
-            ),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.delete_requested.emit(conversation_id)
+        return folder_menu.menu_for(self, item)

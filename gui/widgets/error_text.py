@@ -131,6 +131,8 @@ KIND_TEXTS: dict[str, str] = {
     "untrusted_server": QT_TRANSLATE_NOOP("Errors", "the server's certificate is not trusted"),
     "signature_refused": QT_TRANSLATE_NOOP("Errors", "the service refused the signed request"),
     "session_refused": QT_TRANSLATE_NOOP("Errors", "the service refused the anonymous session"),
+    # the app's own reading of a refusal (gui/core/errors.py refuses_images, #19)
+    "images_refused": QT_TRANSLATE_NOOP("Errors", "the model did not take the image"),
 }
 
 #: What to do, per kind: the `hint` of each error class (providers/errors.py and the
@@ -171,6 +173,11 @@ HINTS: dict[str, str] = {
     "session_refused": QT_TRANSLATE_NOOP(
         "Errors",
         "The service refused the anonymous session; retry later or pick another provider.",
+    ),
+    "images_refused": QT_TRANSLATE_NOOP(
+        "Errors",
+        "It may not see images: remove the image and retry, or pick a model that sees them"
+        " (Settings: “Models that see images” for a compatible service).",
     ),
 }
 #: The rate-limit hint when the service said how long to wait (whole seconds).

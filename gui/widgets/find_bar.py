@@ -134,6 +134,8 @@ class FindBar(QWidget):
                 cursor = document.find(needle, cursor)
                 if cursor.isNull():
                     break
+                if _is_action(cursor):
+                    continue  # a message action's hidden name, not the chat's text
                 self._matches.append(QTextCursor(cursor))
         self._current = self._nearest() if self._matches else -1
         self._mark()
@@ -194,3 +196,12 @@ class FindBar(QWidget):
             self.count.setText(
                 self.tr("{0} of {1}").format(self._current + 1, f"{len(self._matches)}{more}")
             )
+
+
+def _is_action(cursor: QTextCursor) -> bool:
+    """Inside a message action's link (its word is there for screen readers only)."""
+    from gui.widgets.message_footer import ACTION_ICONS
+    from gui.widgets.message_html import parse_action
+
+    action = parse_action(cursor.charFormat().anchorHref())
+    return action is not None and action[0] in ACTION_ICONS

@@ -44,6 +44,7 @@ SHAPES = {
     "pin": '<path d="M9 4h6l-1 6 3 3H7l3-3zM12 13v7"/>',
     "attach": '<path d="M20 11l-8 8a5 5 0 0 1-7-7l8-8a3.5 3.5 0 0 1 5 5l-8 8a2 2 0 0 1-3-3l7-7"/>',
     "sidebar": '<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M9 4v16"/>',
+    "blank": "",  # a message action's place, until its button shows (message_footer)
 }
 
 

@@ -14,12 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
 from gui.widgets.backup_dialog import ask_backup_path
 from gui.widgets.chat_view import ChatView, MessageLike
@@ -173,6 +168,7 @@ class MainWindow(QMainWindow):
             *self.view_commands.actions(),
             self.sidebar.rename_action,
             self.sidebar.delete_action,
+            self.sidebar.move_action,
         ]
 
     def _add_bar(self, bar: QWidget, index: int) -> None:

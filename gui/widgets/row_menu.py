@@ -1,5 +1,6 @@
-"""The "⋯" button on the sidebar row under the mouse: it opens the row's menu (rename,
-pin, export, delete), as right-click and the menu key do."""
+"""The "⋯" button on the sidebar row under the mouse: it opens the row's menu (a chat's
+rename, pin, move to folder, export, delete; a folder's rename, search in it, delete), as
+right-click and the menu key do."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ translate = QCoreApplication.translate
 
 
 class RowMenuButton(QObject):
-    """Follows the mouse over `rows` whose `kind_role` is "conversation"."""
+    """Follows the mouse over `rows` whose `kind_role` is "conversation" or "folder"."""
 
     def __init__(
         self, rows: QListWidget, kind_role: int, open_menu: Callable[[QPoint], None]
@@ -28,10 +29,16 @@ class RowMenuButton(QObject):
 
     def retranslate(self) -> None:
         if self.button is not None:
-            self.button.setToolTip(
-                translate("ConversationList", "More: rename, pin, export, delete")
-            )
+            self._say(self.button.property("kind") == "folder")
             self.button.setAccessibleName(translate("ConversationList", "More"))
+
+    def _say(self, folder: bool) -> None:
+        assert self.button is not None
+        self.button.setToolTip(
+            translate("ConversationList", "More: rename, search in it, delete")
+            if folder
+            else translate("ConversationList", "More: rename, pin, move to folder, export, delete")
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -42,7 +49,8 @@ class RowMenuButton(QObject):
         return False
 
     def _hover(self, item: QListWidgetItem | None) -> None:
-        if item is None or item.data(self.kind_role) != "conversation":
+        kind = item.data(self.kind_role) if item is not None else None
+        if item is None or kind not in ("conversation", "folder"):
             if self.button is not None:
                 self.button.hide()
             return
@@ -58,6 +66,9 @@ class RowMenuButton(QObject):
         side = rect.height()
         self.button.setGeometry(rect.right() - side - 2, rect.top(), side, side)
         self.button.setProperty("row", self.rows.row(item))
+        if self.button.property("kind") != kind:
+            self.button.setProperty("kind", kind)
+            self._say(kind == "folder")
         self.button.show()
         self.button.raise_()
 

@@ -57,6 +57,10 @@ class HitDelegate(QStyledItemDelegate):
         painter.translate(rect.left() + 4, rect.top() + 2)
         context = QAbstractTextDocumentLayout.PaintContext()
         context.clip = QRectF(0, 0, rect.width() - 8, rect.height() - 4)
+        # The list's text colour (its style sheet's), not the application's: the title
+        # was black on the dark theme.
+        text = option.palette.color(QPalette.ColorRole.Text)
+        context.palette.setColor(QPalette.ColorRole.Text, text)
         document.documentLayout().draw(painter, context)
         painter.restore()
 

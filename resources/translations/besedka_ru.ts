@@ -111,6 +111,57 @@
     </message>
 </context>
 <context>
+    <name>AttachmentPreview</name>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Открыть</translation>
+    </message>
+    <message>
+        <source>Open {0} in another program</source>
+        <translation>Открыть {0} в другой программе</translation>
+    </message>
+    <message>
+        <source>&amp;Save as…</source>
+        <translation>&amp;Сохранить как…</translation>
+    </message>
+    <message>
+        <source>Save {0} as…</source>
+        <translation>Сохранить {0} как…</translation>
+    </message>
+    <message>
+        <source>Attachment {0}</source>
+        <translation>Вложение {0}</translation>
+    </message>
+    <message>
+        <source>Picture {0}</source>
+        <translation>Изображение {0}</translation>
+    </message>
+    <message>
+        <source>Scaled to fit the window</source>
+        <translation>Уменьшено по размеру окна</translation>
+    </message>
+    <message>
+        <source>Text of {0}</source>
+        <translation>Текст {0}</translation>
+    </message>
+    <message>
+        <source>The file&apos;s text, read-only</source>
+        <translation>Текст файла, только для чтения</translation>
+    </message>
+    <message>
+        <source>Only the beginning is shown; open or save the file for all.</source>
+        <translation>Показано только начало; чтобы увидеть всё, откройте или сохраните файл.</translation>
+    </message>
+    <message>
+        <source>There is no preview for this kind of file.</source>
+        <translation>Для файлов такого вида просмотра нет.</translation>
+    </message>
+    <message>
+        <source>Files of this kind are not opened from here; save it instead.</source>
+        <translation>Файлы такого вида отсюда не открываются; сохраните файл.</translation>
+    </message>
+</context>
+<context>
     <name>Attachments</name>
     <message>
         <source>{0} B</source>
@@ -157,12 +208,52 @@
         <translation>{name} изменился после того, как его прикрепили. Уберите его и прикрепите снова; ничего не отправлено.</translation>
     </message>
     <message>
+        <source>{model} cannot see images, so nothing was sent. Remove {name} or pick a model that sees images (Settings: “Models that see images” for a compatible service).</source>
+        <translation>{model} не видит изображений, поэтому ничего не отправлено. Уберите {name} или выберите модель, которая видит изображения (в настройках совместимого сервиса: «Модели, которые видят изображения»).</translation>
+    </message>
+    <message>
+        <source>GigaChat does not take {name}: its images can be JPEG, PNG, TIFF or BMP. Nothing was sent.</source>
+        <translation>GigaChat не принимает {name}: изображения могут быть JPEG, PNG, TIFF или BMP. Ничего не отправлено.</translation>
+    </message>
+    <message>
+        <source>{name} is larger than GigaChat takes ({limit}); nothing was sent.</source>
+        <translation>{name} больше, чем принимает GigaChat ({limit}); ничего не отправлено.</translation>
+    </message>
+    <message>
+        <source>GigaChat takes one image a message; remove {name} and send it next. Nothing was sent.</source>
+        <translation>GigaChat принимает одно изображение на сообщение; уберите {name} и отправьте его следующим. Ничего не отправлено.</translation>
+    </message>
+    <message>
+        <source>GigaChat takes at most {count} images in a chat; {name} is one too many. Start a new chat for it. Nothing was sent.</source>
+        <translation>GigaChat принимает не больше {count} изображений в чате; {name} уже лишнее. Начните для него новый чат. Ничего не отправлено.</translation>
+    </message>
+    <message>
+        <source>With {name} this chat&apos;s images come to more than GigaChat takes ({limit}). Start a new chat for it. Nothing was sent.</source>
+        <translation>С {name} изображений в этом чате больше, чем принимает GigaChat ({limit}). Начните для него новый чат. Ничего не отправлено.</translation>
+    </message>
+    <message>
         <source>{model} is not known to see images: it may refuse {name} or answer without it.</source>
         <translation>Неизвестно, видит ли {model} изображения: модель может отказаться от {name} или ответить без него.</translation>
     </message>
     <message>
         <source>{name} is large for the model&apos;s context (about {tokens} of {context} tokens).</source>
         <translation>{name} велик для контекста модели (около {tokens} из {context} токенов).</translation>
+    </message>
+    <message>
+        <source>{name} is no longer in the history&apos;s folder.</source>
+        <translation>{name} больше нет в папке истории.</translation>
+    </message>
+    <message>
+        <source>Saved {name} to {path}.</source>
+        <translation>{name} сохранён: {path}.</translation>
+    </message>
+    <message>
+        <source>{name} could not be saved: {reason}</source>
+        <translation>Не удалось сохранить {name}: {reason}</translation>
+    </message>
+    <message>
+        <source>Preview {0}</source>
+        <translation>Просмотреть {0}</translation>
     </message>
 </context>
 <context>
@@ -211,6 +302,14 @@
         <source>The tool choice was not saved: {0}</source>
         <translation>Выбор инструментов не сохранён: {0}</translation>
     </message>
+    <message>
+        <source>Running {0} on {1}…</source>
+        <translation>Выполняется {0} на {1}…</translation>
+    </message>
+    <message>
+        <source>Allow {0} ({1})? Answer on its card.</source>
+        <translation>Разрешить {0} ({1})? Ответьте на карточке вызова.</translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>
@@ -227,8 +326,8 @@
         <translation>К последнему сообщению</translation>
     </message>
     <message>
-        <source>Messages of the open conversation. Tab moves through the links under each message (Copy, Regenerate, Edit, Delete); Enter follows a link. A message with other versions starts its links with ‹ and ›, which switch versions. A reply the model thought over first starts with a Thinking link, which shows or hides its reasoning.</source>
-        <translation>Сообщения открытого чата. Tab переходит по ссылкам под каждым сообщением (Копировать, Повторить, Изменить, Удалить); Enter открывает ссылку. Ссылки сообщения, у которого есть другие версии, начинаются с ‹ и ›: они переключают версии. Ответ, над которым модель сначала размышляла, начинается со ссылки «Размышления»: она показывает и скрывает рассуждения.</translation>
+        <source>Messages of the open conversation. Tab moves through each message&apos;s actions (Copy, Regenerate, Edit, Delete), shown as buttons under the message the mouse or keyboard is on; Enter does the one selected. A message with other versions starts that line with ‹ and ›, which switch versions. A reply the model thought over first starts with a Thinking link, which shows or hides its reasoning.</source>
+        <translation>Сообщения открытого чата. Tab переходит по действиям каждого сообщения (Копировать, Повторить, Изменить, Удалить) — это кнопки под сообщением, на котором мышь или клавиатура; Enter выполняет выбранное. Эта строка у сообщения с другими версиями начинается с ‹ и ›: они переключают версии. Ответ, над которым модель сначала размышляла, начинается со ссылки «Размышления»: она показывает и скрывает рассуждения.</translation>
     </message>
     <message>
         <source>Thinking</source>
@@ -387,6 +486,10 @@
         <translation>Вы отклонили этот вызов; модели об этом сообщено.</translation>
     </message>
     <message>
+        <source>Stopped before the call ended.</source>
+        <translation>Остановлено до конца вызова.</translation>
+    </message>
+    <message>
         <source>The tool server stopped during the call.</source>
         <translation>Сервер инструментов остановился во время вызова.</translation>
     </message>
@@ -513,6 +616,14 @@
         <translation>Начать новый разговор</translation>
     </message>
     <message>
+        <source>New folder</source>
+        <translation>Новая папка</translation>
+    </message>
+    <message>
+        <source>Make a folder for chats</source>
+        <translation>Создать папку для чатов</translation>
+    </message>
+    <message>
         <source>Search all chats</source>
         <translation>Поиск по всем чатам</translation>
     </message>
@@ -525,8 +636,28 @@
         <translation>Разговоры</translation>
     </message>
     <message>
-        <source>Pinned first, then newest. Arrow keys open a conversation; F2 renames it, Delete removes it, the context menu key shows more.</source>
-        <translation>Сначала закреплённые, затем новые. Стрелки открывают разговор; F2 переименовывает его, Delete удаляет, клавиша контекстного меню показывает остальное.</translation>
+        <source>Folders, pinned, then newest. Arrow keys open a conversation; F2 renames it, Delete removes it, Ctrl+Shift+M moves it to a folder, the context menu key shows more. On a folder, Enter opens or closes it.</source>
+        <translation>Папки, закреплённые, затем новые. Стрелки открывают разговор; F2 переименовывает, Delete удаляет, Ctrl+Shift+M перемещает в папку, клавиша контекстного меню показывает остальное. На папке Enter открывает или закрывает её.</translation>
+    </message>
+    <message>
+        <source>Move to folder…</source>
+        <translation>Переместить в папку…</translation>
+    </message>
+    <message>
+        <source>Search in “{0}”</source>
+        <translation>Искать в «{0}»</translation>
+    </message>
+    <message>
+        <source>In “{0}” ✕</source>
+        <translation>В «{0}» ✕</translation>
+    </message>
+    <message>
+        <source>Search every chat again</source>
+        <translation>Снова искать во всех чатах</translation>
+    </message>
+    <message>
+        <source>Searching in the folder “{0}”; press to search every chat</source>
+        <translation>Поиск в папке «{0}»; нажмите, чтобы искать во всех чатах</translation>
     </message>
     <message>
         <source>Rename chat</source>
@@ -545,6 +676,10 @@
         <translation>Закреплённые</translation>
     </message>
     <message>
+        <source>Folders</source>
+        <translation>Папки</translation>
+    </message>
+    <message>
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
@@ -559,6 +694,18 @@
     <message>
         <source>Previous 30 days</source>
         <translation>Последние 30 дней</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>закрыта</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>открыта</translation>
+    </message>
+    <message>
+        <source>Folder {0}, chats: {1}, {2}</source>
+        <translation>Папка {0}, чатов: {1}, {2}</translation>
     </message>
     <message>
         <source>Nothing found</source>
@@ -593,12 +740,64 @@
         <translation>Удалить «{0}» со всеми сообщениями?</translation>
     </message>
     <message>
-        <source>More: rename, pin, export, delete</source>
-        <translation>Ещё: переименовать, закрепить, экспортировать, удалить</translation>
+        <source>Move to folder</source>
+        <translation>Переместить в папку</translation>
+    </message>
+    <message>
+        <source>New folder…</source>
+        <translation>Новая папка…</translation>
+    </message>
+    <message>
+        <source>Remove from folder</source>
+        <translation>Убрать из папки</translation>
+    </message>
+    <message>
+        <source>Rename folder…</source>
+        <translation>Переименовать папку…</translation>
+    </message>
+    <message>
+        <source>Search in this folder</source>
+        <translation>Искать в этой папке</translation>
+    </message>
+    <message>
+        <source>Delete folder…</source>
+        <translation>Удалить папку…</translation>
+    </message>
+    <message>
+        <source>Folder name:</source>
+        <translation>Название папки:</translation>
+    </message>
+    <message>
+        <source>Rename folder</source>
+        <translation>Переименовать папку</translation>
+    </message>
+    <message>
+        <source>Delete folder</source>
+        <translation>Удалить папку</translation>
+    </message>
+    <message>
+        <source>Delete the folder “{0}”? Its chats stay, outside any folder.</source>
+        <translation>Удалить папку «{0}»? Её чаты останутся, вне папок.</translation>
+    </message>
+    <message>
+        <source>No folder</source>
+        <translation>Без папки</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>Папка:</translation>
     </message>
     <message>
         <source>More</source>
         <translation>Ещё</translation>
+    </message>
+    <message>
+        <source>More: rename, search in it, delete</source>
+        <translation>Ещё: переименовать, искать в ней, удалить</translation>
+    </message>
+    <message>
+        <source>More: rename, pin, move to folder, export, delete</source>
+        <translation>Ещё: переименовать, закрепить, переместить в папку, экспортировать, удалить</translation>
     </message>
 </context>
 <context>
@@ -958,6 +1157,10 @@
         <translation>сервис отклонил анонимный сеанс</translation>
     </message>
     <message>
+        <source>the model did not take the image</source>
+        <translation>модель не приняла изображение</translation>
+    </message>
+    <message>
         <source>Try again later.</source>
         <translation>Попробуйте позже.</translation>
     </message>
@@ -1012,6 +1215,10 @@
     <message>
         <source>The service refused the anonymous session; retry later or pick another provider.</source>
         <translation>Сервис отклонил анонимный сеанс; повторите позже или выберите другого провайдера.</translation>
+    </message>
+    <message>
+        <source>It may not see images: remove the image and retry, or pick a model that sees them (Settings: “Models that see images” for a compatible service).</source>
+        <translation>Возможно, она не видит изображений: уберите изображение и повторите или выберите модель, которая их видит (в настройках совместимого сервиса: «Модели, которые видят изображения»).</translation>
     </message>
     <message>
         <source>Retry in {retry_after} s.</source>
@@ -1086,6 +1293,17 @@
     <message>
         <source>{0} of {1}</source>
         <translation>{0} из {1}</translation>
+    </message>
+</context>
+<context>
+    <name>FolderActions</name>
+    <message>
+        <source>That folder or chat is gone</source>
+        <translation>Этой папки или чата больше нет</translation>
+    </message>
+    <message>
+        <source>Cannot change the folders: {0}</source>
+        <translation>Не удалось изменить папки: {0}</translation>
     </message>
 </context>
 <context>
@@ -1950,6 +2168,10 @@
     <message>
         <source>New profile</source>
         <translation>Новый профиль</translation>
+    </message>
+    <message>
+        <source>Models that see images</source>
+        <translation>Модели, которые видят изображения</translation>
     </message>
 </context>
 <context>

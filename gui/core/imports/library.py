@@ -8,7 +8,9 @@ Each entry is exactly what a single chat's JSON export holds ("format":
 "key", the chat's identity: where it came from when it was imported (ChatGPT's id,
 Chatbox's session id), else when it started and how it began (`common.native_key`). An
 import skips entries whose key the history already holds, so importing a library twice
-(or into the profile it came from) adds nothing the second time.
+(or into the profile it came from) adds nothing the second time. A chat in a sidebar
+folder has "folder", the folder's name: an import puts it in the folder of that name
+(made when there is none).
 """
 
 from __future__ import annotations
@@ -49,7 +51,12 @@ def draft(entry: Any, position: int) -> Draft:
         )
     key = entry.get("key")
     conversation = from_data(entry)
-    return Draft(key if isinstance(key, str) and key else None, conversation)
+    folder = entry.get("folder")
+    return Draft(
+        key if isinstance(key, str) and key else None,
+        conversation,
+        folder if isinstance(folder, str) and folder.strip() else None,
+    )
 
 
 def export_library(store: Store, path: Path) -> Report:
@@ -57,6 +64,7 @@ def export_library(store: Store, path: Path) -> Report:
     counts what went in. OSError when the file cannot be written (the old one stays)."""
     report = Report(str(path), format=LIBRARY_FORMAT)
     keys = noted_keys(store)
+    folders = {folder.id: folder.name for folder in store.list_folders()}
     entries: list[str] = []
     for conversation in store.list_conversations():
         data = json.loads(store.export_json(conversation.id))
@@ -64,7 +72,10 @@ def export_library(store: Store, path: Path) -> Report:
             key = keys.get(conversation.id) or key_of(
                 conn, conversation.id, conversation.created_at
             )
-        entries.append(json.dumps({"key": key, **data}, ensure_ascii=False, allow_nan=False))
+        entry = {"key": key, **data}
+        if conversation.folder_id in folders:
+            entry["folder"] = folders[conversation.folder_id]
+        entries.append(json.dumps(entry, ensure_ascii=False, allow_nan=False))
         report.conversations += 1
         report.messages += len(data["messages"])
         report.ids.append(conversation.id)

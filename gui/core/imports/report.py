@@ -40,6 +40,8 @@ class Draft:
 
     key: str | None
     conversation: ImportedConversation
+    #: the sidebar folder it was in (a library's "folder"; None: the top level)
+    folder: str | None = None
 
 
 @dataclasses.dataclass

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from gui.core.imports.common import native_key
 from gui.core.imports.report import Cancelled, Draft, Report
 from gui.core.store import Store
+from gui.core.store.folders import merge_folder
 from gui.core.store.json_import import insert_conversation
 
 KEY_PREFIX = "import:"
@@ -88,6 +89,12 @@ class Writer:
                     report.duplicates += 1
                     continue
                 conversation_id = insert_conversation(conn, data, self.store.attachments_dir)
+                merged = merge_folder(conn, draft.folder) if draft.folder else None
+                if merged is not None:  # into its folder (by name; made if missing)
+                    conn.execute(
+                        "UPDATE conversations SET folder_id = ? WHERE id = ?",
+                        (merged[0], conversation_id),
+                    )
                 if draft.key is not None:
                     conn.execute(
                         "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",

@@ -3,6 +3,7 @@
 Qt-free and aiohttp-free on purpose, so the window, `besedka ask` and tests share one store.
 """
 
+from gui.core.store.folders import Folder
 from gui.core.store.models import (
     UNCHANGED,
     ChatTools,
@@ -24,6 +25,7 @@ __all__ = [
     "Conversation",
     "DamagedHistoryError",
     "DatabaseTooNewError",
+    "Folder",
     "MessageStatus",
     "SearchHit",
     "Store",

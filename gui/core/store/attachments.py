@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from gui.core.store.database import Database
@@ -56,6 +57,9 @@ def v8_attachments(conn: sqlite3.Connection) -> None:
         )""",
     ):
         conn.execute(statement)
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def content_path(directory: Path, sha256: str) -> Path:
@@ -222,6 +226,29 @@ class Attachments(Database):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
         return len(unused)
+
+    def sweep_unsent(self, keep: Collection[str] = (), older_than_s: float = 3600.0) -> int:
+        """Remove the files of the folder no message names — attached, then the message
+        box cleared or the app quit — and copies cut short, once older than an hour (a
+        file being attached now is newer; `keep`: hashes attached in the message box).
+        Under the history's lock, so an import's files and their rows go in together."""
+        directory = self.attachments_dir
+        if not directory.is_dir():
+            return 0
+        removed, now = 0, time.time()
+        with self._writing() as conn:
+            named = {row[0] for row in conn.execute("SELECT sha256 FROM message_attachments")}
+            named.update(keep)
+            for path in directory.rglob("*"):
+                sha256 = path.name.split(".", 1)[0]
+                leftover = path.name.startswith((".incoming-", ".pasted-", ".import-"))
+                if not leftover and (not _HEX64.fullmatch(sha256) or sha256 in named):
+                    continue
+                with contextlib.suppress(OSError):
+                    if path.is_file() and now - path.lstat().st_mtime > older_than_s:
+                        path.unlink()
+                        removed += 1
+        return removed
 
     def purge_conversation(self, conversation_id: int) -> None:
         super().purge_conversation(conversation_id)  # type: ignore[misc]

@@ -25,7 +25,8 @@ TRASH_DAYS = 30
 
 _HEADING = re.compile(r"^(?:[#>]+\s*)+")
 _COLUMNS = (
-    "id, title, provider, model, system_prompt, params, pinned, created_at, updated_at, deleted_at"
+    "id, title, provider, model, system_prompt, params, pinned, created_at, updated_at, deleted_at,"
+    " folder_id"
 )
 
 
@@ -42,6 +43,8 @@ def title_from_text(text: str, limit: int = TITLE_LIMIT) -> str:
 
 def _params(text: str) -> dict[str, float | int]:
     """Read leniently (see `rows`): a damaged value opens as no parameters."""
+    if text == "{}":  # most chats: no JSON to read (the sidebar lists thousands)
+        return {}
     try:
         return json_import.check_params(json.loads(text))
     except (TypeError, ValueError, AttributeError):
@@ -60,6 +63,7 @@ def _conversation(row: sqlite3.Row) -> Conversation:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         deleted_at=row["deleted_at"],
+        folder_id=row["folder_id"],
     )
 
 

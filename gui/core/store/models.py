@@ -48,6 +48,8 @@ class Conversation:
     updated_at: float
     #: when it went to the Trash (None for a chat in the list)
     deleted_at: float | None = None
+    #: the sidebar folder it is in (None: the top level; `store.folders`)
+    folder_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from gui.core.store import legacy_errors
 from gui.core.store.attachments import v8_attachments
+from gui.core.store.folders import v9_folders
 from gui.core.store.models import DatabaseTooNewError, StoreError
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -268,6 +269,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v6_reasoning,
     _v7_tool_calls,
     v8_attachments,
+    v9_folders,
 )
 
 

@@ -15,6 +15,8 @@ What a search finds (all words must occur in a message, in any order; case never
   Prefix matching over-includes a little: "кот" also finds "который".
 * When more than RANK_CANDIDATES (5,000) messages match (say, a search for "the"), only the
   newest 5,000 of them are ranked, so a search stays fast on a large history.
+* A search may be limited to one sidebar folder's chats (`folder_clause`); the newest
+  RANK_CANDIDATES are then counted among that folder's matches only.
 * A reply is found once it has stopped streaming (complete, stopped, failed or interrupted):
   its text enters the index then, not at every save while it streams (schema v3).
 
@@ -111,3 +113,28 @@ def snippet_html(raw: str) -> str:
     if bold:
         out.append("</b>")
     return "".join(out).strip()
+
+
+def folder_clause(folder: int | None) -> str:
+    """The condition that keeps a search to one folder's chats (alias `c`), or nothing."""
+    return "" if folder is None else " AND c.folder_id = ?"
+
+
+def folder_params(folder: int | None) -> tuple[int, ...]:
+    return () if folder is None else (folder,)
+
+
+def floor_sql(folder: int | None) -> str:
+    """The rowid of the RANK_CANDIDATES-th newest match (in the folder, when given)."""
+    if folder is None:
+        return (
+            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET ?"
+        )
+    return (
+        "SELECT messages_fts.rowid FROM messages_fts"
+        " JOIN messages AS m ON m.id = messages_fts.rowid"
+        " JOIN conversations AS c ON c.id = m.conversation_id"
+        f" WHERE messages_fts MATCH ?{folder_clause(folder)}"
+        " ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET ?"
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from gui.core.store import export, json_import, repair, search
 from gui.core.store.attachments import Attachments
 from gui.core.store.conversations import TRASH_DAYS, Conversations, title_from_text
+from gui.core.store.folders import Folders
 from gui.core.store.messages import Messages
 from gui.core.store.models import Conversation, SearchHit, StoredMessage, StoreError
 from gui.core.store.opening import connect
@@ -25,7 +26,7 @@ from gui.values import ErrorInfo
 __all__ = ["Store", "title_from_text"]
 
 
-class Store(Attachments, Conversations, Messages, Tree):
+class Store(Attachments, Conversations, Folders, Messages, Tree):
     """The history database. Create it with `Store.open(path)`; `close()` it at shutdown."""
 
     @classmethod
@@ -71,8 +72,9 @@ class Store(Attachments, Conversations, Messages, Tree):
 
     # Search
 
-    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+    def search(self, query: str, *, limit: int = 50, folder: int | None = None) -> list[SearchHit]:
         """Messages matching every word of `query`, best first; see `gui.core.store.search`.
+        With `folder`, only in that folder's chats.
 
         Never raises for odd input: anything that is not a word is ignored.
         """
@@ -94,9 +96,8 @@ class Store(Attachments, Conversations, Messages, Tree):
                 return []
             # Rank at most RANK_CANDIDATES matches: the newest ones, found by walking rowids.
             floor = conn.execute(
-                "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
-                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                (expression, search.RANK_CANDIDATES - 1),
+                search.floor_sql(folder),
+                (expression, *search.folder_params(folder), search.RANK_CANDIDATES - 1),
             ).fetchone()
             rows = conn.execute(
                 "SELECT m.conversation_id, m.id, c.title, m.role, messages_fts.rank AS rank,"
@@ -106,12 +107,13 @@ class Store(Attachments, Conversations, Messages, Tree):
                 " JOIN conversations AS c ON c.id = m.conversation_id"
                 " WHERE messages_fts MATCH ? AND messages_fts.rowid >= ?"
                 " AND c.deleted_at IS NULL AND m.deleted_at IS NULL"
-                " ORDER BY messages_fts.rank LIMIT ?",
+                f"{search.folder_clause(folder)} ORDER BY messages_fts.rank LIMIT ?",
                 (
                     search.MARK_OPEN,
                     search.MARK_CLOSE,
                     expression,
                     floor[0] if floor else 0,
+                    *search.folder_params(folder),
                     limit,
                 ),
             ).fetchall()

@@ -45,8 +45,15 @@ async def test_ask_attach_uploads_and_keeps_the_files(
         }
         code, _out, err = await _ask([*args, "GigaChat-2", "--attach", str(tmp_path), "x"], env)
         assert code == 2 and "is a folder" in err
+        # A picture for a model that does not see images: refused before anything is
+        # uploaded or saved, as the window refuses it at Send.
+        asked = len(emulator.chat_requests)
+        code, _out, err = await _ask([*args, "GigaChat-2", "--attach", str(photo), "Что?"], env)
+        assert code == 2 and "image" in err.lower(), err
+        assert len(emulator.file_store.uploads) == 2 and len(emulator.chat_requests) == asked
     store = Store.open(AppPaths.under(base).history_db)
     try:
+        assert len(store.list_conversations()) == 1  # the refused question is not kept
         chat = store.list_conversations()[-1].id
         first = store.messages(chat)[0]
         assert [f.name for f in first.attachments] == ["cat.png", "notes.txt"]

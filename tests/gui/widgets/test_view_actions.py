@@ -77,6 +77,9 @@ def test_find_in_the_chat_marks_the_matches_and_steps_through_them(qtbot: Any) -
     bar.field.setText("собака")
     qtbot.waitUntil(lambda: not window.view.extraSelections(), timeout=2000)
     assert bar.count.text() == "No matches"
+    bar.field.setText("Copy")  # only the actions' hidden names say it: not the chat's text
+    bar.step(1)  # Enter right after typing: it searches at once
+    assert bar.count.text() == "No matches" and not window.view.extraSelections()
     window.activateWindow()  # the window's own Esc (Stop) is live: the field still wins
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     stopped: list[bool] = []
@@ -143,6 +146,24 @@ def test_search_snippets_show_text_not_html_escapes(qtbot: Any) -> None:
     assert "-> here & <there>" in text and "&gt;" not in text
     assert window.sidebar.list.item(0).sizeHint() is not None
     window.sidebar.list.viewport().grab()  # the highlighted snippet paints
+
+
+def test_a_search_hit_title_is_readable_on_the_dark_theme(qtbot: Any) -> None:
+    """Its title was painted black on the dark sidebar."""
+    window = window_for(qtbot)
+    window.set_dark(True)
+    window.sidebar.search.setText("arrow")
+    window.sidebar.set_search_results([Hit(1, 5, "ЗАГОЛОВОК", "an <b>arrow</b>")], None)
+    image = window.sidebar.list.viewport().grab().toImage()
+    rect = window.sidebar.list.visualItemRect(window.sidebar.list.item(0))
+    line = [
+        image.pixelColor(x, y).lightnessF()
+        for y in range(rect.top() + 2, rect.top() + rect.height() // 2)
+        for x in range(rect.left() + 4, rect.left() + 80)
+    ]
+    background = image.pixelColor(rect.right() - 2, rect.bottom() - 2).lightnessF()
+    assert background < 0.3  # a dark row
+    assert max(line) > 0.7  # its title is drawn light on it
 
 
 def test_thousands_of_chats_fill_the_list_a_chunk_per_loop_turn(qtbot: Any) -> None:
