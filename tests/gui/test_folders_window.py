@@ -134,7 +134,7 @@ async def test_a_chat_dragged_into_a_folder_stays_there_after_a_restart(
         assert (
             sidebar.folder_rows()[0]
             .data(Qt.ItemDataRole.AccessibleTextRole)
-            .startswith("Folder Работа, 1 chat")
+            .startswith("Folder Работа, chats: 1")
         )
         # A click closes the folder: its chat leaves the list; Enter opens it again.
         center = rows.visualItemRect(sidebar.folder_rows()[0]).center()
