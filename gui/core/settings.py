@@ -17,14 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast, get_args
 
-from gui.core.profiles import (
-    BASE,
-    OWN_FIELDS,
-    Profile,
-    environment_only,
-    parse_models,
-    profile_names,
-)
 from gui.core.proxies import (
     Proxy,
     ProxyMode,
@@ -34,8 +26,9 @@ from gui.core.proxies import (
     resolve_proxy,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # profiles (and gui.values under it) come after the first frame
     from gui.core.keychain import SecretStore
+    from gui.core.profiles import Profile
     from gui.values import FieldInfo, ProviderInfo
     from providers.base import Timeouts
 
@@ -110,6 +103,8 @@ def assemble_config(
     provider's own defaults (and its reading of the SDK's environment variables) apply;
     "proxy" is present only when a proxy is to be used.
     """
+    from gui.core.profiles import OWN_FIELDS
+
     config: dict[str, str] = {}
     for field in info.fields:
         if not info.field_shown(field, values) or (info.profile_of and field.name in OWN_FIELDS):
@@ -332,6 +327,8 @@ class Settings:
         The keychain is read in a worker thread; a locked or failing one raises
         KeychainUnavailableError (KeychainLockedError) rather than reading as "no key".
         """
+        from gui.core.profiles import environment_only
+
         values = self.field_values(info)
         found: dict[str, str] = {}
         for field in info.secret_fields:
@@ -350,6 +347,8 @@ class Settings:
     def profiles(self) -> list[Profile]:
         """Every profile in file order, the first ("openai") always, as saved: the name
         and the models given ("" and None: the defaults)."""
+        from gui.core.profiles import BASE, Profile, parse_models, profile_names
+
         found: list[Profile] = []
         for name in [BASE, *profile_names(self._parser.sections(), _PROVIDER_PREFIX)]:
             section = _PROVIDER_PREFIX + name
@@ -360,6 +359,8 @@ class Settings:
 
     def remove_profile(self, name: str) -> None:
         """Forget a profile's settings (its keys are the keychain's: SecretStore.delete)."""
+        from gui.core.profiles import BASE
+
         if name == BASE:
             raise ValueError("the first profile stays; point it elsewhere instead")
         self._parser.remove_section(_PROVIDER_PREFIX + name)

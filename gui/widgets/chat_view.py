@@ -8,13 +8,13 @@ It shows a page of the conversation's active path and asks for more at either en
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QTimer, QUrl, Signal
 from PySide6.QtGui import QResizeEvent, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QToolButton, QWidget
 
-from gui.widgets import message_hover, thinking
+from gui.widgets import thinking
 from gui.widgets.end_following import EndFollowing
 from gui.widgets.message_document import MessageDocument
 from gui.widgets.message_fill import RENDER_PIECE_CHARS
@@ -28,6 +28,9 @@ from gui.widgets.message_html import (
     parse_icon_url,
     with_versions_at,
 )
+
+if TYPE_CHECKING:
+    from gui.widgets.message_hover import MessageHover
 
 __all__ = ["MAX_MARKDOWN_CHARS", "RENDER_PIECE_CHARS", "ChatView", "MessageLike", "parse_action"]
 
@@ -77,7 +80,7 @@ class ChatView(EndFollowing, MessageDocument):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
-        self.hover = message_hover.MessageHover(self)  # #17: a message's action buttons
+        self._hover: MessageHover | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -188,6 +191,24 @@ class ChatView(EndFollowing, MessageDocument):
         else:
             self.scroll_to_bottom()
         self._want_newer_if_short()
+
+    @property
+    def hover(self) -> MessageHover:
+        """A message's action buttons (#17): made with the first message shown, not for
+        the window's first frame."""
+        if self._hover is None:
+            from gui.widgets.message_hover import MessageHover
+
+            self._hover = MessageHover(self)
+        return self._hover
+
+    def append_message(self, message: MessageLike) -> None:
+        _ = self.hover
+        super().append_message(message)
+
+    def begin_reply(self, message: MessageLike) -> None:
+        _ = self.hover
+        super().begin_reply(message)
 
     def append_page(self, messages: Iterable[MessageLike], *, has_newer: bool) -> None:
         """Add the next page of the path at the end; what is on screen stays put."""

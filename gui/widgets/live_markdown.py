@@ -1,13 +1,16 @@
 """A streaming reply's Markdown rendered as it arrives (issue #17), a bounded step at a time.
 
 The frame of a streaming reply holds, after its heading (and Thinking block): the blocks
-that are complete, rendered once and never touched again; then its "tail" — the open last
-block rendered anew, followed by the text streamed since, appended as plain text. At most
-once a frame (and less often when rendering the tail costs more), a step renders what
-became complete and the tail again. A tail longer than TAIL_CHARS stays plain until a
-block ends in it, so no step lays out more than a few thousand characters; a reply too
-large (or with a line too long) for Markdown stops being rendered live and is shown as
-plain text, as it always was.
+that are complete, rendered once and never touched again; then the open last block as
+last rendered, followed by the text streamed since, appended as plain text. At most once
+a frame (and less often when a step costs more, or text floods in), a step renders up to
+STEP_CHARS of what became complete in place of its streamed text, or else the open block
+again; the plain text after it is never inserted again, so the work per character is
+bounded. An open block longer than TAIL_CHARS (CODE_TAIL_CHARS for code, which is
+highlighted as it comes) stays as it is until a block ends in it. When the reply ends,
+steps render the rest in place, about PIECE_CHARS a loop turn, then the footer. A reply
+too large (or with a line or block too long) for Markdown stops being rendered live and
+is shown as a finished one is: plain text.
 
 Where a block is complete follows markdown.split_blocks' rule (the pieces render as the
 whole does), plus the cuts a stream needs: before and after a code fence at the margin
@@ -16,19 +19,25 @@ and before a heading.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 import time
+from collections.abc import Iterator
 
 from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor, QTextFrame
 
-from gui.widgets import view_markdown
+from gui.widgets import markdown_code, view_markdown
 from gui.widgets.long_text import display, has_long_line
-from gui.widgets.message_fill import insert_html
-from gui.widgets.message_html import MAX_PIECE_CHARS, utf16_len
+from gui.widgets.message_fill import append_html, insert_html
+from gui.widgets.message_html import MAX_PIECE_CHARS, PIECE_CHARS, utf16_len
 
 #: The open block is rendered anew while it is at most this long (about 5–9 ms of
 #: parsing and layout for code or a table); longer, it waits as plain text.
 TAIL_CHARS = 1_000
+#: An open code block is rendered anew while it is at most this long (~4 ms: the lines
+#: highlighted before are reused): code is read as it comes, worth more than emphasis.
+CODE_TAIL_CHARS = 4_000
 #: A step renders at most about this much of what became complete (a block longer than
 #: this, whole); the rest waits for the next steps.
 STEP_CHARS = 1_000
@@ -36,6 +45,12 @@ STEP_CHARS = 1_000
 #: own cost apart, so rendering takes at most a fraction of the GUI thread's time.
 FRAME_MS = 16
 STEP_SPACING = 5
+#: What a step should cost: the next renders about as much as this one did in this time
+#: (layout costs more as the reply grows, and when other threads share the interpreter).
+STEP_MS = 5
+MIN_STEP_CHARS = 200
+#: A step runs at least this long after text went into the frame: in a loop turn of its own.
+APART_MS = 4
 
 _FENCE_RE = re.compile(r"(`{3,}|~{3,})")
 _HEADING_RE = re.compile(r"#{1,6}( |$)")
@@ -46,21 +61,16 @@ _ITEM_RE = re.compile(r"([-*+]|\d{1,9}[.)]) ")
 
 
 #: A stream that brings more than this many characters between two steps is a flood
-#: (a local server on a fast machine, hundreds of times a person's reading speed):
-#: steps wait FLOOD_WAIT_S, so the stream runs at full speed and the end renders it.
+#: (a local server on a fast machine, hundreds of times a person's reading speed): the
+#: next step waits FLOOD_WAIT_S, so the stream runs at full speed, the view still renders
+#: a bounded piece ten times a second, and the end renders the rest a piece per turn.
 FLOOD_CHARS = 4 * 1_000
 FLOOD_WAIT_S = 0.1
-
-
-def flooding(state: LiveState, length: int) -> bool:
-    """Whether to skip this step (and note where the text was): text floods in."""
-    now = time.monotonic()
-    grew = length - state.flood_mark
-    if state.final or grew <= FLOOD_CHARS or now - state.flood_at > FLOOD_WAIT_S * 5:
-        state.flood_mark, state.flood_at = length, now
-        return False
-    state.flood_mark, state.flood_at = length, now
-    return True
+#: complete_prefix looks at most this far into the text not rendered yet: a block longer
+#: than MAX_PIECE_CHARS could not be rendered in one step anyway.
+WINDOW_CHARS = MAX_PIECE_CHARS + 1
+#: the formula worker, once the first formula loaded it (never loaded for it here)
+_MATH_WORKER = "gui.widgets.markdown_math_worker"
 
 
 def complete_prefix(text: str, most: int | None = None) -> int:
@@ -107,46 +117,74 @@ def complete_prefix(text: str, most: int | None = None) -> int:
 
 class LiveState:
     """One streaming reply's live rendering (a plain class: dataclasses would cost the
-    first frame its import)."""
+    first frame its import).
+
+    The frame ends with the reply's uncommitted part, `tail_len` positions: first the
+    open block as last rendered (`rendered_len` positions for the first `rendered_chars`
+    characters after the committed ones), then the text streamed since, plain."""
 
     __slots__ = (
+        "appended_at",
         "code_blocks",
         "committed",
+        "detached",
         "due",
         "final",
-        "flood_at",
-        "flood_mark",
+        "flood",
         "last_at",
         "last_cost",
+        "most",
         "off",
+        "open_blocks",
+        "rendered_chars",
+        "rendered_len",
+        "scanned",
         "seen",
+        "stepped",
         "tail_len",
-        "tail_rendered",
+        "ticket",
     )
 
     def __init__(self, *, last_at: float = 0.0, last_cost: float = 0.0) -> None:
         #: characters of the text rendered as complete blocks
         self.committed = 0
-        #: document positions the tail takes at the end of the frame
+        #: document positions the uncommitted part takes at the end of the frame
         self.tail_len = 0
-        #: the tail is rendered Markdown (not only plain text)
-        self.tail_rendered = False
+        #: the open block as rendered: the characters it covers, the positions it takes,
+        #: and its code blocks
+        self.rendered_chars = 0
+        self.rendered_len = 0
+        self.open_blocks: tuple[str, ...] = ()
         #: the code blocks of the complete part (their Copy links are numbered after these)
         self.code_blocks: tuple[str, ...] = ()
         #: rendering live stopped (too large, or a line too long): plain text from here on
         self.off = False
-        #: a step is due (its timer runs)
+        #: the uncommitted text is not in the frame (it ended with text still waiting to
+        #: go in): each piece is added at the frame's end
+        self.detached = False
+        #: a step is due (its timer runs); the number of the timer that counts
         self.due = False
+        self.ticket = 0
         #: the reply ended: steps render what is left, a bounded piece each, not anew
         self.final = False
-        #: the text's length and the time at the last step or skipped step (flooding)
-        self.flood_mark = 0
-        self.flood_at = 0.0
+        #: text came faster than FLOOD_CHARS a step: the next step waits FLOOD_WAIT_S
+        self.flood = False
+        #: the text's length at the last step; how far its lines were checked for length
+        self.stepped = 0
+        self.scanned = 0
+        #: about how many characters a step renders (sized by what steps cost)
+        self.most = STEP_CHARS
+        #: when text last went into the frame (time.monotonic)
+        self.appended_at = 0.0
         #: when the last step ran and what it cost (time.monotonic seconds)
         self.last_at = last_at
         self.last_cost = last_cost
         #: the text length the last step saw: no new text, no step
         self.seen = 0
+
+    @property
+    def tail_rendered(self) -> bool:
+        return self.rendered_chars > 0
 
     def delay_ms(self) -> int:
         """How long to wait before the next step (at the end: the next loop turn)."""
@@ -154,12 +192,29 @@ class LiveState:
             return 1
         now = time.monotonic()
         spacing = max(FRAME_MS / 1000, STEP_SPACING * self.last_cost)
-        return max(1, round((self.last_at + spacing - now) * 1000))
+        if self.flood:
+            spacing = max(spacing, FLOOD_WAIT_S)
+        least = APART_MS if self.busy() else 1
+        return max(least, round((self.last_at + spacing - now) * 1000))
+
+    def piece(self) -> int:
+        """About how much a step may render: STEP_CHARS while the reply streams (the
+        stream has the rest of the frame), at the end as much as STEP_MS allows."""
+        return self.most if self.final else min(self.most, STEP_CHARS)
+
+    def busy(self) -> bool:
+        """Text went into the frame a moment ago, in this loop turn most likely: a step
+        now would make the turn as long as both (and the layout the text costs)."""
+        return not self.final and time.monotonic() - self.appended_at < APART_MS / 2000
 
     def touched(self) -> bool:
         """True when anything but plain text went into the frame (the end must render it
         differently from a reply that streamed as plain text)."""
         return self.committed > 0 or self.tail_rendered
+
+    def blocks(self) -> tuple[str, ...]:
+        """The code blocks shown so far, the open block's included (Copy links)."""
+        return self.code_blocks + self.open_blocks
 
 
 def step(
@@ -174,101 +229,172 @@ def step(
     max_chars: int,
 ) -> tuple[str, ...]:
     """One bounded step at the end of `frame`: render up to STEP_CHARS of what became
-    complete (the rest stays plain for the next step), or else the open block again;
-    returns the reply's code blocks so far (for the Copy links)."""
+    complete (the rest stays plain for the next steps), or else the open block again;
+    once the reply ended, as much as STEP_MS allows. Returns the code blocks shown so
+    far (for the Copy links). The work is bounded by the piece, never by the reply."""
     started = time.monotonic()
-    tail = text[state.committed :]
-    if len(text) > max_chars or has_long_line(tail):
+    state.flood = len(text) - state.stepped > FLOOD_CHARS
+    state.stepped = len(text)
+    if len(text) > max_chars or _long_line(state, text):
         state.off = True  # plain from here: the end renders the reply as it always did
-    cut = 0 if state.off else complete_prefix(tail, STEP_CHARS)
-    if state.final and not state.off and not cut:
+    tail = text[state.committed : state.committed + WINDOW_CHARS]
+    whole = len(text) - state.committed <= WINDOW_CHARS
+    cut = 0 if state.off else complete_prefix(tail, state.piece())
+    if not cut and not whole:
+        state.off = True  # the open block is too big to lay out in a step
+    elif state.final and not state.off and not cut:
         cut = len(tail)  # the reply ended: its last block is complete too
     if cut > MAX_PIECE_CHARS:  # one block too big to lay out in a step (a huge table)
         state.off, cut = True, 0
     # After a commit the rest (more complete blocks, or the open one) wants a step of
     # its own; otherwise the step is done until more text comes.
-    state.seen = -1 if cut and cut < len(tail) else len(text)
-    blocks = state.code_blocks
+    more = cut and state.committed + cut < len(text)
+    state.seen = -1 if more else len(text)
     if cut:
-        _commit(frame, state, tail, cut, dark, message_id, copy_label, plain_format)
-        blocks = state.code_blocks
-    else:
-        open_part = tail
-        live_tail = not state.off and 0 < len(open_part) <= TAIL_CHARS
-        if live_tail or state.tail_rendered:
-            cursor = remove_tail(frame, state)
-            start = cursor.position()
-            if live_tail:
-                shown = view_markdown.render(
-                    frame.document(),
-                    open_part,
-                    dark=dark,
-                    message_id=message_id,
-                    copy_label=copy_label,
-                    first_code_block=len(state.code_blocks),
-                )
-                insert_html(cursor, shown.html.rstrip())
-                blocks += shown.code_blocks
-            else:
-                cursor.insertText(display(open_part), plain_format)
-            state.tail_rendered = live_tail
-            state.tail_len = frame.lastPosition() - start
+        with _edit(frame) as cursor:
+            _commit(cursor, frame, state, text, cut, dark, message_id, copy_label, plain_format)
+    elif not state.off and whole and 0 < len(tail) <= _open_limit(tail):
+        with _edit(frame) as cursor:
+            _render_open(cursor, frame, state, tail, dark, message_id, copy_label)
+    # While text floods in, and while the end renders, formulas wait to be typeset: on the
+    # worker's thread (pure Python) that would take half the interpreter from the stream.
+    if (state.flood or state.final) and (math := sys.modules.get(_MATH_WORKER)) is not None:
+        math.hold(2 * FLOOD_WAIT_S)
     state.last_at, state.last_cost = started, time.monotonic() - started
-    return blocks
+    if cut:  # the next piece sized by what this one cost: a step stays about STEP_MS
+        rate = cut / max(state.last_cost * 1000, 0.5)
+        state.most = min(max(round(rate * STEP_MS), MIN_STEP_CHARS), PIECE_CHARS)
+    return state.blocks()
 
 
-def remove_tail(frame: QTextFrame, state: LiveState) -> QTextCursor:
-    """The tail removed: a cursor where it began."""
+def _open_limit(tail: str) -> int:
+    """How long the open block may be to render anew: longer for a code block."""
+    return CODE_TAIL_CHARS if _FENCE_RE.match(tail.lstrip(" ")) else TAIL_CHARS
+
+
+@contextlib.contextmanager
+def _edit(frame: QTextFrame) -> Iterator[QTextCursor]:
+    """A cursor whose edits are laid out once, together (each edit alone would lay out
+    the whole frame again)."""
+    cursor = QTextCursor(frame.document())
+    cursor.beginEditBlock()
+    try:
+        yield cursor
+    finally:
+        cursor.endEditBlock()
+
+
+def _long_line(state: LiveState, text: str) -> bool:
+    """Whether a line too long for Markdown came since the last step (a line is looked
+    at again from its start only while it grows: the work follows the new text)."""
+    start = text.rfind("\n", 0, state.scanned) + 1
+    state.scanned = len(text)
+    return has_long_line(text[start:])
+
+
+def plain_len(text: str, start: int, end: int) -> int:
+    """The document positions `text[start:end]` took as it streamed: with its display
+    breaks, which count from the start of its line."""
+    if start >= end:
+        return 0
+    line = text.rfind("\n", 0, start) + 1
+    before = utf16_len(display(text[line:start])) if line < start else 0
+    return utf16_len(display(text[line:end])) - before
+
+
+def _render_open(
+    cursor: QTextCursor,
+    frame: QTextFrame,
+    state: LiveState,
+    tail: str,
+    dark: bool,
+    message_id: int,
+    copy_label: str,
+) -> None:
+    """The open block (all of the text not committed, at most TAIL_CHARS) rendered anew
+    in place of what showed it."""
+    with markdown_code.reusing():  # an open code block: only its new lines highlighted
+        shown = view_markdown.render(
+            frame.document(),
+            tail,
+            dark=dark,
+            message_id=message_id,
+            copy_label=copy_label,
+            first_code_block=len(state.code_blocks),
+        )
+    start = frame.lastPosition() - state.tail_len
+    cursor.setPosition(start)
+    cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()
+    insert_html(cursor, shown.html.rstrip())
+    spaces = len(tail) - len(tail.rstrip(" "))
+    if spaces and not tail.endswith("\n" + " " * spaces) and not _FENCE_RE.match(tail):
+        # The paragraph's last word is done, the next comes as plain text: the space
+        # between them, which Markdown drops at a paragraph's end, stays.
+        frame.lastCursorPosition().insertText(" ")
+    state.rendered_chars, state.open_blocks = len(tail), shown.code_blocks
+    state.rendered_len = state.tail_len = frame.lastPosition() - start
+
+
+def detach(frame: QTextFrame, state: LiveState) -> None:
+    """The uncommitted part taken out of the frame: its pieces will be added at the end."""
     cursor = QTextCursor(frame.document())
     cursor.setPosition(frame.lastPosition() - state.tail_len)
     cursor.setPosition(frame.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
     cursor.removeSelectedText()
-    return cursor
+    state.tail_len = state.rendered_chars = state.rendered_len = 0
+    state.open_blocks, state.detached = (), True
 
 
 def _commit(
+    cursor: QTextCursor,
     frame: QTextFrame,
     state: LiveState,
-    tail: str,
+    text: str,
     cut: int,
     dark: bool,
     message_id: int,
     copy_label: str,
     plain_format: QTextCharFormat,
 ) -> None:
-    """The first `cut` characters of the tail rendered for good; the rest plain, in a
-    block of its own (left as it streamed when the tail was plain)."""
+    """The next `cut` characters rendered for good in place of what showed them (the
+    open block as rendered, and the plain text after it up to the cut); the rest stays
+    as it streamed, in a block of its own. Costs the cut and the open block, never the
+    rest: a flood of plain text after the open block is not inserted again."""
+    begin = state.committed
     done = view_markdown.render(
         frame.document(),
-        tail[:cut],
+        text[begin : begin + cut],
         dark=dark,
         message_id=message_id,
         copy_label=copy_label,
         first_code_block=len(state.code_blocks),
     )
-    html = done.html.rstrip()
-    rest = tail[cut:]
-    if state.tail_rendered:
-        # The rest first, in a block of its own; then the blocks rendered before it.
-        cursor = remove_tail(frame, state)
-        at = cursor.position()
-        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        if rest:
-            cursor.insertText(display(rest), plain_format)
-        cursor.setPosition(at)
-        insert_html(cursor, html)
-    else:
-        # The prefix's streamed text, its last line break kept: the rest keeps its block.
-        cursor = QTextCursor(frame.document())
-        begin = frame.lastPosition() - state.tail_len
-        cursor.setPosition(begin)
-        cursor.setPosition(
-            begin + utf16_len(display(tail[:cut])) - 1, QTextCursor.MoveMode.KeepAnchor
-        )
-        cursor.removeSelectedText()
-        insert_html(cursor, html)
     state.committed += cut
     state.code_blocks += done.code_blocks
-    state.tail_rendered = False
-    # Counted from the end: after a table or a list the cursor is not where the rest is.
-    state.tail_len = utf16_len(display(rest))
+    if state.detached:
+        append_html(frame, done.html.rstrip())
+        return
+    shown = state.rendered_chars
+    middle = ""
+    if cut >= shown:  # the open block as rendered, and plain text up to the cut
+        removed = state.rendered_len + plain_len(text, begin + shown, begin + cut)
+    else:  # the open block was rendered further than the cut: its rest goes back plain
+        removed = state.rendered_len
+        middle = display(text[begin + cut : begin + shown])
+    rest = state.tail_len - removed + utf16_len(middle)
+    start = frame.lastPosition() - state.tail_len
+    # The cut's own last line break, streamed, is kept: the rest keeps its block.
+    keep = cut > shown and (rest > 0 or not state.final)
+    cursor.setPosition(start)
+    cursor.setPosition(start + removed - keep, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()
+    if not keep and (rest > 0 or not state.final):  # the rest in a block of its own
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        if middle:
+            cursor.insertText(middle, plain_format)
+        cursor.setPosition(start)
+    insert_html(cursor, done.html.rstrip())
+    state.rendered_chars = state.rendered_len = 0
+    state.open_blocks = ()
+    state.tail_len = rest

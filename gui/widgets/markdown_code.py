@@ -6,11 +6,13 @@ start-up.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["HIGHLIGHT_BUDGET", "code_html", "language", "shebang_language"]
+__all__ = ["HIGHLIGHT_BUDGET", "code_html", "language", "reusing", "shebang_language"]
 
 # Highlighting is the costliest step (~1.5 µs per character); past this many characters per
 # message code is shown plain, so a huge reply still renders in well under a second.
@@ -44,18 +46,57 @@ def code_html(
     return html, budget
 
 
+#: Within `reusing()`: the lines of a code block highlighted last (language, theme,
+#: those lines, their HTML), which a block that grows from them reuses.
+_reused: list[tuple[str, bool, str, str]] = []
+_reusing = [False]
+
+
+@contextlib.contextmanager
+def reusing() -> Iterator[None]:
+    """Highlight a streaming reply's open code block: the complete lines highlighted the
+    last time are reused, only the new ones are highlighted (each part lexed from its
+    start, which a string spanning them may colour differently until the block is
+    complete: it is then highlighted whole, outside this)."""
+    _reusing[0] = True
+    try:
+        yield
+    finally:
+        _reusing[0] = False
+
+
 def _highlight(code: str, lang: str, dark: bool, budget: int) -> tuple[str, int]:
     lexer = _lexer(lang.lower()) if lang else None
     if lexer is None or len(code) > budget:
         return _escape(code), budget
+    try:
+        if _reusing[0]:
+            return _grown(code, lang, lexer, dark), budget - len(code)
+        return _pygments(code, lexer, dark), budget - len(code)
+    except Exception:  # a third-party lexer choking on hostile text must not lose the reply
+        return _escape(code), budget - len(code)
+
+
+def _pygments(code: str, lexer: Any, dark: bool) -> str:
     # Imported lazily, like all of pygments here, to keep it off the startup path.
     from pygments import highlight  # type: ignore[import-untyped, unused-ignore]
 
-    try:
-        html = str(highlight(code, lexer, _formatter(dark)))
-    except Exception:  # a third-party lexer choking on hostile text must not lose the reply
-        return _escape(code), budget - len(code)
-    return (html[:-1] if html.endswith("\n") else html), budget - len(code)
+    html = str(highlight(code, lexer, _formatter(dark)))
+    return html[:-1] if html.endswith("\n") else html
+
+
+def _grown(code: str, lang: str, lexer: Any, dark: bool) -> str:
+    """`code` highlighted, reusing the lines highlighted last (see `reusing`)."""
+    done, html = "", ""
+    if _reused and _reused[0][:2] == (lang, dark) and code.startswith(_reused[0][2]):
+        done, html = _reused[0][2], _reused[0][3]
+    end = code.rfind("\n") + 1  # the complete lines
+    if end > len(done):
+        html += ("\n" if done else "") + _pygments(code[len(done) : end], lexer, dark)
+        done = code[:end]
+        _reused[:] = [(lang, dark, done, html)]
+    rest = code[len(done) :]  # the line still coming
+    return html + ("\n" if done else "") + _pygments(rest, lexer, dark) if rest else html
 
 
 def language(info: str) -> str:

@@ -16,6 +16,7 @@ import collections
 import contextlib
 import queue
 import threading
+import time
 import weakref
 from typing import NamedTuple, Protocol
 
@@ -26,7 +27,7 @@ from PySide6.QtSvg import QSvgRenderer
 from gui import pacing
 from gui.widgets.markdown_math import MathError, Typeset, typeset
 
-__all__ = ["MathKey", "Owner", "submit", "svg_image"]
+__all__ = ["MathKey", "Owner", "hold", "submit", "svg_image"]
 
 #: GUI time per pump tick for handing results over; the rest waits a tick.
 _PUMP_BUDGET_MS = 4
@@ -81,6 +82,8 @@ class _Worker:
         self._timer: QTimer | None = None
         self._outstanding = 0
         self._queued: list[tuple[weakref.ref[Owner], MathKey]] = []
+        #: no job goes to the thread before this (time.monotonic): a reply floods in
+        self.hold_until = 0.0
 
     def submit(self, owner: Owner, key: MathKey) -> None:
         if self._outstanding == 0:
@@ -114,9 +117,10 @@ class _Worker:
             self._results.append((owner, key, result))
 
     def _pump(self) -> None:
-        for job in self._queued:
-            self._jobs.put(job)
-        self._queued.clear()
+        if time.monotonic() >= self.hold_until:
+            for job in self._queued:
+                self._jobs.put(job)
+            self._queued.clear()
         clock = QElapsedTimer()
         clock.start()
         while self._results and clock.elapsed() < _PUMP_BUDGET_MS:
@@ -134,3 +138,9 @@ class _Worker:
 
 _WORKER = _Worker()
 submit = _WORKER.submit
+
+
+def hold(seconds: float) -> None:
+    """Hand the thread no new job for `seconds`: a reply floods in, and typesetting (pure
+    Python) would take half the interpreter from it; each formula's source shows until."""
+    _WORKER.hold_until = max(_WORKER.hold_until, time.monotonic() + seconds)

@@ -1,15 +1,15 @@
 """The conversation view's document: one QTextFrame per message, and what fills it.
 
-A streaming reply only appends plain text at the end of its own frame; its Markdown is
-rendered when it ends. No loop turn lays out more than a piece (issue #21): long lines
-go in display blocks (long_text), streamed text beyond a piece waits in a backlog,
-bodies render a piece a turn (message_fill), a huge text is shown cut with "Show all"
-and "Open as text". A Thinking block is thinking.py. Nothing is ever fetched.
-Texts keep the view's translation context, "ChatView".
+A streaming reply appends plain text at the end of its frame, its Markdown rendered over
+it live (live_view.py). No loop turn lays out more than a piece (issue #21): long lines go
+in display blocks (long_text), streamed text beyond a piece waits in a backlog, bodies
+render a piece a turn (message_fill), a huge text is cut with "Show all" and "Open as
+text". Thinking blocks: thinking.py. Nothing is fetched. Translation context: "ChatView".
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QTextCursor, QTextFrame
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from gui.widgets import attachment_view, markdown, thinking
+from gui.widgets import markdown, thinking
 from gui.widgets.live_markdown import LiveState
 from gui.widgets.live_view import LiveView
 from gui.widgets.long_text import PLAIN_PIECE_CHARS, LineBreaker, is_cut, lf
@@ -97,12 +97,12 @@ class MessageDocument(ToolCardsView, LiveView, ReasoningBlocks, QTextBrowser):
     def is_expanding(self, message_id: int) -> bool:
         """Still rendering its body a piece per loop turn (not stopped at "Show all")."""
         fill = self._fills.get(message_id)
-        return message_id in self._backlog or (fill is not None and fill.running())
+        busy = message_id in self._backlog or self._finishing(message_id)
+        return busy or (fill is not None and fill.running())
 
     def is_cut(self, message_id: int) -> bool:
         """Shown up to its "Show all" link."""
-        fill = self._fills.get(message_id)
-        return fill is not None and fill.paused
+        return (fill := self._fills.get(message_id)) is not None and fill.paused
 
     # -- single messages ---------------------------------------------------------------
     def append_message(self, message: MessageLike) -> None:
@@ -139,7 +139,7 @@ class MessageDocument(ToolCardsView, LiveView, ReasoningBlocks, QTextBrowser):
             if live.off or not wants_markdown(message):
                 self._refill(frame, message)  # plain after all: as if it never was live
             else:
-                self._finish_live(frame, shown, live)
+                self._finish_live(frame, shown, live, detach=not was_streaming)
             return
         if was_streaming:
             if is_cut(message.text):  # a view holding megabytes re-lays them out at a resize:
@@ -255,8 +255,12 @@ class MessageDocument(ToolCardsView, LiveView, ReasoningBlocks, QTextBrowser):
             first_code_block=0,
             footer=lambda: self._footer(shown),
         )
-        if files := attachment_view.files_of(self.document(), message):  # #19: above the text
-            html = attachment_view.files_html(self.document(), files, self.dark) + html
+        # #19: files above the text (loaded with the first; kept for re-renders without)
+        if getattr(message, "attachments", ()) or "gui.widgets.attachment_view" in sys.modules:
+            from gui.widgets import attachment_view
+
+            if files := attachment_view.files_of(self.document(), message):
+                html = attachment_view.files_html(self.document(), files, self.dark) + html
         if think is None:
             cursor.insertHtml(heading(message, dark=self.dark) + html)
         else:

@@ -208,15 +208,29 @@ class Fill:
 
 def append_html(frame: QTextFrame, html: str) -> None:
     """Add blocks at the end of a frame: in a block of their own, or the first would
-    join the frame's last line."""
+    join the frame's last line. After a table, not in the block Qt keeps after it: the
+    HTML of a table and what follows, inserted at once, leaves that block empty too, so
+    a reply looks the same whatever pieces it was rendered in."""
     cursor = frame.lastCursorPosition()
-    if cursor.block().length() > 1:
+    if cursor.block().length() > 1 or _after_table(cursor.block()):
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
     insert_html(cursor, html)
 
 
+def _after_table(block: QTextBlock) -> bool:
+    """Whether `block` is the one a table (or a quote, a one-cell table) ends before."""
+    previous = block.previous()
+    if not previous.isValid():
+        return False
+    table = QTextCursor(previous).currentTable()
+    return table is not None and QTextCursor(block).currentTable() is not table
+
+
 _FIRST_P_RE = re.compile(r"<p(?: style=\"([^\"]*)\")?>")
 _MARGIN_RE = re.compile(r"margin-(top|bottom):(\d+)px")
+_HEADING_RE = re.compile(r"<h([1-6])>")
+#: Qt's margins (top, bottom) for <h1>…<h6>, which a block the HTML goes into keeps not
+_HEADING_MARGINS = {1: (18, 12), 2: (16, 12), 3: (14, 12), 4: (12, 12), 5: (12, 4), 6: (0, 0)}
 
 
 def insert_html(cursor: QTextCursor, html: str) -> None:
@@ -230,6 +244,14 @@ def insert_html(cursor: QTextCursor, html: str) -> None:
     cursor.insertHtml(html)
     if html.startswith(("<ol", "<ul")) and block.isValid() and block.length() == 1:
         _drop_empty(block)  # a list goes after the block it is inserted in: not a gap
+        return
+    if (heading := _HEADING_RE.match(html)) is not None and block.isValid():
+        level = int(heading.group(1))  # a heading that opens the HTML: Qt's own margins
+        fmt = block.blockFormat()
+        fmt.setTopMargin(_HEADING_MARGINS[level][0])
+        fmt.setBottomMargin(_HEADING_MARGINS[level][1])
+        fmt.setHeadingLevel(level)
+        QTextCursor(block).setBlockFormat(fmt)
         return
     opening = _FIRST_P_RE.match(html)
     if opening is None or not block.isValid():

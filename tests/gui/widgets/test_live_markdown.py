@@ -15,8 +15,9 @@ from PySide6.QtGui import QGuiApplication, QTextFrame, QTextTable
 
 from gui.widgets import live_markdown
 from gui.widgets.chat_view import ChatView
-from gui.widgets.live_markdown import TAIL_CHARS, complete_prefix
+from gui.widgets.live_markdown import CODE_TAIL_CHARS, TAIL_CHARS, complete_prefix
 from gui.widgets.markdown import copy_link
+from gui.widgets.message_html import MAX_PIECE_CHARS
 
 REPLY = """## Сравнение
 
@@ -139,18 +140,26 @@ def layout(view: ChatView) -> list[tuple[str, float, float, bool]]:
     return found
 
 
-def test_a_long_open_code_block_waits_as_plain_text_and_renders_once_closed(
+def test_an_open_code_block_is_highlighted_as_it_streams_and_a_very_long_one_waits(
     qtbot: Any,
 ) -> None:
     view = view_for(qtbot)
     view.begin_reply(Msg(2, "assistant", "", status="streaming"))
     code = "".join(f"x{i} = {i}  # строка\n" for i in range(TAIL_CHARS // 10))
     stream(view, qtbot, "Код:\n\n```python\n" + code, size=200)
+    # Longer than a paragraph may be to render anew, but code: highlighted while open.
+    qtbot.waitUntil(lambda: "```python" not in view.toPlainText(), timeout=2000)
+    assert "x99 = 99" in view.toPlainText()
+    more = "".join(f"y{i} = {i}  # ещё\n" for i in range(CODE_TAIL_CHARS // 25))
+    assert CODE_TAIL_CHARS < len(code + more) < MAX_PIECE_CHARS
+    stream(view, qtbot, more, size=200)
     qtbot.wait(60)
-    assert "```python" in view.toPlainText()  # too long to render anew every frame
+    shown = view.toPlainText()
+    assert "```" not in shown and "y99 = 99" in shown  # its head as rendered, lines after
     stream(view, qtbot, "```\n\nВсё.\n", size=200)
-    qtbot.waitUntil(lambda: "```" not in view.toPlainText(), timeout=2000)
-    assert "x3 = 3" in view.toPlainText()
+    qtbot.waitUntil(lambda: "Всё." in view.toPlainText(), timeout=2000)
+    qtbot.waitUntil(lambda: view._live[2].committed > 0 and "```" not in view.toPlainText())
+    assert view.code_block(2, 0) == (code + more).rstrip("\n")  # Copy copies all of it
 
 
 def test_rendering_is_spaced_by_its_cost(qtbot: Any) -> None:
