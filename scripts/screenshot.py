@@ -102,6 +102,11 @@ def seed_profile(base: Path, *, theme: str, language: str) -> None:
     store = Store.open(paths.history_db)
     try:
         store.create_conversation(title="Recipe ideas", provider="openai", model="llama3.2")
+        work = store.create_folder("Работа")  # a folder with two chats (#22)
+        for title in ("План на квартал", "Отчёт для совета"):
+            chat = store.create_conversation(title=title, provider="gigachat", model="GigaChat")
+            store.add_message(chat.id, "user", title)
+            store.move_to_folder(chat.id, work.id)
         conversation = store.create_conversation(provider="gigachat", model="GigaChat")
         store.add_message(conversation.id, "user", QUESTION)
         store.add_message(
