@@ -34,6 +34,10 @@ else
   workpath=${workpath:-build/pyinstaller}
 fi
 
+# Absolute: PyInstaller reads the spec's paths from the spec's own folder (packaging/).
+workpath=$(realpath -m "$workpath")
+distpath=$(realpath -m "$distpath")
+
 python=${PYTHON:-.venv/bin/python}
 if [ -z "${PYTHON:-}" ] && [ ! -x .venv/bin/pyinstaller ]; then
   ./scripts/setup

@@ -7,7 +7,7 @@ It shows a page of the conversation's active path and asks for more at either en
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QTimer, QUrl, Signal
@@ -112,6 +112,13 @@ class ChatView(EndFollowing, MessageDocument):
             self.dark = dark
             self.rerender()
 
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        """The providers' labels as the picker shows them (again after Settings)."""
+        if labels != self.labels:
+            self.labels = dict(labels)
+            if self._frames:
+                self.schedule_rerender()
+
     def schedule_rerender(self) -> None:
         """Re-render once after the current burst of events (two translators → one pass)."""
         if not self._rerender_pending:
@@ -140,13 +147,16 @@ class ChatView(EndFollowing, MessageDocument):
         bar.setValue(bar.maximum() - from_bottom)
 
     def createMimeDataFromSelection(self) -> QMimeData:
-        """Copied text holds each formula as its LaTeX ($…$), not a blank character."""
+        """Copied text holds each formula as its LaTeX ($…$), and no U+FFFC for the
+        view's own pictures (a provider's badge, an action's place)."""
         if self.document().findChild(QObject, "mathImages") is None:
-            return super().createMimeDataFromSelection()
-        from gui.widgets.markdown_math_images import selection_text
+            text = self.textCursor().selection().toPlainText()
+        else:
+            from gui.widgets.markdown_math_images import selection_text
 
+            text = selection_text(self.textCursor())
         data = QMimeData()  # Qt's own rebuilds its text on every read: setText is lost
-        data.setText(selection_text(self.textCursor()))
+        data.setText(text.replace("\ufffc", "").replace("\u2028", "\n").replace("\xa0", " "))
         return data
 
     # -- resources: nothing is ever loaded -------------------------------------------
@@ -158,6 +168,11 @@ class ChatView(EndFollowing, MessageDocument):
             return None
         from gui.widgets import icons  # the first message shown draws them
 
+        if wanted[0].startswith("badge-"):  # a reply's provider: badge-<letter, hex>-<name>
+            code, _, provider = wanted[0][6:].partition("-")
+            letter = chr(int(code, 16)) if code.isalnum() and len(code) <= 6 else "?"
+            colour = icons.badge_colour(provider)
+            return icons.badge(letter, colour, 18, self.devicePixelRatioF())
         if wanted[0] not in icons.SHAPES:
             return None
         return icons.image(wanted[0], MUTED[wanted[1]], 14, self.devicePixelRatioF())

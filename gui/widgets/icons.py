@@ -84,3 +84,35 @@ def icon(name: str, colour: QColor | str, size: int = 18, ratio: float = 2.0) ->
 
 def icon_size(size: int = 18) -> QSize:
     return QSize(size, size)
+
+
+#: A provider's badge colours (by a hash of its name): blue, teal, violet, orange, green, rose.
+BADGE_COLOURS = ("#2f6fdf", "#0f8b8d", "#7a4fd6", "#d9822b", "#2e9e57", "#d04a78")
+
+
+def badge_colour(provider: str) -> str:
+    return BADGE_COLOURS[sum(map(ord, provider)) % len(BADGE_COLOURS)]
+
+
+@functools.lru_cache(maxsize=64)
+def badge(letter: str, colour: str, size: int, ratio: float = 1.0) -> QImage:
+    """A provider's round badge: its label's first letter, white on its colour."""
+    from PySide6.QtCore import Qt
+
+    pixels = max(1, round(size * ratio))
+    picture = QImage(pixels, pixels, QImage.Format.Format_ARGB32_Premultiplied)
+    picture.fill(0)
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(QRectF(0, 0, pixels, pixels))
+    font = painter.font()
+    font.setBold(True)
+    font.setPixelSize(max(1, round(pixels * 0.55)))
+    painter.setFont(font)
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(QRectF(0, 0, pixels, pixels), Qt.AlignmentFlag.AlignCenter, letter)
+    painter.end()
+    picture.setDevicePixelRatio(ratio)
+    return picture

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.parameters_button = QPushButton()
         self.settings_button = QPushButton()
         self.view = ChatView()
+        self.picker.labels_changed.connect(self.view.set_labels)  # the replies' headings
         self.composer = Composer()
         self.send_button = QPushButton()
         self.stop_button = QPushButton()

@@ -233,7 +233,7 @@ class MessageDocument(ToolCardsView, LiveView, ReasoningBlocks, QTextBrowser):
         if self._fill_cards(cursor, shown, think):
             return
         if message.status == "streaming":
-            cursor.insertHtml(heading(message, dark=self.dark))
+            cursor.insertHtml(heading(message, dark=self.dark, labels=self.labels))
             cursor.insertBlock()
             if think is not None:
                 if not message.text and not think.live:  # still thinking (a chat opened)
@@ -262,9 +262,9 @@ class MessageDocument(ToolCardsView, LiveView, ReasoningBlocks, QTextBrowser):
             if files := attachment_view.files_of(self.document(), message):
                 html = attachment_view.files_html(self.document(), files, self.dark) + html
         if think is None:
-            cursor.insertHtml(heading(message, dark=self.dark) + html)
+            cursor.insertHtml(heading(message, dark=self.dark, labels=self.labels) + html)
         else:
-            cursor.insertHtml(heading(message, dark=self.dark))
+            cursor.insertHtml(heading(message, dark=self.dark, labels=self.labels))
             cursor.insertBlock()
             thinking.insert(cursor, ident, think, dark=self.dark)
             append_html(frame, html)

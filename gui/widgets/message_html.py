@@ -211,19 +211,28 @@ def frame_format(role: str, *, dark: bool) -> QTextFrameFormat:
     return fmt
 
 
-def heading(message: MessageLike, *, dark: bool = False) -> str:
-    """Who wrote it (you, or the model) and, dimmed, when."""
+def heading(message: MessageLike, *, dark: bool = False, labels: Labels = None) -> str:
+    """Who wrote it (you, or the model: its provider's badge, the model, the provider's
+    label from `labels`, by provider name) and, dimmed, when."""
     who = {
         "user": translate("ChatView", "You"),
         "system": translate("ChatView", "System prompt"),
     }.get(message.role)
     details: list[str] = []
+    badge = ""
     if who is None:
         who = message.model or message.provider or translate("ChatView", "Assistant")
+        label = (labels or {}).get(message.provider, "")
+        if label and label != who:
+            details.append(label)
+        if mark := (label or message.provider)[:1].upper():
+            url = icon_url(f"badge-{ord(mark):x}-{message.provider}", dark)
+            picture = f'<img src="{markdown.escape(url)}" width="18" height="18"'
+            badge = picture + ' style="vertical-align:middle">&nbsp;'
     when = getattr(message, "created_at", None)
     if isinstance(when, (int, float)) and when > 0:
         details.append(_time(float(when)))
-    line = f"<b>{markdown.escape(who)}</b>"
+    line = f"{badge}<b>{markdown.escape(who)}</b>"
     if details:
         said = " · ".join(markdown.escape(detail) for detail in details)
         line += f'&nbsp;&nbsp;<span style="color:{MUTED[dark]}; font-size:small">{said}</span>'
@@ -251,6 +260,10 @@ def _time(when: float) -> str:
 
 def icon_url(name: str, dark: bool) -> str:
     return f"{ICON_SCHEME}:{name}/{'dark' if dark else 'light'}"
+
+
+#: provider name → its label in the interface language (None: no labels known)
+Labels = Mapping[str, str] | None
 
 
 def parse_icon_url(url: str) -> tuple[str, bool] | None:

@@ -25,6 +25,8 @@ class ProviderPicker(QWidget):
     changed = Signal(str, str)
     #: the provider whose live model list should be fetched
     models_wanted = Signal(str)
+    #: {provider name: its label in the interface language}, for the replies' headings
+    labels_changed = Signal(dict)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +113,7 @@ class ProviderPicker(QWidget):
 
     def _label_providers(self) -> None:
         """Item texts and tips in the interface language (the data stays the name)."""
+        self.labels_changed.emit({n: provider_text(i.label) for n, i in self._infos.items()})
         for index in range(self.provider_box.count()):
             info = self._infos.get(str(self.provider_box.itemData(index)))
             if info is None:

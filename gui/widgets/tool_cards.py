@@ -13,7 +13,8 @@ Texts keep the view's translation context, "ChatView".
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QUrl
@@ -253,6 +254,8 @@ class ToolCardsView:
     _card_base: dict[int, int]
     _open_results: set[tuple[int, int]]
     dark: bool
+    #: provider name → label, for the headings (ChatView.set_labels; none until then)
+    labels: Mapping[str, str] = MappingProxyType({})
 
     tool_answered: Any  # ChatView's Signal(int, str, str)
     anchorClicked: Any  # QTextBrowser's
@@ -335,7 +338,7 @@ class ToolCardsView:
         streaming = shown.status == "streaming"
         if ident in self._thinking:
             self._thinking[ident].frame = None
-        cursor.insertHtml(heading(shown, dark=self.dark))
+        cursor.insertHtml(heading(shown, dark=self.dark, labels=self.labels))
         if think is not None:
             cursor.insertBlock()
             thinking.insert(cursor, ident, think, dark=self.dark)
