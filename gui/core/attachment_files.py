@@ -91,15 +91,7 @@ def open_copy(path: str, name: str, sha256: str, root: Path | None = None) -> Pa
     folder = _private(top / sha256[:16])
     target = folder / safe_name(name, sha256[:16])
     if not target.is_file() or target.stat().st_size != os.stat(path).st_size:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".copy-")
-        try:
-            with open(path, "rb") as reading, os.fdopen(handle, "wb") as writing:
-                shutil.copyfileobj(reading, writing, 1024 * 1024)
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, target)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        _copy_whole(path, target, 0o600, ".copy-")
     os.chmod(target, 0o400)
     os.utime(target)  # opened today: the sweep leaves it a day
     return target
@@ -107,13 +99,17 @@ def open_copy(path: str, name: str, sha256: str, root: Path | None = None) -> Pa
 
 def save_copy(path: str, target: str) -> None:
     """The file written where the person chose (whole, or not at all)."""
-    destination = Path(target)
-    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=".besedka-")
+    _copy_whole(path, Path(target), 0o644, ".besedka-")
+
+
+def _copy_whole(path: str, target: Path, mode: int, prefix: str) -> None:
+    """`path` copied to `target` through a temporary file beside it: whole, or not at all."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix)
     try:
         with open(path, "rb") as reading, os.fdopen(handle, "wb") as writing:
             shutil.copyfileobj(reading, writing, 1024 * 1024)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, destination)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
