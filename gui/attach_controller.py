@@ -26,6 +26,7 @@ from gui.core import attachments
 from gui.core.attachments import Picked
 from gui.core.profiles import parse_models
 from gui.core.store.attachments import StoredAttachment, thumbnail_path
+from gui.core.tasks import spawn
 from gui.values import ErrorInfo
 from gui.widgets.attachment_chips import thumbnail
 from gui.widgets.attachment_text import attachment_text, blind_model_text, large_document_text
@@ -267,7 +268,4 @@ class AttachController(QObject):
         return self._spawn(running())
 
     def _spawn(self, coroutine: Any) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coroutine, name="attachments")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return spawn(self._tasks, coroutine, "attachments")

@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 
 from gui.core import attachment_files
 from gui.core.store.attachments import StoredAttachment
+from gui.core.tasks import spawn
 from gui.widgets.attachment_chips import thumbnail
 from gui.widgets.attachment_text import file_gone_text, not_saved_text, saved_text
 
@@ -155,7 +156,4 @@ class AttachPreview(QObject):
         self.window.show_status(saved_text(file.name, target))
 
     def _spawn(self, coroutine: Any) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coroutine, name="attachment-preview")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return spawn(self._tasks, coroutine, "attachment-preview")

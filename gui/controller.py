@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gui.core.session import ChatSession, ReplyNotStarted, Turn
 from gui.core.store import Conversation, MessageStatus, Store, StoredMessage, StoreError
+from gui.core.tasks import spawn
 from gui.live_reply import LiveReply, shown_live, speed_line, summary
 from gui.tool_actions import ToolActions
 from gui.widgets.i18n import provider_text
@@ -354,15 +355,7 @@ class ChatController(QObject):
 
     # -- tasks and shutdown ------------------------------------------------------------
     def _spawn(self, coroutine: Any, *, name: str) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.get_running_loop().create_task(coroutine, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._on_task_done)
-        return task
-
-    def _on_task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("task %s failed", task.get_name(), exc_info=task.exception())
+        return spawn(self._tasks, coroutine, name)
 
     async def shutdown(self) -> None:
         """Stop every stream (their text is saved as stopped) and wait for them."""

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 
 from gui.core.store import MessageStatus, StoredMessage, StoreError
 from gui.core.store.conversations import title_from_text
+from gui.core.tasks import spawn
 from gui.core.titles import make_title
 
 if TYPE_CHECKING:
@@ -47,11 +48,8 @@ class TitleActions(QObject):
         question = turns[0][1]
         if chat.title != title_from_text(question):
             return  # renamed by hand, or named already
-        task = asyncio.ensure_future(
-            self._name(chat.id, chat.title, chat.provider, chat.model, question, message.text)
-        )
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        naming = self._name(chat.id, chat.title, chat.provider, chat.model, question, message.text)
+        spawn(self.tasks, naming, "title")
 
     async def _name(
         self, chat_id: int, shown: str, provider: str, model: str, question: str, answer: str

@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication
 
 from gui.core.keychain import KeychainUnavailableError, secret_variables
 from gui.core.paths import AppPaths
+from gui.core.tasks import spawn
 from gui.core.tools.config import (
     ConfigError,
     ServerConfig,
@@ -97,9 +98,7 @@ class ToolSettings:
         self.page.export_requested.connect(lambda path: self.export_file(Path(path)))
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        spawn(self.tasks, coroutine, "tool-settings")
 
     async def test(self, entry: ServerEntry) -> None:
         """Start the server as edited (its stored secrets filled in) and list its tools."""

@@ -27,6 +27,7 @@ from gui.core.profiles import BASE, PRESETS, Profile, new_profile_name, profile_
 from gui.core.provider_info import Readiness, readiness
 from gui.core.settings import Settings
 from gui.core.store import StoreError
+from gui.core.tasks import spawn
 from gui.values import ProviderInfo
 from gui.widgets.empty_chat import EmptyChatPanel
 from gui.widgets.settings_dialog import SettingsDialog
@@ -314,15 +315,7 @@ class WelcomeController(QObject):
     # -- tasks -----------------------------------------------------------------------
 
     def _spawn(self, coroutine: Any) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("welcome task failed", exc_info=error)
+        return spawn(self._tasks, coroutine, "welcome")
 
     async def wait_idle(self) -> None:
         """Return once the checks and probes under way have ended."""

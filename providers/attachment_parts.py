@@ -16,7 +16,6 @@ from typing import Any
 from providers.base import Attachment, Messages
 
 __all__ = [
-    "b64",
     "body_bytes",
     "content_parts",
     "document_text",
@@ -36,17 +35,6 @@ def document_text(attachment: Attachment) -> str:
         reader = PdfReader(attachment.path)
         return "\n\n".join((page.extract_text() or "") for page in reader.pages)
     return Path(attachment.path).read_bytes().decode("utf-8", "replace")
-
-
-def b64(data: bytes) -> bytes:
-    """Base64 in slices, giving the GIL back between them: a 20 MB photo encoded in
-    one call would hold the window's thread for tens of milliseconds."""
-    out = io.BytesIO()
-    with memoryview(data) as view:
-        for start in range(0, len(view), _SLICE):
-            out.write(binascii.b2a_base64(view[start : start + _SLICE], newline=False))
-            time.sleep(_PAUSE)
-    return out.getvalue()
 
 
 def _encoded_size(size: int) -> int:

@@ -261,6 +261,21 @@ class UntrustedServerError(CertificateError):
     hint = "The server's TLS certificate is not trusted; check the base URL in Settings."
 
 
+#: what a server's refusal of a request's picture says (OpenAI, vLLM, Ollama, LM Studio)
+IMAGE_WORDS = ("image", "vision", "multimodal", "mmproj", "изображен")
+
+
+def about_images(text: str) -> bool:
+    """Whether a server's words are about the request's pictures (issue #19)."""
+    said = text.lower()
+    return any(word in said for word in IMAGE_WORDS)
+
+
+def refuses_images(error: ProviderError) -> bool:
+    """A server's refusal of the request's image: shown as kind "images_refused"."""
+    return error.status in (400, 404, 415, 422, 500) and about_images(str(error.detail or ""))
+
+
 def recast(error: ProviderError, cls: type[ProviderError], provider: str = "") -> ProviderError:
     """The same failure as another class: reason, detail, params, status and the (maybe
     redacted) message carried over."""

@@ -33,7 +33,13 @@ from providers.base import (
     Usage,
 )
 from providers.delta_stream import read_deltas
-from providers.errors import ProtocolError, ProviderError, RateLimitError, error_for_status
+from providers.errors import (
+    ProtocolError,
+    ProviderError,
+    RateLimitError,
+    about_images,
+    error_for_status,
+)
 from providers.http import (
     client_timeout,
     exchange,
@@ -55,8 +61,6 @@ __all__ = ["DEFAULT_BASE_URL", "OpenAICompatible", "error_from_body", "wire_mess
 #: Ollama's OpenAI-compatible API on this machine: reachable without a key or account.
 DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"
 _USAGE_WORDS = ("stream_options", "include_usage")
-#: a 400 that names these is about the request's pictures, not `stream_options`
-_IMAGE_WORDS = ("image", "vision", "multimodal")
 
 
 def error_from_body(body: Mapping[str, Any], *, provider: str = "") -> ProviderError | None:
@@ -243,7 +247,7 @@ class OpenAICompatible(Provider):
         if any(word in said for word in _USAGE_WORDS):
             self.server_notes[self.base_url] = False
             return False
-        if any(word in said for word in _IMAGE_WORDS):
+        if about_images(said):
             return None  # about the pictures: the same body again would only fail again
         if self.server_notes.get(self.base_url) is None:
             return True

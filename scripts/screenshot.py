@@ -13,6 +13,8 @@ holding a conversation with Cyrillic text, a highlighted code block and a failed
   streaming-ru-dark.png  the same in Russian, dark
   settings.png        the Settings dialog
   narrow.png          the window at 640×480: the sidebar gives way to the conversation
+  narrow-ru-dark.png  the same in Russian, dark
+  settings-ru-dark.png  the Settings dialog in Russian, dark
 """
 
 from __future__ import annotations
@@ -294,6 +296,8 @@ def main() -> int:
     print(shoot(out_dir / "welcome.png", seed="empty"))
     print(shoot(out_dir / "settings.png", scene="settings"))
     print(shoot(out_dir / "narrow.png", size=(640, 480)))
+    print(shoot(out_dir / "narrow-ru-dark.png", size=(640, 480), theme="dark", language="ru"))
+    print(shoot(out_dir / "settings-ru-dark.png", scene="settings", theme="dark", language="ru"))
     model = LoopbackModel()
     ask = "send:Как отсортировать список словарей по возрасту, по убыванию?"
     print(shoot(out_dir / "streaming.png", seed="streaming", scene=ask, model=model))

@@ -225,15 +225,13 @@ def vision(provider: str, model: str, marked: Collection[str] = ()) -> str:
 
         return "sees" if gigachat_sees(model or "GigaChat-2") else "blind"
     name = model.lower()
-    if name in {m.lower() for m in marked} or any(part in name for part in _SEEING):
+    if name in {m.lower() for m in marked}:
         return "sees"
-    if marked or any(name.startswith(family) for family in _TEXT_ONLY):
-        return "blind"
-    return "unknown"
-
-
-def sees_images(provider: str, model: str, marked: Collection[str] = ()) -> bool:
-    return vision(provider, model, marked) == "sees"
+    if any(name.startswith(family) for family in _TEXT_ONLY):
+        return "blind"  # before the families: "o1-mini" is no "o1"
+    if any(part in name for part in _SEEING):
+        return "sees"
+    return "blind" if marked else "unknown"
 
 
 def before_sending(

@@ -10,21 +10,12 @@ provider words it (`ProviderError.user_message`, rebuilt from the data by its ki
 from __future__ import annotations
 
 from gui.values import ErrorInfo
-from providers.errors import ProviderError, RateLimitError
+from providers.errors import ProviderError, RateLimitError, refuses_images
 
 __all__ = ["english", "error_info", "internal_error", "setup_error"]
 
 
 #: What a refusal of an image says (OpenAI, vLLM, llama.cpp, Ollama, LM Studio, GigaChat).
-_IMAGE_WORDS = ("image", "vision", "multimodal", "mmproj", "изображен")
-
-
-def refuses_images(error: ProviderError) -> bool:
-    """A server's refusal of the request's image (#19): shown as kind "images_refused"."""
-    said = str(error.detail or "").lower()
-    return error.status in (400, 404, 415, 422, 500) and any(w in said for w in _IMAGE_WORDS)
-
-
 def error_info(error: ProviderError, provider: str = "") -> ErrorInfo:
     """A provider's error as data; `provider` (a label) when the error has none."""
     info = ErrorInfo.from_data(error.data())

@@ -38,14 +38,16 @@ def register(path: Path) -> str | None:
     return families[0]
 
 
-def ensure_colour_emoji(font: Path | None = None) -> str | None:
-    """The bundled font registered when the system has no colour emoji family; the
-    family registered, or None (the system has one, or there is nothing to add)."""
+def ensure_colour_emoji(
+    font: Path | None = None, families: tuple[str, ...] = COLOUR_FAMILIES
+) -> str | None:
+    """The bundled font registered when the system has none of the colour emoji
+    `families`; the family registered, or None (the system has one, or nothing to add)."""
     from PySide6.QtGui import QFontDatabase
 
     font = font if font is not None else bundled_font()
     if font is None:
         return None
-    if any(QFontDatabase.hasFamily(family) for family in COLOUR_FAMILIES):
+    if any(QFontDatabase.hasFamily(family) for family in families):
         return None
     return register(font)

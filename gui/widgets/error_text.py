@@ -131,7 +131,7 @@ KIND_TEXTS: dict[str, str] = {
     "untrusted_server": QT_TRANSLATE_NOOP("Errors", "the server's certificate is not trusted"),
     "signature_refused": QT_TRANSLATE_NOOP("Errors", "the service refused the signed request"),
     "session_refused": QT_TRANSLATE_NOOP("Errors", "the service refused the anonymous session"),
-    # the app's own reading of a refusal (gui/core/errors.py refuses_images, #19)
+    # the app's own reading of a refusal (providers/errors.py refuses_images, #19)
     "images_refused": QT_TRANSLATE_NOOP("Errors", "the model did not take the image"),
 }
 

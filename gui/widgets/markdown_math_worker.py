@@ -81,16 +81,13 @@ class _Worker:
         self._thread: threading.Thread | None = None
         self._timer: QTimer | None = None
         self._outstanding = 0
+        #: of those, the jobs handed to the thread and not back yet
+        self._computing = 0
         self._queued: list[tuple[weakref.ref[Owner], MathKey]] = []
         #: no job goes to the thread before this (time.monotonic): a reply floods in
         self.hold_until = 0.0
 
     def submit(self, owner: Owner, key: MathKey) -> None:
-        if self._outstanding == 0:
-            # The GUI thread's Python (every event it handles) waits for the interpreter
-            # lock up to the switch interval while this thread computes: 5 ms by default;
-            # and no collection may run here (gui/pacing.py, shared with other workers).
-            pacing.begin(_SWITCH_INTERVAL_S)
         self._outstanding += 1
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="math", daemon=True)
@@ -117,7 +114,14 @@ class _Worker:
             self._results.append((owner, key, result))
 
     def _pump(self) -> None:
-        if time.monotonic() >= self.hold_until:
+        if self._queued and time.monotonic() >= self.hold_until:
+            if self._computing == 0:
+                # The GUI thread's Python (every event it handles) waits for the
+                # interpreter lock up to the switch interval while this thread computes:
+                # 5 ms by default; and no collection may run meanwhile (gui/pacing.py,
+                # shared with other workers). Only while it computes: not while held.
+                pacing.begin(_SWITCH_INTERVAL_S)
+            self._computing += len(self._queued)
             for job in self._queued:
                 self._jobs.put(job)
             self._queued.clear()
@@ -126,14 +130,15 @@ class _Worker:
         while self._results and clock.elapsed() < _PUMP_BUDGET_MS:
             owner, key, result = self._results.popleft()
             self._outstanding -= 1
+            self._computing -= 1
+            if self._computing == 0:
+                pacing.end(_SWITCH_INTERVAL_S)
             target = owner()
             if target is not None:
                 with contextlib.suppress(RuntimeError):  # its document is gone
                     target.finish(key, result)
-        if self._outstanding == 0:
-            if self._timer is not None:
-                self._timer.stop()
-            pacing.end(_SWITCH_INTERVAL_S)
+        if self._outstanding == 0 and self._timer is not None:
+            self._timer.stop()
 
 
 _WORKER = _Worker()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtGui import QColor, QPalette
-
 
 class Colours(NamedTuple):
     window: str  # the conversation column
@@ -56,20 +54,6 @@ DARK = Colours(
 
 def colours(dark: bool) -> Colours:
     return DARK if dark else LIGHT
-
-
-def palette_for(base: QPalette, dark: bool) -> QPalette:
-    """The palette with the theme's surfaces (the chat view and inputs draw from it)."""
-    c = colours(dark)
-    palette = QPalette(base)
-    for role, value in (
-        (QPalette.ColorRole.Base, c.window),
-        (QPalette.ColorRole.Text, c.text),
-        (QPalette.ColorRole.Highlight, c.accent),
-        (QPalette.ColorRole.HighlightedText, c.on_accent),
-    ):
-        palette.setColor(role, QColor(value))
-    return palette
 
 
 def window_style_sheet(dark: bool) -> str:

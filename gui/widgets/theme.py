@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
 
-__all__ = ["ThemeManager", "dark_palette", "focus_style_sheet", "is_dark_palette"]
+__all__ = ["ThemeManager", "dark_palette", "is_dark_palette"]
 
 ThemeChoice = Literal["system", "light", "dark"]
 
@@ -73,18 +73,6 @@ def dark_palette() -> QPalette:
     palette.setColor(Group.Disabled, Role.Highlight, QColor("#4a4a4f"))
     palette.setColor(Group.Disabled, Role.Button, QColor("#2f2f32"))
     return palette
-
-
-def focus_style_sheet(palette: QPalette) -> str:
-    """A visible focus frame for the big text areas, which Fusion leaves unmarked."""
-    highlight = palette.color(Role.Highlight).name()
-    frame = palette.color(Role.Mid).name()
-    return (
-        "QTextBrowser#chatView, QPlainTextEdit#composer, QListWidget#conversationList "
-        f"{{ border: 1px solid {frame}; padding: 1px; }}\n"
-        "QTextBrowser#chatView:focus, QPlainTextEdit#composer:focus, "
-        f"QListWidget#conversationList:focus {{ border: 2px solid {highlight}; padding: 0px; }}"
-    )
 
 
 class ThemeManager(QObject):

@@ -6,6 +6,7 @@ it where the (seamed) dialog says. ATTACH_SHOTS=DIR keeps the dialog's PNGs ther
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from pathlib import Path
@@ -105,7 +106,7 @@ async def test_a_sent_picture_opens_by_keyboard_scaled_to_fit_then_open_and_save
     keep = os.environ.get("ATTACH_SHOTS")
     for dark in (False, True):
         window.set_dark(dark)
-        await wait_for(lambda: True)
+        await asyncio.sleep(0.05)  # a few loop turns: laid out and painted
         if keep:
             dialog.grab().save(str(Path(keep) / f"preview-{'dark' if dark else 'light'}.png"))
 
@@ -176,7 +177,7 @@ async def test_a_markdown_file_and_a_pdf_show_their_text_and_a_script_is_only_sa
     if keep:
         for dark in (False, True):
             window.set_dark(dark)
-            await wait_for(lambda: True)
+            await asyncio.sleep(0.05)  # a few loop turns: laid out and painted
             dialog.grab().save(str(Path(keep) / f"preview-text-{'dark' if dark else 'light'}.png"))
         window.set_dark(False)
 

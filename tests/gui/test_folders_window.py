@@ -22,7 +22,14 @@ from gui.controller import ChatController
 from gui.core.provider_factory import ProviderFactory
 from gui.core.store import Store
 from gui.widgets.conversation_list import ConversationList
-from gui.widgets.folder_rows import CHAT_MIME, COUNT_ROLE, FOLDER_ROLE, ID_ROLE, OPEN_ROLE
+from gui.widgets.folder_rows import (
+    CHAT_MIME,
+    COUNT_ROLE,
+    FOLDER_ROLE,
+    ID_ROLE,
+    KIND_ROLE,
+    OPEN_ROLE,
+)
 from gui.widgets.main_window import MainWindow
 from gui.wiring import Wiring
 from tests.gui.conftest import Script, scripted_provider, wait_for
@@ -83,6 +90,8 @@ def _drop(sidebar: ConversationList, chat: QListWidgetItem, target: QListWidgetI
     )
     for kind in (QDragEnterEvent, QDragMoveEvent):
         QApplication.sendEvent(rows.viewport(), kind(point, move, data, buttons, none))
+    if target.data(KIND_ROLE) == "folder":  # the folder under the drag is outlined
+        assert rows.drop_row == rows.row(target)
     drop = QDropEvent(QPointF(point), move, data, buttons, none)
     QApplication.sendEvent(rows.viewport(), drop)
     assert drop.isAccepted()
@@ -213,11 +222,13 @@ async def test_a_search_kept_to_a_folder_finds_only_its_chats(qtbot: Any, tmp_pa
     with Store.open(path) as first:
         inside = _chat(first, "Бабушкин", "борщ с пампушками")
         _chat(first, "Столовая", "борщ дня")
+        _chat(first, "Щи", "кислые щи")  # no борщ: the search leaves it out
         folder = first.create_folder("Кухня")
         first.move_to_folder(inside, folder.id)
     async with _window(qtbot, path) as (window, _store):
         sidebar = window.sidebar
         await wait_for(lambda: len(sidebar.folder_rows()) == 1)
+        await wait_for(lambda: len(sidebar.chat_rows()) == 3)
         menu = sidebar.menu_for(sidebar.folder_rows()[0])
         assert menu is not None  # the folder's own menu (built, not popped)
         sidebar.search.setText("борщ")

@@ -35,6 +35,9 @@ def file(name: str, mime: str, size: int = 1000) -> StoredAttachment:
         ("gigachat", "", (), "blind"),  # the default model: GigaChat-2 (Lite)
         ("openai", "gpt-4o-mini", (), "sees"),
         ("openai:deepseek", "deepseek-chat", (), "blind"),
+        ("openai", "o1-mini", (), "blind"),  # text alone, though "o1" sees
+        ("openai", "o3-mini-high", (), "blind"),
+        ("openai", "o3", (), "sees"),
         ("openai:local", "my-model", (), "unknown"),
         ("openai:local", "my-model", ("My-Model",), "sees"),  # marked in Settings
         ("openai:local", "other", ("my-model",), "blind"),  # some marked: not this one

@@ -50,7 +50,11 @@ def test_the_bundled_font_registers_as_the_emoji_fallback() -> None:
     if not SYSTEM_FONT.is_file():
         pytest.skip("fonts-noto-color-emoji is not installed")
     assert ensure_colour_emoji(SYSTEM_FONT) is None  # the system has one: nothing added
-    family = register(SYSTEM_FONT)
+    assert register(SYSTEM_FONT) == "Noto Color Emoji"
+    QFontDatabase.removeApplicationEmojiFontFamily("Noto Color Emoji")
+    # A machine whose fonts have none of the families: the bundle's copy is registered
+    # and becomes Qt's emoji fallback.
+    family = ensure_colour_emoji(SYSTEM_FONT, families=("No Such Emoji Font",))
     assert family == "Noto Color Emoji"
     assert family in QFontDatabase.applicationEmojiFontFamilies()
     QFontDatabase.removeApplicationEmojiFontFamily(family)
